@@ -1,0 +1,19 @@
+namespace Scop.Aspire.ServiceDefaults;
+
+/// <summary>
+/// Names of the resources the AppHost declares. Services read their connection strings and discover each other
+/// by these names, so they live in one place.
+/// </summary>
+public static class ResourceNames
+{
+    public const string Postgres = "postgres";
+    public const string RabbitMq = "rabbitmq";
+    public const string Redis = "redis";
+
+    public const string MembershipDatabase = "membershipdb";
+    public const string PortalDatabase = "portaldb";
+
+    public const string Membership = "membership";
+    public const string Portal = "portal";
+    public const string Gateway = "gateway";
+}
