@@ -1,0 +1,18 @@
+namespace Scop.Aspire.AppHost.Infrastructure;
+
+/// <summary>
+/// What the services connect to, whichever way the servers run. Each is a resource with a connection string
+/// that a project can reference and wait for.
+/// </summary>
+public sealed record InfrastructureResources(
+    IResourceBuilder<IResourceWithConnectionString> MembershipDatabase,
+    IResourceBuilder<IResourceWithConnectionString> PortalDatabase,
+    IResourceBuilder<IResourceWithConnectionString> RabbitMq,
+    IResourceBuilder<IResourceWithConnectionString> Redis);
+
+/// <summary>Names of the PostgreSQL databases inside the server (the resource names are in <c>ResourceNames</c>).</summary>
+public static class DatabaseNames
+{
+    public const string Membership = "membership";
+    public const string Portal = "portal";
+}

@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Configuration;
+using Scop.Aspire.LocalServers;
+
+namespace Scop.Aspire.AppHost.Infrastructure;
+
+/// <summary>
+/// Where the local servers keep their data and which ports they listen on. Fixed ports by default, so a
+/// developer's tools (psql, redis-cli) always find them; a port set to 0 takes any free one (tests).
+/// </summary>
+public sealed record LocalInfrastructureSettings(
+    string DataRoot,
+    int PostgresPort,
+    int RabbitMqPort,
+    int RabbitMqDistributionPort,
+    int RedisPort,
+    int EpmdPort,
+    string RabbitMqNodeName)
+{
+    public const string DataRootKey = "Scop:DataRoot";
+
+    public static LocalInfrastructureSettings From(IDistributedApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+
+        // The repository root is the AppHost project's parent; .scop/ there is git-ignored.
+        var dataRoot = configuration[DataRootKey] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, builder.AppHostDirectory)
+            : Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".scop"));
+
+        return new LocalInfrastructureSettings(
+            dataRoot,
+            Port(configuration, "Postgres", 55432),
+            Port(configuration, "RabbitMq", 55672),
+            Port(configuration, "RabbitMqDistribution", 55673),
+            Port(configuration, "Redis", 56379),
+            Port(configuration, "Epmd", 55674),
+            configuration["Scop:RabbitMqNodeName"] is { Length: > 0 } node ? node : "scop@localhost");
+    }
+
+    private static int Port(IConfiguration configuration, string name, int defaultPort)
+    {
+        var key = $"Scop:Ports:{name}";
+        var port = configuration.GetValue<int?>(key) ?? defaultPort;
+        return port switch
+        {
+            0 => FreePorts.Next(),
+            > 0 and <= 65535 => port,
+            _ => throw new InfrastructureSetupException($"{key} must be a TCP port (0 for any free port), not {port}."),
+        };
+    }
+}

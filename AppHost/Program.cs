@@ -1,0 +1,37 @@
+using Scop.Aspire.AppHost;
+using Scop.Aspire.AppHost.Infrastructure;
+using Scop.Aspire.ServiceDefaults;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// Infrastructure: PostgreSQL, RabbitMQ and Redis, as containers or as the machine's own servers.
+if (!InfrastructureSetup.TryAdd(builder, out var infrastructure, out var problem))
+{
+    Console.Error.WriteLine(problem);
+    return 1;
+}
+
+// Services: each owns its database and talks to the others through RabbitMQ.
+var membership = builder.AddProject<Projects.Scop_Aspire_Membership>(ResourceNames.Membership)
+    .WithReference(infrastructure.MembershipDatabase).WaitFor(infrastructure.MembershipDatabase)
+    .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithHostEnvironment(builder);
+
+var portal = builder.AddProject<Projects.Scop_Aspire_Portal>(ResourceNames.Portal)
+    .WithReference(infrastructure.PortalDatabase).WaitFor(infrastructure.PortalDatabase)
+    .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithHostEnvironment(builder);
+
+// Gateway: the one endpoint for web and mobile clients; finds the services through service discovery.
+builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)
+    .WithReference(membership).WaitFor(membership)
+    .WithReference(portal).WaitFor(portal)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithExternalHttpEndpoints()
+    .WithGatewayPort(builder.Configuration)
+    .WithHostEnvironment(builder);
+
+builder.Build().Run();
+return 0;

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Scop.Aspire.AppHost;
+
+internal static class ProjectResourceExtensions
+{
+    /// <summary>Configuration key of the gateway's HTTP port; 0 lets the system pick a free one.</summary>
+    public const string GatewayPortKey = "Scop:GatewayPort";
+
+    public const int DefaultGatewayPort = 8080;
+
+    /// <summary>Puts the gateway's HTTP endpoint on the configured port (8080 unless <c>Scop:GatewayPort</c> says otherwise).</summary>
+    public static IResourceBuilder<ProjectResource> WithGatewayPort(this IResourceBuilder<ProjectResource> gateway, IConfiguration configuration)
+    {
+        var port = configuration.GetValue<int?>(GatewayPortKey) ?? DefaultGatewayPort;
+        if (port is < 0 or > 65535)
+        {
+            throw new InvalidOperationException($"{GatewayPortKey} must be a TCP port (0 for any free port), not {port}.");
+        }
+
+        return gateway.WithEndpoint("http", endpoint => endpoint.Port = port == 0 ? null : port);
+    }
+
+    /// <summary>Runs the service in the AppHost's environment, so a development AppHost starts services in Development.</summary>
+    public static IResourceBuilder<ProjectResource> WithHostEnvironment(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder)
+    {
+        var environment = builder.Environment.EnvironmentName;
+        return project
+            .WithEnvironment("ASPNETCORE_ENVIRONMENT", environment)
+            .WithEnvironment("DOTNET_ENVIRONMENT", environment);
+    }
+}
