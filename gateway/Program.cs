@@ -1,1 +1,35 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Microsoft.Extensions.Options;
+using Scop.Aspire.Gateway.Proxy;
+using Scop.Aspire.ServiceDefaults.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
+builder.AddDownstreamHealthChecks();
+builder.Services.AddReverseProxy()
+    .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+    .AddServiceDiscoveryDestinationResolver()
+    .ConfigureHttpClient((_, handler) =>
+        handler.ConnectTimeout = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.ConnectTimeout
+            ?? new GatewayOptions().ConnectTimeout);
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.UseRequestBodyLimit();
+app.MapDefaultEndpoints("/api/gateway");
+app.UseSwaggerUI(ui =>
+{
+    ui.RoutePrefix = "docs";
+    ui.DocumentTitle = "Scop.Aspire API";
+    foreach (var service in app.Configuration.GetSection("ReverseProxy:Clusters").GetChildren().Select(c => c.Key))
+    {
+        ui.SwaggerEndpoint($"/openapi/{service}.json", service);
+    }
+});
+app.MapReverseProxy(proxy => proxy.UseForwardingErrorProblems());
+
+app.Run();
+
+public partial class Program;

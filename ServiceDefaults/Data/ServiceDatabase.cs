@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Scop.Aspire.ServiceDefaults.Messaging;
+
+namespace Scop.Aspire.ServiceDefaults.Data;
+
+public static class ServiceDatabase
+{
+    /// <summary>
+    /// The service's own PostgreSQL database: one data source (shared by EF Core, the outbox relay and the health
+    /// check), snake_case names, the outbox notifier, and migrations applied at start in Development or when
+    /// <c>Scop:MigrateAtStart</c> is true.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder,
+        string connectionName)
+        where TDbContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName)
+            ?? throw new InvalidOperationException(
+                $"Connection string '{connectionName}' is missing (ConnectionStrings:{connectionName}).");
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddDbContext<TDbContext>(options => options
+            .UseNpgsql(dataSource)
+            .UseSnakeCaseNamingConvention()
+            .AddInterceptors(new OutboxNotifier()));
+        builder.Services.AddHealthChecks().AddNpgSql(_ => dataSource, name: connectionName, tags: ["ready"]);
+
+        if (builder.Environment.IsDevelopment() || builder.Configuration.GetValue<bool>("Scop:MigrateAtStart"))
+        {
+            // Registered before the relay and the bus, so they start on a migrated schema.
+            builder.Services.AddHostedService<MigrateAtStart<TDbContext>>();
+        }
+
+        return builder;
+    }
+}
+
+internal sealed partial class MigrateAtStart<TDbContext>(IServiceProvider services, ILogger<MigrateAtStart<TDbContext>> logger)
+    : IHostedService
+    where TDbContext : DbContext
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        LogMigrating(logger, typeof(TDbContext).Name);
+        await db.Database.MigrateAsync(cancellationToken);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying migrations of {Context}")]
+    private static partial void LogMigrating(ILogger logger, string context);
+}

@@ -1,0 +1,70 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Scop.Aspire.ServiceDefaults.Messaging;
+
+public static class MessagingExtensions
+{
+    /// <summary>
+    /// Integration events for a service whose state lives in <typeparamref name="TDbContext"/>: MassTransit on
+    /// RabbitMQ with publisher confirms, the consumers of the service's assembly on queues named after the service,
+    /// retries with intervals then the <c>_error</c> queue, and the outbox relay of the service's database.
+    /// Call <see cref="Data.ServiceDatabase.AddServiceDatabase{TDbContext}"/> first.
+    /// </summary>
+    public static IHostApplicationBuilder AddMessaging<TDbContext>(this IHostApplicationBuilder builder, string serviceName)
+        where TDbContext : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(ResourceNames.RabbitMq)
+            ?? throw new InvalidOperationException(
+                $"Connection string '{ResourceNames.RabbitMq}' is missing (ConnectionStrings:{ResourceNames.RabbitMq}).");
+        var broker = new Uri(connectionString);
+
+        builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.Section));
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            bus.AddConsumers(typeof(TDbContext).Assembly);
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                endpoint.UseMessageRetry(retry => retry.Intervals(
+                    TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))));
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(broker.Host, (ushort)(broker.IsDefaultPort ? 5672 : broker.Port), VirtualHost(broker), host =>
+                {
+                    var (user, password) = Credentials(broker);
+                    host.Username(user);
+                    host.Password(password);
+                    host.PublisherConfirmation = true;
+                });
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+        builder.Services.Configure<MassTransitHostOptions>(options =>
+        {
+            // Publishing before the queues are bound would lose messages; the AppHost starts us after the broker.
+            options.WaitUntilStarted = true;
+            options.StartTimeout = TimeSpan.FromMinutes(2);
+            options.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+        builder.Services.AddSingleton<OutboxRelay>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxRelay>());
+        return builder;
+    }
+
+    private static string VirtualHost(Uri broker)
+    {
+        var path = Uri.UnescapeDataString(broker.AbsolutePath.TrimStart('/'));
+        return path.Length == 0 ? "/" : path;
+    }
+
+    private static (string User, string Password) Credentials(Uri broker)
+    {
+        var parts = broker.UserInfo.Split(':', 2);
+        return parts.Length == 2 && parts[0].Length > 0
+            ? (Uri.UnescapeDataString(parts[0]), Uri.UnescapeDataString(parts[1]))
+            : ("guest", "guest");
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.ServiceDefaults.Http;
+
+namespace Scop.Aspire.ServiceDefaults.Messaging;
+
+/// <summary>The platform's tables every service database carries: outbox, inbox and idempotency keys.</summary>
+public static class MessagingModel
+{
+    public const string OutboxTable = "outbox_messages";
+    public const string InboxTable = "inbox_messages";
+    public const string IdempotencyTable = "idempotency_keys";
+
+    /// <summary>The LISTEN/NOTIFY channel the relay wakes on.</summary>
+    public const string OutboxChannel = "outbox_messages";
+
+    public static ModelBuilder AddPlatformTables(this ModelBuilder model)
+    {
+        model.Entity<OutboxMessage>(outbox =>
+        {
+            outbox.ToTable(OutboxTable);
+            outbox.HasKey(m => m.Id);
+            outbox.Property(m => m.Sequence).UseIdentityAlwaysColumn();
+            outbox.Property(m => m.AggregateId).HasMaxLength(200);
+            outbox.Property(m => m.MessageType).HasMaxLength(500);
+            outbox.Property(m => m.Body).HasColumnType("jsonb");
+            outbox.Property(m => m.TraceParent).HasMaxLength(100);
+            outbox.Property(m => m.TraceState).HasMaxLength(500);
+            outbox.HasIndex(m => m.Sequence).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_pending");
+            outbox.HasIndex(m => new { m.AggregateId, m.Sequence }).HasFilter("sent_at IS NULL")
+                .HasDatabaseName("ix_outbox_messages_pending_by_aggregate");
+            outbox.HasIndex(m => m.SentAt).HasFilter("sent_at IS NOT NULL");
+        });
+
+        model.Entity<InboxMessage>(inbox =>
+        {
+            inbox.ToTable(InboxTable);
+            inbox.HasKey(m => new { m.Consumer, m.MessageId });
+            inbox.Property(m => m.Consumer).HasMaxLength(300);
+            inbox.Property(m => m.TraceId).HasMaxLength(32);
+        });
+
+        model.Entity<IdempotencyRecord>(key =>
+        {
+            key.ToTable(IdempotencyTable);
+            key.HasKey(k => new { k.Endpoint, k.Key });
+            key.Property(k => k.Endpoint).HasMaxLength(300);
+            key.Property(k => k.Key).HasMaxLength(IdempotencyRecord.MaxKeyLength);
+            key.Property(k => k.RequestHash).HasMaxLength(64);
+            key.Property(k => k.Location).HasMaxLength(500);
+            key.Property(k => k.Body).HasColumnType("jsonb");
+        });
+
+        return model;
+    }
+}

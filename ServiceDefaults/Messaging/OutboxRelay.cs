@@ -1,0 +1,324 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace Scop.Aspire.ServiceDefaults.Messaging;
+
+/// <summary>
+/// Publishes the outbox: claims due rows with <c>FOR UPDATE SKIP LOCKED</c> (so several replicas can run), publishes
+/// them with broker confirms under the trace of the request that wrote them, marks them sent in the same
+/// transaction, and backs off while the broker is down. A crash between publish and commit leaves the rows pending:
+/// they are published again, and the consumers' inboxes absorb the duplicate.
+/// </summary>
+public sealed partial class OutboxRelay : BackgroundService
+{
+    private readonly NpgsqlDataSource dataSource;
+    private readonly IBus bus;
+    private readonly OutboxOptions options;
+    private readonly TimeProvider time;
+    private readonly ILogger<OutboxRelay> logger;
+    private readonly OutboxSignal signal;
+    private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
+    private DateTimeOffset lastMeasured = DateTimeOffset.MinValue;
+    private long pendingCount;
+    private double oldestPendingAgeSeconds;
+
+    public OutboxRelay(NpgsqlDataSource dataSource, IBus bus, IOptions<OutboxOptions> options, TimeProvider time,
+        ILogger<OutboxRelay> logger, IMeterFactory meters)
+    {
+        this.dataSource = dataSource;
+        this.bus = bus;
+        this.options = options.Value;
+        this.time = time;
+        this.logger = logger;
+        signal = new OutboxSignal(dataSource, time, logger);
+
+        var meter = meters.Create(MessagingTelemetry.MeterName);
+        meter.CreateObservableGauge("scop.outbox.pending", () => Volatile.Read(ref pendingCount), "{message}",
+            "Outbox rows not yet published");
+        meter.CreateObservableGauge("scop.outbox.oldest_pending_age", () => Volatile.Read(ref oldestPendingAgeSeconds), "s",
+            "Age of the oldest outbox row not yet published");
+        Published = meter.CreateCounter<long>("scop.outbox.published", "{message}", "Outbox rows published");
+    }
+
+    private Counter<long> Published { get; }
+
+    /// <summary>
+    /// Runs after a batch is published and before it is marked sent. Tests throw from it to act out a relay that
+    /// dies at the worst moment.
+    /// </summary>
+    internal Func<CancellationToken, Task>? AfterPublishBeforeCommit { get; set; }
+
+    /// <summary>Asks the relay to look now, e.g. after a test wrote rows without a notification.</summary>
+    public void Wake() => signal.Wake();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listening = signal.ListenAsync(stoppingToken);
+        var backoff = options.MinBackoff;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var published = await PublishPendingAsync(stoppingToken);
+                backoff = options.MinBackoff;
+                await MeasureAndCleanUpAsync(stoppingToken);
+                if (published < options.BatchSize)
+                {
+                    await signal.WaitAsync(await TimeUntilNextDueAsync(stoppingToken), stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                LogPassFailed(logger, backoff.TotalSeconds, exception);
+                await DelayUnlessStoppingAsync(backoff, stoppingToken); // new rows do not cut a back-off short
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.MaxBackoff.Ticks));
+            }
+        }
+
+        await listening;
+    }
+
+    private async Task DelayUnlessStoppingAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(delay, time, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One pass: claim, publish, mark sent. Returns how many rows were claimed.</summary>
+    internal async Task<int> PublishPendingAsync(CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+
+        var rows = await ClaimAsync(connection, transaction, ct);
+        if (rows.Count == 0)
+        {
+            return 0;
+        }
+
+        var outcomes = await PublishInOrderPerAggregateAsync(rows, ct);
+        if (AfterPublishBeforeCommit is { } hook)
+        {
+            await hook(ct);
+        }
+
+        var sentIds = outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToArray();
+        await MarkSentAsync(connection, transaction, sentIds, ct);
+        foreach (var failed in outcomes.Where(o => o.Error is not null))
+        {
+            await RecordFailureAsync(connection, transaction, failed.Row.Id, failed.Error!, ct);
+        }
+
+        await transaction.CommitAsync(ct);
+        Published.Add(sentIds.Length);
+
+        var firstError = outcomes.FirstOrDefault(o => o.Error is not null).Error;
+        if (firstError is not null)
+        {
+            throw new OutboxPublishException($"{outcomes.Count(o => o.Error is not null)} outbox row(s) could not be published", firstError);
+        }
+
+        return rows.Count;
+    }
+
+    /// <summary>
+    /// Claims due rows, oldest first, skipping rows another relay holds. A row is kept only if no earlier unsent row
+    /// of its aggregate is left outside the claim: that keeps the order per aggregate across replicas.
+    /// </summary>
+    private async Task<List<PendingRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
+        CancellationToken ct)
+    {
+        const string sql = $"""
+            WITH claimed AS (
+                SELECT id, sequence, aggregate_id, message_type, body, trace_parent, trace_state
+                FROM {MessagingModel.OutboxTable}
+                WHERE sent_at IS NULL AND (not_before IS NULL OR not_before <= @now)
+                ORDER BY sequence
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED)
+            SELECT c.id, c.aggregate_id, c.message_type, c.body, c.trace_parent, c.trace_state
+            FROM claimed c
+            WHERE c.aggregate_id IS NULL OR NOT EXISTS (
+                SELECT 1 FROM {MessagingModel.OutboxTable} earlier
+                WHERE earlier.aggregate_id = c.aggregate_id
+                  AND earlier.sent_at IS NULL
+                  AND earlier.sequence < c.sequence
+                  AND earlier.id NOT IN (SELECT id FROM claimed))
+            ORDER BY c.sequence
+            """;
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        command.Parameters.AddWithValue("now", time.GetUtcNow());
+        command.Parameters.AddWithValue("limit", options.BatchSize);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = new List<PendingRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(new PendingRow(
+                reader.GetGuid(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(5) ? null : reader.GetString(5)));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Aggregates are published side by side; within one aggregate, one after the other, stopping at the first
+    /// failure so nothing overtakes an event that did not leave.
+    /// </summary>
+    private async Task<List<Outcome>> PublishInOrderPerAggregateAsync(List<PendingRow> rows, CancellationToken ct)
+    {
+        var groups = rows.GroupBy(row => row.AggregateId ?? row.Id.ToString()).ToList();
+        var outcomes = new List<Outcome>(rows.Count);
+        var gate = new object();
+        await Parallel.ForEachAsync(groups,
+            new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelAggregates, CancellationToken = ct },
+            async (group, token) =>
+            {
+                Exception? failure = null;
+                foreach (var row in group)
+                {
+                    if (failure is null)
+                    {
+                        try
+                        {
+                            await PublishAsync(row, token);
+                        }
+                        catch (Exception exception) when (!ct.IsCancellationRequested)
+                        {
+                            failure = exception;
+                            lock (gate)
+                            {
+                                outcomes.Add(new Outcome(row, exception));
+                            }
+
+                            continue;
+                        }
+
+                        lock (gate)
+                        {
+                            outcomes.Add(new Outcome(row, null));
+                        }
+                    }
+                }
+            });
+        return outcomes;
+    }
+
+    private async Task PublishAsync(PendingRow row, CancellationToken ct)
+    {
+        var messageType = Type.GetType(row.MessageType, throwOnError: false)
+            ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}'");
+        var message = JsonSerializer.Deserialize(row.Body, messageType, Outbox.SerializerOptions)
+            ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty body");
+
+        ActivityContext.TryParse(row.TraceParent, row.TraceState, isRemote: true, out var parent);
+        using var activity = MessagingTelemetry.ActivitySource.StartActivity(
+            $"outbox publish {messageType.Name}", ActivityKind.Producer, parent);
+        activity?.SetTag("messaging.message.id", row.Id);
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(options.PublishTimeout);
+        await bus.Publish(message, messageType, context => context.MessageId = row.Id, timeout.Token);
+    }
+
+    private static async Task MarkSentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids,
+        CancellationToken ct)
+    {
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {MessagingModel.OutboxTable} SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY(@ids)",
+            connection, transaction);
+        command.Parameters.AddWithValue("ids", ids);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task RecordFailureAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id,
+        Exception error, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {MessagingModel.OutboxTable} SET attempts = attempts + 1, last_error = @error WHERE id = @id",
+            connection, transaction);
+        command.Parameters.AddWithValue("id", id);
+        command.Parameters.AddWithValue("error", Truncate($"{error.GetType().Name}: {error.Message}", 2000));
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The wait until the next durable timer falls due, at most the poll interval.</summary>
+    private async Task<TimeSpan> TimeUntilNextDueAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"SELECT min(not_before) FROM {MessagingModel.OutboxTable} WHERE sent_at IS NULL AND not_before > @now");
+        var now = time.GetUtcNow();
+        command.Parameters.AddWithValue("now", now);
+        var next = await command.ExecuteScalarAsync(ct);
+        if (next is DateTime nextDue)
+        {
+            var wait = new DateTimeOffset(DateTime.SpecifyKind(nextDue, DateTimeKind.Utc)) - now;
+            return wait < options.PollInterval ? wait : options.PollInterval;
+        }
+
+        return options.PollInterval;
+    }
+
+    /// <summary>Refreshes the pending gauges and deletes old sent rows, at most once a second / once an hour.</summary>
+    private async Task MeasureAndCleanUpAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        if (now - lastMeasured >= TimeSpan.FromSeconds(1))
+        {
+            lastMeasured = now;
+            await using var command = dataSource.CreateCommand(
+                $"SELECT count(*), min(created_at) FROM {MessagingModel.OutboxTable} WHERE sent_at IS NULL");
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            Volatile.Write(ref pendingCount, reader.GetInt64(0));
+            var oldest = reader.IsDBNull(1) ? (DateTime?)null : reader.GetDateTime(1);
+            Volatile.Write(ref oldestPendingAgeSeconds,
+                oldest is { } o ? Math.Max(0, (now - new DateTimeOffset(DateTime.SpecifyKind(o, DateTimeKind.Utc))).TotalSeconds) : 0);
+        }
+
+        if (now - lastCleanup >= TimeSpan.FromHours(1))
+        {
+            lastCleanup = now;
+            await using var delete = dataSource.CreateCommand(
+                $"DELETE FROM {MessagingModel.OutboxTable} WHERE sent_at < @before");
+            delete.Parameters.AddWithValue("before", now - options.SentRetention);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    private static string Truncate(string text, int length) => text.Length <= length ? text : text[..length];
+
+    private sealed record PendingRow(Guid Id, string? AggregateId, string MessageType, string Body, string? TraceParent,
+        string? TraceState);
+
+    private readonly record struct Outcome(PendingRow Row, Exception? Error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay pass failed; retrying in {BackoffSeconds} s")]
+    private static partial void LogPassFailed(ILogger logger, double backoffSeconds, Exception exception);
+}
+
+public sealed class OutboxPublishException(string message, Exception inner) : Exception(message, inner);

@@ -1,0 +1,132 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Scop.Aspire.Membership.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "cooperatives",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    siren = table.Column<string>(type: "character(9)", fixedLength: true, maxLength: 9, nullable: false),
+                    legal_form = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
+                    commune_code = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
+                    naf_code = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
+                    registered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_cooperatives", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    endpoint = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    status_code = table.Column<int>(type: "integer", nullable: false),
+                    location = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    body = table.Column<string>(type: "jsonb", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_keys", x => new { x.endpoint, x.key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inbox_messages",
+                columns: table => new
+                {
+                    consumer = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    trace_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbox_messages", x => new { x.consumer, x.message_id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    aggregate_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    message_type = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    body = table.Column<string>(type: "jsonb", nullable: false),
+                    trace_parent = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    trace_state = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    not_before = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cooperatives_name_id",
+                table: "cooperatives",
+                columns: new[] { "name", "id" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_cooperatives_siren",
+                table: "cooperatives",
+                column: "siren",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_pending",
+                table: "outbox_messages",
+                column: "sequence",
+                filter: "sent_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_pending_by_aggregate",
+                table: "outbox_messages",
+                columns: new[] { "aggregate_id", "sequence" },
+                filter: "sent_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_sent_at",
+                table: "outbox_messages",
+                column: "sent_at",
+                filter: "sent_at IS NOT NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "cooperatives");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
+
+            migrationBuilder.DropTable(
+                name: "inbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.Membership.Data;
+using Scop.Aspire.Membership.Domain;
+using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ServiceDefaults.Http;
+
+namespace Scop.Aspire.Membership.Features.Cooperatives;
+
+/// <summary><c>GET /api/membership/cooperatives</c>: by name, paged, filterable by legal form and name.</summary>
+public static class ListCooperatives
+{
+    public static RouteHandlerBuilder MapListCooperatives(this RouteGroupBuilder group) =>
+        group.MapGet("/", HandleAsync).WithName("ListCooperatives").WithSummary("Cooperatives by name, paged");
+
+    public static async Task<Results<Ok<PagedList<CooperativeResponse>>, ValidationProblem>> HandleAsync(
+        MembershipDbContext db, FrenchReferenceData reference, CancellationToken ct,
+        int? page = null, int? pageSize = null, string? legalForm = null, string? name = null)
+    {
+        var (paging, problem) = PageRequest.From(page, pageSize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var query = db.Cooperatives.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(legalForm))
+        {
+            if (!Enum.TryParse<LegalForm>(legalForm, ignoreCase: true, out var form) || !Enum.IsDefined(form))
+            {
+                return JsonBody.Invalid("legalForm", "One of SCOP, SCIC or CAE.");
+            }
+
+            query = query.Where(c => c.LegalForm == form);
+        }
+
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            var pattern = $"%{name.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
+            query = query.Where(c => EF.Functions.ILike(c.Name, pattern));
+        }
+
+        var total = await query.LongCountAsync(ct);
+        var items = await query.OrderBy(c => c.Name).ThenBy(c => c.Id)
+            .Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
+        return TypedResults.Ok(new PagedList<CooperativeResponse>(
+            items.Select(c => CooperativeResponse.From(c, reference)).ToList(), paging.Page, paging.PageSize, total));
+    }
+}

@@ -1,0 +1,127 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace Scop.Aspire.Portal.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "feed_items",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    kind = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    title = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    subject_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    published_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    trace_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_feed_items", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "idempotency_keys",
+                columns: table => new
+                {
+                    endpoint = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    status_code = table.Column<int>(type: "integer", nullable: false),
+                    location = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    body = table.Column<string>(type: "jsonb", nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_idempotency_keys", x => new { x.endpoint, x.key });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "inbox_messages",
+                columns: table => new
+                {
+                    consumer = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    message_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    processed_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    trace_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_inbox_messages", x => new { x.consumer, x.message_id });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "outbox_messages",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    sequence = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    aggregate_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
+                    message_type = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
+                    body = table.Column<string>(type: "jsonb", nullable: false),
+                    trace_parent = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    trace_state = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    not_before = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    last_error = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_outbox_messages", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_feed_items_occurred_at_id",
+                table: "feed_items",
+                columns: new[] { "occurred_at", "id" },
+                descending: new bool[0]);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_pending",
+                table: "outbox_messages",
+                column: "sequence",
+                filter: "sent_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_pending_by_aggregate",
+                table: "outbox_messages",
+                columns: new[] { "aggregate_id", "sequence" },
+                filter: "sent_at IS NULL");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_outbox_messages_sent_at",
+                table: "outbox_messages",
+                column: "sent_at",
+                filter: "sent_at IS NOT NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "feed_items");
+
+            migrationBuilder.DropTable(
+                name: "idempotency_keys");
+
+            migrationBuilder.DropTable(
+                name: "inbox_messages");
+
+            migrationBuilder.DropTable(
+                name: "outbox_messages");
+        }
+    }
+}

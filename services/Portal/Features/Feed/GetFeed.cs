@@ -1,0 +1,89 @@
+using System.Buffers.Text;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.Portal.Data;
+using Scop.Aspire.Portal.Domain;
+using Scop.Aspire.ServiceDefaults.Http;
+
+namespace Scop.Aspire.Portal.Features.Feed;
+
+/// <summary>
+/// <c>GET /api/portal/feed</c>: the network activity feed, newest first. Paged by cursor, so entries arriving while
+/// someone reads never shift or repeat what they see on the next page.
+/// </summary>
+public static class GetFeed
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 100;
+
+    public sealed record FeedEntry(Guid Id, string Kind, string Title, Guid SubjectId, DateTimeOffset OccurredAt,
+        DateTimeOffset PublishedAt, string? TraceId);
+
+    public sealed record FeedPage(IReadOnlyList<FeedEntry> Items, string? NextCursor);
+
+    public static IEndpointRouteBuilder MapFeed(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/portal/feed", HandleAsync)
+            .WithTags("Feed")
+            .WithName("GetFeed")
+            .WithSummary("The network activity feed, newest first")
+            .WithDescription("Pass the previous page's nextCursor as 'before' to read on.");
+        return app;
+    }
+
+    public static async Task<Results<Ok<FeedPage>, ValidationProblem>> HandleAsync(PortalDbContext db,
+        CancellationToken ct, int? limit = null, string? before = null)
+    {
+        var size = limit ?? DefaultLimit;
+        if (size is < 1 or > MaxLimit)
+        {
+            return JsonBody.Invalid("limit", $"Between 1 and {MaxLimit}.");
+        }
+
+        var query = db.FeedItems.AsNoTracking();
+        if (before is not null)
+        {
+            if (!TryDecode(before, out var occurredAt, out var id))
+            {
+                return JsonBody.Invalid("before", "Not a cursor this feed gave out.");
+            }
+
+            query = query.Where(i => i.OccurredAt < occurredAt || (i.OccurredAt == occurredAt && i.Id.CompareTo(id) < 0));
+        }
+
+        var items = await query.OrderByDescending(i => i.OccurredAt).ThenByDescending(i => i.Id)
+            .Take(size + 1).ToListAsync(ct);
+        var page = items.Take(size).Select(ToEntry).ToList();
+        var nextCursor = items.Count > size ? Encode(items[size - 1]) : null;
+        return TypedResults.Ok(new FeedPage(page, nextCursor));
+    }
+
+    private static FeedEntry ToEntry(FeedItem item) =>
+        new(item.Id, item.Kind, item.Title, item.SubjectId, item.OccurredAt, item.PublishedAt, item.TraceId);
+
+    private static string Encode(FeedItem last) =>
+        Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{last.OccurredAt.UtcTicks}:{last.Id:N}"));
+
+    private static bool TryDecode(string cursor, out DateTimeOffset occurredAt, out Guid id)
+    {
+        occurredAt = default;
+        id = default;
+        try
+        {
+            var parts = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
+            if (parts.Length != 2 || !long.TryParse(parts[0], out var ticks) || !Guid.TryParseExact(parts[1], "N", out id)
+                || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            {
+                return false;
+            }
+
+            occurredAt = new DateTimeOffset(ticks, TimeSpan.Zero);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
