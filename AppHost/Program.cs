@@ -3,6 +3,7 @@ using Scop.Aspire.AppHost.Infrastructure;
 using Scop.Aspire.ServiceDefaults;
 
 var builder = DistributedApplication.CreateBuilder(args);
+builder.LogWhenResourcesAreReady();
 
 // Infrastructure: PostgreSQL, RabbitMQ and Redis, as containers or as the machine's own servers.
 if (!InfrastructureSetup.TryAdd(builder, out var infrastructure, out var problem))
@@ -16,12 +17,14 @@ var membership = builder.AddProject<Projects.Scop_Aspire_Membership>(ResourceNam
     .WithReference(infrastructure.MembershipDatabase).WaitFor(infrastructure.MembershipDatabase)
     .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithHttpHealthCheck("/health")
     .WithHostEnvironment(builder);
 
 var portal = builder.AddProject<Projects.Scop_Aspire_Portal>(ResourceNames.Portal)
     .WithReference(infrastructure.PortalDatabase).WaitFor(infrastructure.PortalDatabase)
     .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithHttpHealthCheck("/health")
     .WithHostEnvironment(builder);
 
 // Gateway: the one endpoint for web and mobile clients; finds the services through service discovery.
@@ -31,6 +34,7 @@ builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithExternalHttpEndpoints()
     .WithGatewayPort(builder.Configuration)
+    .WithHttpHealthCheck("/health")
     .WithHostEnvironment(builder);
 
 builder.Build().Run();
