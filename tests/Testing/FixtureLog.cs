@@ -6,6 +6,8 @@ namespace Scop.Aspire.Testing;
 /// <summary>A fixture's own log file: what the fixture does and what its server prints. Independent of xunit output.</summary>
 public sealed class FixtureLog
 {
+    private static readonly UTF8Encoding Utf8WithoutMark = new(encoderShouldEmitUTF8Identifier: false);
+
     private readonly Lock gate = new();
 
     public FixtureLog(string path, string name)
@@ -52,7 +54,7 @@ public sealed class FixtureLog
         {
             try
             {
-                File.AppendAllText(Path, line, Encoding.UTF8);
+                File.AppendAllText(Path, line, Utf8WithoutMark);
             }
             catch (IOException)
             {
