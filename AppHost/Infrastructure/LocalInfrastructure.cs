@@ -16,6 +16,8 @@ public static class LocalInfrastructure
     /// <exception cref="MissingServerException">A server is not installed; the message names the install command.</exception>
     public static InfrastructureResources Add(IDistributedApplicationBuilder builder, LocalInfrastructureSettings settings)
     {
+        EnsurePortsAreFree(settings);
+
         var postgres = AddPostgres(builder, settings);
         var membershipDatabase = AddDatabase(builder, postgres, ResourceNames.MembershipDatabase, DatabaseNames.Membership, settings.PostgresPort);
         var portalDatabase = AddDatabase(builder, postgres, ResourceNames.PortalDatabase, DatabaseNames.Portal, settings.PostgresPort);
@@ -24,6 +26,27 @@ public static class LocalInfrastructure
         var redis = AddRedis(builder, settings);
 
         return new InfrastructureResources(membershipDatabase, portalDatabase, rabbitMq, redis);
+    }
+
+    /// <summary>A server already on one of the ports (another AppHost, most likely) would make ours fail later and less clearly.</summary>
+    private static void EnsurePortsAreFree(LocalInfrastructureSettings settings)
+    {
+        (string Key, int Port)[] ports =
+        [
+            ("Scop:Ports:Postgres", settings.PostgresPort),
+            ("Scop:Ports:RabbitMq", settings.RabbitMqPort),
+            ("Scop:Ports:RabbitMqDistribution", settings.RabbitMqDistributionPort),
+            ("Scop:Ports:Redis", settings.RedisPort),
+            ("Scop:Ports:Epmd", settings.EpmdPort),
+        ];
+
+        var busy = ports.Where(p => FreePorts.IsListening(p.Port)).ToList();
+        if (busy.Count > 0)
+        {
+            throw new InfrastructureSetupException(
+                $"Port(s) {string.Join(", ", busy.Select(p => $"{p.Port} ({p.Key})"))} already in use on 127.0.0.1. " +
+                "Is another AppHost running? Stop it, or choose other ports, e.g. --Scop:Ports:Postgres=55442.");
+        }
     }
 
     private static IResourceBuilder<LocalServerResource> AddPostgres(IDistributedApplicationBuilder builder, LocalInfrastructureSettings settings)
