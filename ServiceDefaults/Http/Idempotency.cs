@@ -81,9 +81,11 @@ public static class Idempotency
 
             var result = await next(context);
             var answer = result is INestedHttpResult nested ? nested.Result : result as IResult;
-            if (answer is not IStatusCodeHttpResult { StatusCode: >= 200 and < 500 and var status })
+            if (answer is not IStatusCodeHttpResult { StatusCode: >= 200 and < 500 and not StatusCodes.Status400BadRequest and var status })
             {
-                return result; // not kept: the transaction rolls back and a retry runs again
+                // Not kept: the transaction rolls back and a retry runs again. A request refused as invalid leaves no
+                // trace either, so its key can carry the corrected request.
+                return result;
             }
 
             var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;

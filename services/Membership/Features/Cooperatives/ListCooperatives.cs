@@ -37,7 +37,8 @@ public static class ListCooperatives
         if (!string.IsNullOrWhiteSpace(name))
         {
             var pattern = $"%{name.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
-            query = query.Where(c => EF.Functions.ILike(c.Name, pattern));
+            // The escape character is explicit: without it the provider emits ESCAPE '' and the escapes above match literally.
+            query = query.Where(c => EF.Functions.ILike(c.Name, pattern, "\\"));
         }
 
         var total = await query.LongCountAsync(ct);
