@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Scop.Aspire.ServiceDefaults.Messaging;
@@ -22,6 +23,7 @@ public static class MessagingExtensions
                 $"Connection string '{ResourceNames.RabbitMq}' is missing (ConnectionStrings:{ResourceNames.RabbitMq}).");
         var broker = new Uri(connectionString);
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.Section));
         builder.Services.AddMassTransit(bus =>
         {

@@ -13,13 +13,18 @@ public static class MessagingModel
     /// <summary>The LISTEN/NOTIFY channel the relay wakes on.</summary>
     public const string OutboxChannel = "outbox_messages";
 
+    /// <summary>The database sequence that numbers outbox rows in publication order.</summary>
+    public const string OutboxSequence = "outbox_message_sequence";
+
     public static ModelBuilder AddPlatformTables(this ModelBuilder model)
     {
+        model.HasSequence<long>(OutboxSequence);
         model.Entity<OutboxMessage>(outbox =>
         {
+            outbox.Ignore(m => m.AddedOrder);
             outbox.ToTable(OutboxTable);
             outbox.HasKey(m => m.Id);
-            outbox.Property(m => m.Sequence).UseIdentityAlwaysColumn();
+            outbox.Property(m => m.Sequence).UseSequence(OutboxSequence);
             outbox.Property(m => m.AggregateId).HasMaxLength(200);
             outbox.Property(m => m.MessageType).HasMaxLength(500);
             outbox.Property(m => m.Body).HasColumnType("jsonb");

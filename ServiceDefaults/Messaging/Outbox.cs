@@ -11,6 +11,8 @@ public static class Outbox
     /// <summary>The serializer of event bodies in the outbox: web defaults, so they read like the APIs.</summary>
     public static readonly JsonSerializerOptions SerializerOptions = new(JsonSerializerDefaults.Web);
 
+    private static long addedCount;
+
     /// <summary>
     /// Adds an integration event to the outbox of this unit of work: it is saved by the same
     /// <c>SaveChanges</c>, in the same transaction, as the state change it reports.
@@ -32,6 +34,7 @@ public static class Outbox
             TraceState = activity?.TraceStateString,
             CreatedAt = @event.OccurredAt,
             NotBefore = notBefore,
+            AddedOrder = Interlocked.Increment(ref addedCount),
         };
         db.Set<OutboxMessage>().Add(message);
         return message;
@@ -42,20 +45,47 @@ public static class Outbox
 }
 
 /// <summary>
-/// Wakes the relay as soon as outbox rows are saved. The NOTIFY runs after SaveChanges: inside an explicit
-/// transaction PostgreSQL delivers it at commit, so the relay never wakes before the rows are visible.
-/// One instance per DbContext (the options are built per context), hence the plain field.
+/// Numbers new outbox rows in the order they were added (EF Core inserts rows in an order of its own, so the
+/// database cannot be left to number them at insert time), and wakes the relay as soon as they are saved. The
+/// NOTIFY runs after SaveChanges: inside an explicit transaction PostgreSQL delivers it at commit, so the relay never
+/// wakes before the rows are visible. One instance per DbContext (the options are built per context).
 /// </summary>
 internal sealed class OutboxNotifier : SaveChangesInterceptor
 {
     private bool notificationDue;
 
-    public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
+    public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
+    {
+        if (eventData.Context is { } context && NewRows(context) is { Count: > 0 } rows)
+        {
+            Number(rows, context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToList());
+            notificationDue = true;
+        }
+
+        return result;
+    }
+
+    public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        notificationDue |= eventData.Context?.ChangeTracker.Entries<OutboxMessage>()
-            .Any(entry => entry.State == EntityState.Added) == true;
-        return ValueTask.FromResult(result);
+        if (eventData.Context is { } context && NewRows(context) is { Count: > 0 } rows)
+        {
+            Number(rows, await context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToListAsync(cancellationToken));
+            notificationDue = true;
+        }
+
+        return result;
+    }
+
+    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
+    {
+        if (notificationDue && eventData.Context is { } context)
+        {
+            notificationDue = false;
+            context.Database.ExecuteSqlRaw(Notify);
+        }
+
+        return result;
     }
 
     public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
@@ -64,9 +94,29 @@ internal sealed class OutboxNotifier : SaveChangesInterceptor
         if (notificationDue && eventData.Context is { } context)
         {
             notificationDue = false;
-            await context.Database.ExecuteSqlRawAsync($"NOTIFY {MessagingModel.OutboxChannel}", cancellationToken);
+            await context.Database.ExecuteSqlRawAsync(Notify, cancellationToken);
         }
 
         return result;
+    }
+
+    private const string NextValues =
+        $"SELECT nextval('{MessagingModel.OutboxSequence}') AS \"Value\" FROM generate_series(1, {{0}})";
+
+    private const string Notify = $"NOTIFY {MessagingModel.OutboxChannel}";
+
+    private static List<OutboxMessage> NewRows(DbContext context) => context.ChangeTracker.Entries<OutboxMessage>()
+        .Where(entry => entry.State == EntityState.Added && entry.Entity.Sequence == 0)
+        .Select(entry => entry.Entity)
+        .OrderBy(message => message.AddedOrder)
+        .ToList();
+
+    private static void Number(List<OutboxMessage> rows, List<long> values)
+    {
+        values.Sort();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            rows[i].Sequence = values[i];
+        }
     }
 }

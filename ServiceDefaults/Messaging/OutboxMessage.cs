@@ -9,8 +9,15 @@ public sealed class OutboxMessage
     /// <summary>The event id; also the message id on the bus, which consumers' inboxes deduplicate on.</summary>
     public Guid Id { get; set; }
 
-    /// <summary>Commit order; events of one aggregate are published in this order.</summary>
+    /// <summary>
+    /// Publication order; events of one aggregate are published in this order. Drawn from a database sequence when
+    /// the unit of work is saved, in the order the events were added, so it follows both the order within a
+    /// transaction and the order of transactions.
+    /// </summary>
     public long Sequence { get; set; }
+
+    /// <summary>The order in which this process added the event; not stored, used to number the rows in order.</summary>
+    internal long AddedOrder { get; set; }
 
     /// <summary>Events with the same aggregate id are published in order; null means "no ordering needed".</summary>
     public string? AggregateId { get; set; }

@@ -22,6 +22,8 @@ namespace Scop.Aspire.Portal.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.HasSequence("outbox_message_sequence");
+
             modelBuilder.Entity("Scop.Aspire.Portal.Domain.FeedItem", b =>
                 {
                     b.Property<Guid>("Id")
@@ -181,9 +183,10 @@ namespace Scop.Aspire.Portal.Data.Migrations
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasColumnName("sequence");
+                        .HasColumnName("sequence")
+                        .HasDefaultValueSql("nextval('outbox_message_sequence')");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+                    NpgsqlPropertyBuilderExtensions.UseSequence(b.Property<long>("Sequence"), "outbox_message_sequence");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(100)

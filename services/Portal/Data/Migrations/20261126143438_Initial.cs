@@ -1,10 +1,9 @@
 ﻿using System;
 using Microsoft.EntityFrameworkCore.Migrations;
-using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
-namespace Scop.Aspire.Membership.Data.Migrations
+namespace Scop.Aspire.Portal.Data.Migrations
 {
     /// <inheritdoc />
     public partial class Initial : Migration
@@ -12,21 +11,24 @@ namespace Scop.Aspire.Membership.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.CreateSequence(
+                name: "outbox_message_sequence");
+
             migrationBuilder.CreateTable(
-                name: "cooperatives",
+                name: "feed_items",
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
-                    siren = table.Column<string>(type: "character(9)", fixedLength: true, maxLength: 9, nullable: false),
-                    legal_form = table.Column<string>(type: "character varying(10)", maxLength: 10, nullable: false),
-                    commune_code = table.Column<string>(type: "character varying(5)", maxLength: 5, nullable: false),
-                    naf_code = table.Column<string>(type: "character varying(6)", maxLength: 6, nullable: false),
-                    registered_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                    kind = table.Column<string>(type: "character varying(50)", maxLength: 50, nullable: false),
+                    title = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    subject_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    occurred_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    published_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    trace_id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: true)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_cooperatives", x => x.id);
+                    table.PrimaryKey("pk_feed_items", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -65,8 +67,7 @@ namespace Scop.Aspire.Membership.Data.Migrations
                 columns: table => new
                 {
                     id = table.Column<Guid>(type: "uuid", nullable: false),
-                    sequence = table.Column<long>(type: "bigint", nullable: false)
-                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityAlwaysColumn),
+                    sequence = table.Column<long>(type: "bigint", nullable: false, defaultValueSql: "nextval('outbox_message_sequence')"),
                     aggregate_id = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: true),
                     message_type = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: false),
                     body = table.Column<string>(type: "jsonb", nullable: false),
@@ -84,15 +85,10 @@ namespace Scop.Aspire.Membership.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "ix_cooperatives_name_id",
-                table: "cooperatives",
-                columns: new[] { "name", "id" });
-
-            migrationBuilder.CreateIndex(
-                name: "ix_cooperatives_siren",
-                table: "cooperatives",
-                column: "siren",
-                unique: true);
+                name: "ix_feed_items_occurred_at_id",
+                table: "feed_items",
+                columns: new[] { "occurred_at", "id" },
+                descending: new bool[0]);
 
             migrationBuilder.CreateIndex(
                 name: "ix_outbox_messages_pending",
@@ -117,7 +113,7 @@ namespace Scop.Aspire.Membership.Data.Migrations
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "cooperatives");
+                name: "feed_items");
 
             migrationBuilder.DropTable(
                 name: "idempotency_keys");
@@ -127,6 +123,9 @@ namespace Scop.Aspire.Membership.Data.Migrations
 
             migrationBuilder.DropTable(
                 name: "outbox_messages");
+
+            migrationBuilder.DropSequence(
+                name: "outbox_message_sequence");
         }
     }
 }

@@ -12,7 +12,7 @@ using Scop.Aspire.Portal.Data;
 namespace Scop.Aspire.Portal.Data.Migrations
 {
     [DbContext(typeof(PortalDbContext))]
-    [Migration("20261126142042_Initial")]
+    [Migration("20261126143438_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -24,6 +24,8 @@ namespace Scop.Aspire.Portal.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.HasSequence("outbox_message_sequence");
 
             modelBuilder.Entity("Scop.Aspire.Portal.Domain.FeedItem", b =>
                 {
@@ -184,9 +186,10 @@ namespace Scop.Aspire.Portal.Data.Migrations
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasColumnName("sequence");
+                        .HasColumnName("sequence")
+                        .HasDefaultValueSql("nextval('outbox_message_sequence')");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+                    NpgsqlPropertyBuilderExtensions.UseSequence(b.Property<long>("Sequence"), "outbox_message_sequence");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(100)

@@ -12,7 +12,7 @@ using Scop.Aspire.Membership.Data;
 namespace Scop.Aspire.Membership.Data.Migrations
 {
     [DbContext(typeof(MembershipDbContext))]
-    [Migration("20261126142004_Initial")]
+    [Migration("20261126143355_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -24,6 +24,8 @@ namespace Scop.Aspire.Membership.Data.Migrations
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.HasSequence("outbox_message_sequence");
 
             modelBuilder.Entity("Scop.Aspire.Membership.Domain.Cooperative", b =>
                 {
@@ -193,9 +195,10 @@ namespace Scop.Aspire.Membership.Data.Migrations
                     b.Property<long>("Sequence")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("bigint")
-                        .HasColumnName("sequence");
+                        .HasColumnName("sequence")
+                        .HasDefaultValueSql("nextval('outbox_message_sequence')");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+                    NpgsqlPropertyBuilderExtensions.UseSequence(b.Property<long>("Sequence"), "outbox_message_sequence");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(100)

@@ -1,0 +1,159 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+using RabbitMQ.Client;
+using Scop.Aspire.ServiceDefaults.Data;
+using Scop.Aspire.ServiceDefaults.Messaging;
+
+namespace Scop.Aspire.Messaging.Tests;
+
+/// <summary>
+/// A service as the platform builds one: its own database, the outbox relay and an inbox consumer, wired by the same
+/// AddServiceDatabase / AddMessaging calls the services make, on the real servers.
+/// </summary>
+public sealed class MessagingHost : IAsyncDisposable
+{
+    private readonly IHost host;
+    private readonly MessagingServers servers;
+
+    private MessagingHost(IHost host, MessagingServers servers, string serviceName, string database)
+    {
+        this.host = host;
+        this.servers = servers;
+        ServiceName = serviceName;
+        Database = database;
+    }
+
+    public string ServiceName { get; }
+
+    /// <summary>The connection string of this service's database.</summary>
+    public string Database { get; }
+
+    public IServiceProvider Services => host.Services;
+
+    public DeliveryCounter Deliveries { get; } = new();
+
+    public OutboxRelay Relay => host.Services.GetRequiredService<OutboxRelay>();
+
+    /// <param name="restartOf">Start a new process of that service: same name, same database.</param>
+    public static async Task<MessagingHost> StartAsync(MessagingServers servers, TimeProvider? time = null,
+        MessagingHost? restartOf = null)
+    {
+        var serviceName = restartOf?.ServiceName ?? $"test-{Guid.NewGuid():N}"[..13];
+        var database = restartOf?.Database ?? await servers.Postgres.CreateDatabaseAsync();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Testing" });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:testdb"] = database,
+            ["ConnectionStrings:rabbitmq"] = servers.RabbitMq.ConnectionString,
+            ["Scop:Outbox:PollInterval"] = "00:00:00.500",
+            ["Scop:Outbox:PublishTimeout"] = "00:00:03",
+            ["Scop:Outbox:MinBackoff"] = "00:00:00.200",
+            ["Scop:Outbox:MaxBackoff"] = "00:00:02",
+        });
+        builder.AddServiceDatabase<TestDbContext>("testdb");
+        builder.AddMessaging<TestDbContext>(serviceName);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
+        var host = builder.Build();
+        await using (var scope = host.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<TestDbContext>().Database.EnsureCreatedAsync();
+        }
+
+        var messaging = new MessagingHost(host, servers, serviceName, database);
+        host.Services.GetRequiredService<IBus>().ConnectConsumeObserver(messaging.Deliveries);
+        await host.StartAsync();
+        return messaging;
+    }
+
+    /// <summary>Saves events through the outbox in one transaction, as a request handler would.</summary>
+    public async Task<List<SomethingHappened>> SaveEventsAsync(IEnumerable<(string Aggregate, int Sequence)> events,
+        DateTimeOffset? notBefore = null)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        var saved = new List<SomethingHappened>();
+        foreach (var (aggregate, sequence) in events)
+        {
+            var happened = new SomethingHappened(Guid.NewGuid(), DateTimeOffset.UtcNow, aggregate, sequence);
+            db.AddIntegrationEvent(happened, aggregate, notBefore);
+            saved.Add(happened);
+        }
+
+        await db.SaveChangesAsync();
+        return saved;
+    }
+
+    public async Task<List<Effect>> EffectsAsync()
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<TestDbContext>().Effects.AsNoTracking()
+            .OrderBy(e => e.Id).ToListAsync();
+    }
+
+    public async Task<(long Pending, int MaxAttempts)> OutboxStateAsync()
+    {
+        await using var command = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT count(*) FILTER (WHERE sent_at IS NULL), coalesce(max(attempts), 0) FROM outbox_messages");
+        await using var reader = await command.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt32(1));
+    }
+
+    public async Task<List<string?>> InboxTraceIdsAsync()
+    {
+        await using var command = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(
+            "SELECT trace_id FROM inbox_messages");
+        await using var reader = await command.ExecuteReaderAsync();
+        var ids = new List<string?>();
+        while (await reader.ReadAsync())
+        {
+            ids.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> at the deadline.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout.TotalSeconds} s waiting until {what}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await host.StopAsync();
+        host.Dispose();
+        await DeleteQueueAsync();
+    }
+
+    /// <summary>Tests share one broker: remove this host's queue so later tests' events don't pile up in it.</summary>
+    private async Task DeleteQueueAsync()
+    {
+        if (!servers.RabbitMq.IsRunning)
+        {
+            return;
+        }
+
+        var queue = new KebabCaseEndpointNameFormatter(ServiceName, false).Consumer<EffectConsumer>();
+        await using var connection = await servers.RabbitMq.CreateConnectionFactory().CreateConnectionAsync();
+        await using var channel = await connection.CreateChannelAsync();
+        await channel.QueueDeleteAsync(queue);
+    }
+}

@@ -1,0 +1,79 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.Contracts;
+using Scop.Aspire.ServiceDefaults.Messaging;
+
+namespace Scop.Aspire.Messaging.Tests;
+
+/// <summary>The event the tests send through the outbox: the n-th of its aggregate.</summary>
+public sealed record SomethingHappened(Guid EventId, DateTimeOffset OccurredAt, string AggregateId, int Sequence)
+    : IIntegrationEvent;
+
+/// <summary>What the consumer did: one row per applied event, numbered in the order they were applied.</summary>
+public sealed class Effect
+{
+    public long Id { get; set; }
+
+    public Guid EventId { get; set; }
+
+    public required string AggregateId { get; set; }
+
+    public int Sequence { get; set; }
+}
+
+public sealed class TestDbContext(DbContextOptions<TestDbContext> options) : DbContext(options)
+{
+    public DbSet<Effect> Effects => Set<Effect>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.AddPlatformTables();
+        model.Entity<Effect>().Property(e => e.Id).UseIdentityAlwaysColumn();
+    }
+}
+
+public sealed class EffectConsumer(TestDbContext db, TimeProvider time) : InboxConsumer<SomethingHappened, TestDbContext>(db, time)
+{
+    protected override Task HandleAsync(ConsumeContext<SomethingHappened> context, CancellationToken ct)
+    {
+        var message = context.Message;
+        Db.Effects.Add(new Effect { EventId = message.EventId, AggregateId = message.AggregateId, Sequence = message.Sequence });
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>One message at a time, so the order of effects is the order on the queue, i.e. the publish order.</summary>
+public sealed class EffectConsumerDefinition : ConsumerDefinition<EffectConsumer>
+{
+    public EffectConsumerDefinition() => ConcurrentMessageLimit = 1;
+
+    protected override void ConfigureConsumer(IReceiveEndpointConfigurator endpoint,
+        IConsumerConfigurator<EffectConsumer> consumer, IRegistrationContext context) =>
+        endpoint.PrefetchCount = 1;
+}
+
+/// <summary>Counts every delivery of every message, duplicates included, before the inbox sees it.</summary>
+public sealed class DeliveryCounter : IConsumeObserver
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> deliveries = new();
+
+    public int Total => deliveries.Values.Sum();
+
+    public int Of(Guid messageId) => deliveries.GetValueOrDefault(messageId);
+
+    public IReadOnlyDictionary<Guid, int> All => deliveries;
+
+    public Task PreConsume<T>(ConsumeContext<T> context) where T : class
+    {
+        if (context.MessageId is { } id)
+        {
+            deliveries.AddOrUpdate(id, 1, (_, n) => n + 1);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task PostConsume<T>(ConsumeContext<T> context) where T : class => Task.CompletedTask;
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
+}
