@@ -18,6 +18,7 @@ var membership = builder.AddProject<Projects.Scop_Aspire_Membership>(ResourceNam
     .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithHttpHealthCheck("/health")
+    .WithServicePort(builder.Configuration)
     .WithHostEnvironment(builder);
 
 var portal = builder.AddProject<Projects.Scop_Aspire_Portal>(ResourceNames.Portal)
@@ -25,6 +26,7 @@ var portal = builder.AddProject<Projects.Scop_Aspire_Portal>(ResourceNames.Porta
     .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithHttpHealthCheck("/health")
+    .WithServicePort(builder.Configuration)
     .WithHostEnvironment(builder);
 
 // Gateway: the one endpoint for web and mobile clients; finds the services through service discovery.

@@ -10,6 +10,18 @@ internal static class ProjectResourceExtensions
 
     public const int DefaultGatewayPort = 8080;
 
+    /// <summary>
+    /// Configuration key: false lets the services listen on any free port instead of their launch-profile ports, so a
+    /// test can run the platform beside a developer's running copy.
+    /// </summary>
+    public const string FixedServicePortsKey = "Scop:FixedServicePorts";
+
+    /// <summary>Keeps the service on its launch-profile port unless <c>Scop:FixedServicePorts</c> is false.</summary>
+    public static IResourceBuilder<ProjectResource> WithServicePort(this IResourceBuilder<ProjectResource> service, IConfiguration configuration) =>
+        configuration.GetValue(FixedServicePortsKey, true)
+            ? service
+            : service.WithEndpoint("http", endpoint => endpoint.Port = null);
+
     /// <summary>Puts the gateway's HTTP endpoint on the configured port (8080 unless <c>Scop:GatewayPort</c> says otherwise).</summary>
     public static IResourceBuilder<ProjectResource> WithGatewayPort(this IResourceBuilder<ProjectResource> gateway, IConfiguration configuration)
     {

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Scop.Aspire.EndToEnd.Tests;
+
+/// <summary>The foundation's one real flow, driven through the gateway only.</summary>
+[Collection(PlatformCollection.Name)]
+public sealed class CooperativeJoinsTheFeedTests(PlatformFixture platform)
+{
+    private static readonly TimeSpan FeedDeadline = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_cooperative_registered_through_the_gateway_appears_in_the_feed_under_the_same_trace()
+    {
+        var traceId = ActivityTraceId.CreateRandom().ToString();
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/membership/cooperatives")
+        {
+            Content = JsonContent.Create(new
+            {
+                name = "Coopérative Ouvrière de Test",
+                siren = NewSiren(),
+                legalForm = "SCOP",
+                communeCode = "69123",
+                nafCode = "62.01Z",
+            }),
+        };
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+
+        using var response = await platform.Gateway.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var cooperativeId = created.GetProperty("id").GetString();
+        var registeredAt = Stopwatch.StartNew();
+
+        JsonElement? entry = null;
+        while (entry is null && registeredAt.Elapsed < FeedDeadline)
+        {
+            var feed = await platform.Gateway.GetFromJsonAsync<JsonElement>("/api/portal/feed?limit=50");
+            entry = feed.GetProperty("items").EnumerateArray()
+                .Select(item => (JsonElement?)item)
+                .FirstOrDefault(item => item!.Value.GetProperty("subjectId").GetString() == cooperativeId);
+            if (entry is null)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        Assert.True(entry is not null, $"The cooperative did not appear in the feed within {FeedDeadline.TotalSeconds} s");
+        Assert.Equal("cooperative-joined", entry.Value.GetProperty("kind").GetString());
+        Assert.Contains("Coopérative Ouvrière de Test", entry.Value.GetProperty("title").GetString());
+        Assert.Equal(traceId, entry.Value.GetProperty("traceId").GetString());
+    }
+
+    [Fact]
+    public async Task The_gateway_reports_every_service_healthy_and_serves_the_api_documents()
+    {
+        using var health = await platform.Gateway.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        var report = await health.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("membership").GetProperty("status").GetString());
+        Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("portal").GetProperty("status").GetString());
+
+        var document = await platform.Gateway.GetFromJsonAsync<JsonElement>("/openapi/membership.json");
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/membership/cooperatives", out _));
+    }
+
+    [Fact]
+    public async Task Bad_input_through_the_gateway_is_a_problem_details_naming_the_field()
+    {
+        using var response = await platform.Gateway.PostAsJsonAsync("/api/membership/cooperatives",
+            new { name = "X", siren = "123456789", legalForm = "SCOP", communeCode = "69123", nafCode = "62.01Z" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty("siren", out _));
+    }
+
+    /// <summary>Eight random digits and the Luhn key that makes them a valid SIREN.</summary>
+    private static string NewSiren()
+    {
+        var digits = Random.Shared.NextInt64(10_000_000, 99_999_999).ToString();
+        for (var key = 0; key <= 9; key++)
+        {
+            var candidate = digits + key;
+            var sum = candidate.Reverse().Select((c, i) => (c - '0') * (i % 2 == 1 ? 2 : 1))
+                .Sum(d => d > 9 ? d - 9 : d);
+            if (sum % 10 == 0)
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("Unreachable");
+    }
+}
