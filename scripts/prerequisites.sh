@@ -1,0 +1,69 @@
+# Shared by run.sh and test.sh (sourced, not run): checks the .NET SDK and installs the servers the platform runs
+# itself when no container engine answers.
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+require_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    cat >&2 <<'MSG'
+The .NET 10 SDK is required and 'dotnet' is not on the PATH. Install it, e.g. on Debian/Ubuntu:
+  https://learn.microsoft.com/dotnet/core/install/linux  (package dotnet-sdk-10.0)
+or with the install script:
+  curl -sSL https://dot.net/v1/dotnet-install.sh | bash -s -- --channel 10.0
+MSG
+    exit 1
+  fi
+
+  if ! dotnet --list-sdks | grep -q '^10\.'; then
+    echo "The .NET 10 SDK is required; found: $(dotnet --list-sdks | tr '\n' ' ')" >&2
+    exit 1
+  fi
+}
+
+container_runtime_answers() {
+  command -v docker >/dev/null 2>&1 && timeout 5 docker info >/dev/null 2>&1
+}
+
+# The servers the AppHost and the tests run themselves, and the Debian packages that bring them.
+missing_server_packages() {
+  local missing=()
+  ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+  [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  echo "${missing[@]}"
+}
+
+# The packages start system-wide services of their own; the platform runs its own instances on its own ports
+# and data directories, so those services are not needed. Stop and disable them where they were started.
+quiet_system_services() {
+  local run=("$@")
+  for service in postgresql rabbitmq-server redis-server; do
+    if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+      "${run[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
+    elif command -v service >/dev/null 2>&1; then
+      "${run[@]}" service "$service" stop >/dev/null 2>&1 || true
+    fi
+  done
+}
+
+# Installs PostgreSQL, RabbitMQ and Redis with apt-get (as root, or with sudo when it needs no password);
+# otherwise says which command to run.
+ensure_local_servers() {
+  local missing as_root
+  read -r -a missing <<<"$(missing_server_packages)"
+  [ "${#missing[@]}" -eq 0 ] && return 0
+
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root=(sudo)
+  else
+    echo "Missing servers: ${missing[*]}. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  say "Installing ${missing[*]}"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  quiet_system_services "${as_root[@]}"
+}
