@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
 namespace Scop.Aspire.ServiceDefaults.Messaging;
@@ -25,9 +26,10 @@ public static class MessagingExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.Configure<OutboxOptions>(builder.Configuration.GetSection(OutboxOptions.Section));
+        var endpointNames = new KebabCaseEndpointNameFormatter(serviceName, false);
         builder.Services.AddMassTransit(bus =>
         {
-            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            bus.SetEndpointNameFormatter(endpointNames);
             bus.AddConsumers(typeof(TDbContext).Assembly);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
                 endpoint.UseMessageRetry(retry => retry.Intervals(
@@ -51,6 +53,10 @@ public static class MessagingExtensions
             options.StartTimeout = TimeSpan.FromMinutes(2);
             options.StopTimeout = TimeSpan.FromSeconds(30);
         });
+        var errorQueues = ErrorQueueHealthCheck.ErrorQueuesOf(typeof(TDbContext).Assembly, endpointNames);
+        builder.Services.AddSingleton(new ErrorQueueHealthCheck(broker, errorQueues));
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("error-queues",
+            services => services.GetRequiredService<ErrorQueueHealthCheck>(), HealthStatus.Degraded, ["ready"]));
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxRelay>());
         return builder;

@@ -91,6 +91,14 @@ public sealed class MessagingHost : IAsyncDisposable
         return saved;
     }
 
+    public async Task SaveAsync(PoisonPill pill)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        db.AddIntegrationEvent(pill, aggregateId: null);
+        await db.SaveChangesAsync();
+    }
+
     public async Task<List<Effect>> EffectsAsync()
     {
         await using var scope = host.Services.CreateAsyncScope();
@@ -151,9 +159,13 @@ public sealed class MessagingHost : IAsyncDisposable
             return;
         }
 
-        var queue = new KebabCaseEndpointNameFormatter(ServiceName, false).Consumer<EffectConsumer>();
+        var names = new KebabCaseEndpointNameFormatter(ServiceName, false);
         await using var connection = await servers.RabbitMq.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        await channel.QueueDeleteAsync(queue);
+        foreach (var queue in new[] { names.Consumer<EffectConsumer>(), names.Consumer<PoisonConsumer>() })
+        {
+            await channel.QueueDeleteAsync(queue);
+            await channel.QueueDeleteAsync(queue + "_error");
+        }
     }
 }

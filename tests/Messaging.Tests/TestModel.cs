@@ -77,3 +77,18 @@ public sealed class DeliveryCounter : IConsumeObserver
 
     public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception) where T : class => Task.CompletedTask;
 }
+
+/// <summary>An event no consumer can ever apply.</summary>
+public sealed record PoisonPill(Guid EventId, DateTimeOffset OccurredAt) : IIntegrationEvent;
+
+public sealed class PoisonConsumer(TestDbContext db, TimeProvider time) : InboxConsumer<PoisonPill, TestDbContext>(db, time)
+{
+    /// <summary>How many times each pill was tried.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> Attempts = new();
+
+    protected override Task HandleAsync(ConsumeContext<PoisonPill> context, CancellationToken ct)
+    {
+        Attempts.AddOrUpdate(context.Message.EventId, 1, (_, n) => n + 1);
+        throw new InvalidOperationException("This message can never be applied.");
+    }
+}
