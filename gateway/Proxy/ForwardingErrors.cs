@@ -22,7 +22,7 @@ public static class ForwardingErrors
             var service = context.GetReverseProxyFeature().Route.Cluster?.ClusterId ?? "the service";
             var result = error.Error switch
             {
-                ForwarderError.RequestBodyClient when error.Exception is BadHttpRequestException { StatusCode: 413 } =>
+                ForwarderError.RequestBodyClient when IsBodyTooLarge(error.Exception) =>
                     Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large"),
                 ForwarderError.RequestBodyClient or ForwarderError.RequestCanceled =>
                     Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The request body could not be read"),
@@ -37,4 +37,16 @@ public static class ForwardingErrors
         });
         return proxy;
     }
+
+    /// <summary>
+    /// Kestrel's "body too large", however YARP reports it: it wraps a request body failure in an
+    /// AggregateException together with the error the outgoing request ended with.
+    /// </summary>
+    private static bool IsBodyTooLarge(Exception? exception) => exception switch
+    {
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => true,
+        AggregateException aggregate => aggregate.InnerExceptions.Any(IsBodyTooLarge),
+        { InnerException: { } inner } => IsBodyTooLarge(inner),
+        _ => false,
+    };
 }
