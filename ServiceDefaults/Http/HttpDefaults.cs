@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -43,6 +44,13 @@ public static class HttpDefaults
                 : StatusCodes.Status500InternalServerError,
         });
         app.UseStatusCodePages();
+        if (app.Services.GetService<IAuthenticationSchemeProvider>() is not null)
+        {
+            // After the status-code pages, so a bare 401 or 403 leaves as ProblemDetails too.
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+
         return app;
     }
 }

@@ -1,0 +1,32 @@
+namespace Scop.Aspire.ServiceDefaults.Security;
+
+/// <summary>
+/// The named authorization policies every endpoint chooses from. A policy says who may call at all; which rows the
+/// caller then sees or changes is the handler's business, through <see cref="CallerScope"/>.
+/// </summary>
+public static class PlatformPolicies
+{
+    /// <summary>Any valid token of the service's audience.</summary>
+    public const string Authenticated = "authenticated";
+
+    /// <summary>Register or change a cooperative: a delegate (of the cooperative's region) or a confederation admin.</summary>
+    public const string ManageCooperatives = "cooperatives:manage";
+
+    /// <summary>
+    /// Read the register: a delegate (their region), a cooperative manager (their cooperative), federation staff and
+    /// confederation admins (everything).
+    /// </summary>
+    public const string ReadCooperatives = "cooperatives:read";
+
+    /// <summary>Administer identities, roles, partner clients, the catalogue of partners: confederation admins.</summary>
+    public const string ConfederationAdmin = "confederation-admin";
+
+    /// <summary>A partner bank's machine client.</summary>
+    public const string Partner = "partner";
+
+    /// <summary>Partner endpoints and subscriptions are run by the confederation.</summary>
+    public const string PartnerAdmin = ConfederationAdmin;
+
+    /// <summary>Confederation staff: federation or confederation admins.</summary>
+    public const string Staff = "staff";
+}
