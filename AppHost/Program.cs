@@ -29,10 +29,18 @@ var portal = builder.AddProject<Projects.Scop_Aspire_Portal>(ResourceNames.Porta
     .WithServicePort(builder.Configuration)
     .WithHostEnvironment(builder);
 
+var partnerHooks = builder.AddProject<Projects.Scop_Aspire_PartnerHooks>(ResourceNames.PartnerHooks)
+    .WithReference(infrastructure.PartnerHooksDatabase).WaitFor(infrastructure.PartnerHooksDatabase)
+    .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
+    .WithHttpHealthCheck("/health")
+    .WithServicePort(builder.Configuration)
+    .WithHostEnvironment(builder);
+
 // Gateway: the one endpoint for web and mobile clients; finds the services through service discovery.
 builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)
     .WithReference(membership).WaitFor(membership)
     .WithReference(portal).WaitFor(portal)
+    .WithReference(partnerHooks).WaitFor(partnerHooks)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithExternalHttpEndpoints()
     .WithGatewayPort(builder.Configuration)

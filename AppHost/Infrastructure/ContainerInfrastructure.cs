@@ -12,6 +12,7 @@ public static class ContainerInfrastructure
 
         var membershipDatabase = postgres.AddDatabase(ResourceNames.MembershipDatabase, DatabaseNames.Membership);
         var portalDatabase = postgres.AddDatabase(ResourceNames.PortalDatabase, DatabaseNames.Portal);
+        var partnerHooksDatabase = postgres.AddDatabase(ResourceNames.PartnerHooksDatabase, DatabaseNames.PartnerHooks);
 
         var rabbitMq = builder.AddRabbitMQ(ResourceNames.RabbitMq)
             .WithDataVolume()
@@ -20,6 +21,6 @@ public static class ContainerInfrastructure
         var redis = builder.AddRedis(ResourceNames.Redis)
             .WithDataVolume();
 
-        return new InfrastructureResources(membershipDatabase, portalDatabase, rabbitMq, redis);
+        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, rabbitMq, redis);
     }
 }

@@ -7,6 +7,7 @@ namespace Scop.Aspire.AppHost.Infrastructure;
 public sealed record InfrastructureResources(
     IResourceBuilder<IResourceWithConnectionString> MembershipDatabase,
     IResourceBuilder<IResourceWithConnectionString> PortalDatabase,
+    IResourceBuilder<IResourceWithConnectionString> PartnerHooksDatabase,
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
     IResourceBuilder<IResourceWithConnectionString> Redis);
 
@@ -15,4 +16,5 @@ public static class DatabaseNames
 {
     public const string Membership = "membership";
     public const string Portal = "portal";
+    public const string PartnerHooks = "partnerhooks";
 }

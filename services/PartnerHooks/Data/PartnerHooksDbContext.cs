@@ -1,0 +1,79 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.PartnerHooks.Domain;
+using Scop.Aspire.ServiceDefaults.Data;
+using Scop.Aspire.ServiceDefaults.Messaging;
+
+namespace Scop.Aspire.PartnerHooks.Data;
+
+public sealed class PartnerHooksDbContext(DbContextOptions<PartnerHooksDbContext> options)
+    : DbContext(options), IDataProtectionKeyContext
+{
+    /// <summary>The LISTEN/NOTIFY channel that wakes the delivery worker when deliveries become due.</summary>
+    public const string DeliveriesChannel = "partner_hook_deliveries";
+
+    public DbSet<Partner> Partners => Set<Partner>();
+
+    public DbSet<WebhookEndpoint> Endpoints => Set<WebhookEndpoint>();
+
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
+
+    public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
+
+    /// <summary>The Data Protection keys that encrypt the signing secrets.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
+    /// <summary>Wakes the delivery worker of every replica when the current transaction commits.</summary>
+    public Task NotifyDeliveriesAsync(CancellationToken ct) =>
+        Database.ExecuteSqlRawAsync($"NOTIFY {DeliveriesChannel}", ct);
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.AddPlatformTables();
+        model.Entity<Partner>(partner =>
+        {
+            partner.HasKey(p => p.Id);
+            partner.Property(p => p.Code).HasMaxLength(Partner.MaxCodeLength);
+            partner.HasIndex(p => p.Code).IsUnique();
+            partner.Property(p => p.Name).HasMaxLength(Partner.MaxNameLength);
+        });
+
+        model.Entity<WebhookEndpoint>(endpoint =>
+        {
+            endpoint.ToTable("endpoints");
+            endpoint.HasKey(e => e.Id);
+            endpoint.HasOne<Partner>().WithMany().HasForeignKey(e => e.PartnerId);
+            endpoint.Property(e => e.Url).HasMaxLength(WebhookEndpoint.MaxUrlLength);
+            endpoint.Property(e => e.Description).HasMaxLength(WebhookEndpoint.MaxDescriptionLength);
+            endpoint.Property(e => e.DisabledReason).HasMaxLength(500);
+            endpoint.Property(e => e.EventTypes).HasColumnType("text[]");
+            endpoint.HasIndex(e => e.PartnerId);
+        });
+
+        model.Entity<Delivery>(delivery =>
+        {
+            delivery.HasKey(d => d.Id);
+            delivery.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(d => d.EndpointId);
+            delivery.Property(d => d.EventType).HasMaxLength(100);
+            delivery.Property(d => d.WebhookId).HasMaxLength(100);
+            delivery.Property(d => d.Status).HasConversion<string>().HasMaxLength(20);
+            delivery.Property(d => d.LastError).HasMaxLength(Delivery.MaxErrorLength);
+            delivery.Property(d => d.TraceParent).HasMaxLength(100);
+            // One delivery per event and endpoint, whatever the redeliveries of the event.
+            delivery.HasIndex(d => new { d.EndpointId, d.EventId }).IsUnique();
+            delivery.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'Pending'").HasDatabaseName("ix_deliveries_due");
+            delivery.HasIndex(d => new { d.CreatedAt, d.Id });
+        });
+
+        model.Entity<DeliveryAttempt>(attempt =>
+        {
+            attempt.HasKey(a => a.Id);
+            attempt.HasOne<Delivery>().WithMany().HasForeignKey(a => a.DeliveryId);
+            attempt.Property(a => a.Error).HasMaxLength(Delivery.MaxErrorLength);
+            attempt.HasIndex(a => new { a.DeliveryId, a.AttemptedAt });
+            attempt.HasIndex(a => new { a.EndpointId, a.AttemptedAt });
+        });
+    }
+}
+
+public sealed class PartnerHooksDesignTimeFactory : DesignTimeDbContextFactory<PartnerHooksDbContext>;

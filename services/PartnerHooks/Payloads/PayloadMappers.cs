@@ -1,0 +1,69 @@
+using Scop.Aspire.Contracts.Membership;
+using Scop.Aspire.PartnerHooks.Domain;
+
+namespace Scop.Aspire.PartnerHooks.Payloads;
+
+/// <summary>
+/// Data minimisation: for each event type, the payload a partner receives holds only what the partner needs, and of
+/// a person's data only what that person consented to share. Internal identifiers (person, cooperative of a member)
+/// never leave; the enrolment id is the reference a partner answers with.
+/// </summary>
+public static class PayloadMappers
+{
+    /// <summary>A cooperative joined: public register facts about a company, nothing about a person.</summary>
+    public sealed record CooperativeJoinedData(Guid CooperativeId, string Name, string Siren, string LegalForm,
+        string CommuneCode, string NafCode);
+
+    public sealed record BenefitEnrolmentData(Guid EnrolmentId, string BenefitCode, EnrolledPerson Person);
+
+    /// <summary>Each field is present only if the benefit needs it and the person consented to it.</summary>
+    public sealed record EnrolledPerson(string? GivenName, string? FamilyName, string? Email, string? Phone,
+        DateOnly? BirthDate, string? PostalAddress);
+
+    public sealed record PingData(string Message, Guid EndpointId);
+
+    /// <summary>
+    /// The personal fields each benefit's partner needs to act on an enrolment. A benefit not listed here receives
+    /// no personal field at all until someone decides what it needs.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, IReadOnlySet<string>> FieldsNeededByBenefit =
+        new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal)
+        {
+            // The SCOP AGIR bank card offer: the bank contacts the member and opens the offer in their name.
+            ["scop-agir-card"] = new HashSet<string>(StringComparer.Ordinal)
+            {
+                PersonalData.GivenNameField,
+                PersonalData.FamilyNameField,
+                PersonalData.EmailField,
+                PersonalData.BirthDateField,
+                PersonalData.PostalAddressField,
+            },
+        };
+
+    public static CloudEvent Map(CooperativeJoined joined) => CloudEvent.Create(joined.EventId,
+        CloudEvent.MembershipSource, EventTypes.CooperativeJoined, joined.OccurredAt,
+        new CooperativeJoinedData(joined.CooperativeId, joined.Name, joined.Siren, joined.LegalForm,
+            joined.CommuneCode, joined.NafCode));
+
+    public static CloudEvent Map(BenefitEnrolmentRequested requested)
+    {
+        var needed = FieldsNeededByBenefit.GetValueOrDefault(requested.BenefitCode) ?? new HashSet<string>();
+        var consented = new HashSet<string>(requested.Person.ConsentedFields, StringComparer.Ordinal);
+        bool Shared(string field) => needed.Contains(field) && consented.Contains(field);
+
+        var person = requested.Person;
+        return CloudEvent.Create(requested.EventId, CloudEvent.MembershipSource, EventTypes.BenefitEnrolmentRequested,
+            requested.OccurredAt,
+            new BenefitEnrolmentData(requested.EnrolmentId, requested.BenefitCode, new EnrolledPerson(
+                Shared(PersonalData.GivenNameField) ? person.GivenName : null,
+                Shared(PersonalData.FamilyNameField) ? person.FamilyName : null,
+                Shared(PersonalData.EmailField) ? person.Email : null,
+                Shared(PersonalData.PhoneField) ? person.Phone : null,
+                Shared(PersonalData.BirthDateField) ? person.BirthDate : null,
+                Shared(PersonalData.PostalAddressField) ? person.PostalAddress : null)));
+    }
+
+    public static CloudEvent Ping(Guid id, Guid endpointId, DateTimeOffset now) => CloudEvent.Create(id,
+        CloudEvent.PartnerHooksSource, EventTypes.Ping, now,
+        new PingData("Test event sent on request from the SCOP partner-hooks operations API.", endpointId));
+}

@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+using Scop.Aspire.PartnerHooks;
+using Scop.Aspire.PartnerHooks.Data;
+using Scop.Aspire.PartnerHooks.Sending;
+using Scop.Aspire.PartnerHooks.Features;
+using Scop.Aspire.PartnerHooks.Features.Deliveries;
+using Scop.Aspire.PartnerHooks.Features.Endpoints;
+using Scop.Aspire.PartnerHooks.Features.Partners;
+using Scop.Aspire.PartnerHooks.Signing;
+using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Data;
+using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Messaging;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<PartnerHooksDbContext>(ResourceNames.PartnerHooksDatabase);
+builder.AddMessaging<PartnerHooksDbContext>(ResourceNames.PartnerHooks);
+
+// Signing secrets are encrypted at rest; the keys that encrypt them live in the service's database, or in a folder
+// (a mounted secret volume) when one is configured.
+builder.Services.Configure<PartnerHooksOptions>(builder.Configuration.GetSection(PartnerHooksOptions.Section));
+var settings = builder.Configuration.GetSection(PartnerHooksOptions.Section).Get<PartnerHooksOptions>() ?? new PartnerHooksOptions();
+var dataProtection = builder.Services.AddDataProtection().SetApplicationName("scop-partner-hooks");
+if (settings.KeysFolder is { Length: > 0 } keysFolder)
+{
+    dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
+}
+else
+{
+    dataProtection.PersistKeysToDbContext<PartnerHooksDbContext>();
+}
+
+// Delivery: outside Development, https only and public destinations only.
+var development = builder.Environment.IsDevelopment();
+builder.Services.AddSingleton(new UrlPolicy(settings.RequireHttps ?? !development, settings.BlockPrivateDestinations ?? !development));
+builder.Services.AddSingleton(new DestinationGuard(settings.BlockPrivateDestinations ?? !development));
+builder.Services.AddSingleton(services =>
+{
+    var options = services.GetRequiredService<IOptions<PartnerHooksOptions>>().Value;
+    return new WebhookClient(services.GetRequiredService<DestinationGuard>(), services.GetRequiredService<TimeProvider>(),
+        options.RequestTimeout, options.MaxRetryAfter, options.MaxConcurrencyPerEndpoint);
+});
+builder.Services.AddSingleton<SecretProtector>();
+builder.Services.AddSingleton<DeliverySignal>();
+builder.Services.AddSingleton<DeliveryProcessor>();
+builder.Services.AddHostedService<DeliveryWorker>();
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapDefaultEndpoints("/api/partner-hooks");
+app.MapPartners();
+app.MapWebhookEndpoints();
+app.MapDeliveries();
+
+app.Run();
+
+public partial class Program;

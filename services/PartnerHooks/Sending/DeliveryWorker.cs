@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Scop.Aspire.PartnerHooks.Sending;
+
+/// <summary>
+/// Sends due deliveries. Claims them with <c>FOR UPDATE SKIP LOCKED</c> (so several replicas share the work) and a
+/// lease, then sends each on its own task: at most <see cref="PartnerHooksOptions.MaxConcurrencyPerEndpoint"/> at once
+/// per endpoint, endpoints side by side, so a slow receiver holds only its own slots. Everything it needs is in the
+/// rows: a restart picks up where the last process stopped.
+/// </summary>
+public sealed partial class DeliveryWorker(
+    NpgsqlDataSource dataSource,
+    DeliveryProcessor processor,
+    DeliverySignal signal,
+    TimeProvider time,
+    IOptions<PartnerHooksOptions> options,
+    ILogger<DeliveryWorker> logger) : BackgroundService
+{
+    private readonly ConcurrentDictionary<Guid, int> inFlightPerEndpoint = new();
+    private readonly ConcurrentDictionary<Task, byte> running = new();
+    private int inFlight;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var listening = signal.ListenAsync(stoppingToken);
+        var settings = options.Value;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var claimed = await ClaimAsync(settings, stoppingToken);
+                foreach (var (deliveryId, endpointId) in claimed)
+                {
+                    Dispatch(deliveryId, endpointId, stoppingToken);
+                }
+
+                if (claimed.Count > 0)
+                {
+                    continue;
+                }
+
+                var now = time.GetUtcNow();
+                var nextDue = await NextDueAsync(stoppingToken);
+                var wait = nextDue is { } due && due > now && due - now < settings.PollInterval ? due - now : settings.PollInterval;
+                await signal.WaitAsync(wait, time, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                LogPassFailed(logger, exception);
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken); // real time: the database may be down
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+
+        await Task.WhenAll(running.Keys);
+        await listening;
+    }
+
+    private void Dispatch(Guid deliveryId, Guid endpointId, CancellationToken stoppingToken)
+    {
+        inFlightPerEndpoint.AddOrUpdate(endpointId, 1, (_, n) => n + 1);
+        Interlocked.Increment(ref inFlight);
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await processor.AttemptAsync(deliveryId, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+            }
+            catch (Exception exception)
+            {
+                // The claim lapses and the delivery is tried again; nothing is lost.
+                LogAttemptCrashed(logger, deliveryId, exception);
+            }
+            finally
+            {
+                inFlightPerEndpoint.AddOrUpdate(endpointId, 0, (_, n) => n - 1);
+                Interlocked.Decrement(ref inFlight);
+                signal.Wake(); // a slot is free
+            }
+        }, CancellationToken.None);
+        running.TryAdd(task, 0);
+        task.ContinueWith(t => running.TryRemove(t, out _), TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Claims due deliveries of enabled endpoints, oldest first, no more per endpoint than it has free slots, skipping
+    /// rows another worker holds. The lease makes the claim outlive this short transaction.
+    /// </summary>
+    private async Task<List<(Guid DeliveryId, Guid EndpointId)>> ClaimAsync(PartnerHooksOptions settings, CancellationToken ct)
+    {
+        var free = settings.MaxConcurrency - Volatile.Read(ref inFlight);
+        if (free <= 0)
+        {
+            return [];
+        }
+
+        var busy = inFlightPerEndpoint.Where(pair => pair.Value > 0).ToArray();
+        const string sql = """
+            WITH slots AS (
+                SELECT * FROM unnest(@busy_ids, @busy_free) AS s(endpoint_id, free)),
+            due AS (
+                SELECT d.id, d.endpoint_id,
+                       row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS rank
+                FROM (SELECT id, endpoint_id, next_attempt_at FROM deliveries
+                      WHERE status = 'Pending' AND next_attempt_at <= @now
+                        AND (claimed_until IS NULL OR claimed_until <= @now)
+                      ORDER BY next_attempt_at
+                      LIMIT 5000) d
+                JOIN endpoints e ON e.id = d.endpoint_id AND e.enabled),
+            chosen AS (
+                SELECT due.id FROM due LEFT JOIN slots ON slots.endpoint_id = due.endpoint_id
+                WHERE due.rank <= COALESCE(slots.free, @per_endpoint)
+                LIMIT @free)
+            UPDATE deliveries SET claimed_until = @lease
+            WHERE id IN (
+                SELECT d.id FROM deliveries d JOIN chosen ON chosen.id = d.id
+                WHERE d.status = 'Pending' AND (d.claimed_until IS NULL OR d.claimed_until <= @now)
+                FOR UPDATE OF d SKIP LOCKED)
+            RETURNING id, endpoint_id
+            """;
+        var now = time.GetUtcNow();
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter("busy_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = busy.Select(p => p.Key).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter("busy_free", NpgsqlDbType.Array | NpgsqlDbType.Integer)
+        {
+            Value = busy.Select(p => Math.Max(0, settings.MaxConcurrencyPerEndpoint - p.Value)).ToArray(),
+        });
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("lease", now + settings.ClaimLease);
+        command.Parameters.AddWithValue("per_endpoint", (long)settings.MaxConcurrencyPerEndpoint);
+        command.Parameters.AddWithValue("free", (long)free);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var claimed = new List<(Guid, Guid)>();
+        while (await reader.ReadAsync(ct))
+        {
+            claimed.Add((reader.GetGuid(0), reader.GetGuid(1)));
+        }
+
+        return claimed;
+    }
+
+    private async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("""
+            SELECT min(GREATEST(d.next_attempt_at, COALESCE(d.claimed_until, d.next_attempt_at)))
+            FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id AND e.enabled
+            WHERE d.status = 'Pending'
+            """);
+        var value = await command.ExecuteScalarAsync(ct);
+        return value is DateTime utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery worker pass failed; trying again in 1 s")]
+    private static partial void LogPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Attempt of delivery {DeliveryId} crashed; its claim will lapse and it will be tried again")]
+    private static partial void LogAttemptCrashed(ILogger logger, Guid deliveryId, Exception exception);
+}
