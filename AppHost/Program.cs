@@ -12,9 +12,18 @@ if (!InfrastructureSetup.TryAdd(builder, out var infrastructure, out var problem
     return 1;
 }
 
+// Identity: users, roles and machine clients; the OpenID Connect server, public behind the gateway.
+var identity = builder.AddProject<Projects.Scop_Aspire_Identity>(ResourceNames.Identity)
+    .WithReference(infrastructure.IdentityDatabase).WaitFor(infrastructure.IdentityDatabase)
+    .WithDataRoot(builder)
+    .WithHttpHealthCheck("/health")
+    .WithServicePort(builder.Configuration)
+    .WithHostEnvironment(builder);
+
 // Services: each owns its database and talks to the others through RabbitMQ.
 var membership = builder.AddProject<Projects.Scop_Aspire_Membership>(ResourceNames.Membership)
     .WithReference(infrastructure.MembershipDatabase).WaitFor(infrastructure.MembershipDatabase)
+    .WithReference(identity)
     .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithHttpHealthCheck("/health")
@@ -23,6 +32,7 @@ var membership = builder.AddProject<Projects.Scop_Aspire_Membership>(ResourceNam
 
 var portal = builder.AddProject<Projects.Scop_Aspire_Portal>(ResourceNames.Portal)
     .WithReference(infrastructure.PortalDatabase).WaitFor(infrastructure.PortalDatabase)
+    .WithReference(identity)
     .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithHttpHealthCheck("/health")
@@ -31,13 +41,15 @@ var portal = builder.AddProject<Projects.Scop_Aspire_Portal>(ResourceNames.Porta
 
 var partnerHooks = builder.AddProject<Projects.Scop_Aspire_PartnerHooks>(ResourceNames.PartnerHooks)
     .WithReference(infrastructure.PartnerHooksDatabase).WaitFor(infrastructure.PartnerHooksDatabase)
+    .WithReference(identity)
     .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
     .WithHttpHealthCheck("/health")
     .WithServicePort(builder.Configuration)
     .WithHostEnvironment(builder);
 
 // Gateway: the one endpoint for web and mobile clients; finds the services through service discovery.
-builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)
+var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)
+    .WithReference(identity).WaitFor(identity)
     .WithReference(membership).WaitFor(membership)
     .WithReference(portal).WaitFor(portal)
     .WithReference(partnerHooks).WaitFor(partnerHooks)
@@ -46,6 +58,12 @@ builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)
     .WithGatewayPort(builder.Configuration)
     .WithHttpHealthCheck("/health")
     .WithHostEnvironment(builder);
+
+// Every token carries the gateway's public address as its issuer: clients and services agree on it.
+foreach (var project in new[] { identity, membership, portal, partnerHooks, gateway })
+{
+    project.WithIssuer(gateway);
+}
 
 builder.Build().Run();
 return 0;

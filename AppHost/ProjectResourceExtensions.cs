@@ -34,6 +34,24 @@ internal static class ProjectResourceExtensions
         return gateway.WithEndpoint("http", endpoint => endpoint.Port = port == 0 ? null : port);
     }
 
+    /// <summary>
+    /// Tells the project the issuer of the platform's tokens: the gateway's public address, under which the identity
+    /// service is reached from outside (<c>/connect</c>, <c>/.well-known</c>, <c>/account</c>).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithIssuer(this IResourceBuilder<ProjectResource> project,
+        IResourceBuilder<ProjectResource> gateway) =>
+        project.WithEnvironment("Scop__Identity__Issuer", ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/"));
+
+    /// <summary>Where the project keeps development files (the identity service's keys and seeded credentials): <c>Scop:DataRoot</c>, by default <c>.scop/</c>.</summary>
+    public static IResourceBuilder<ProjectResource> WithDataRoot(this IResourceBuilder<ProjectResource> project,
+        IDistributedApplicationBuilder builder)
+    {
+        var dataRoot = builder.Configuration["Scop:DataRoot"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured, builder.AppHostDirectory)
+            : Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".scop"));
+        return project.WithEnvironment("Scop__DataRoot", dataRoot);
+    }
+
     /// <summary>Runs the service in the AppHost's environment, so a development AppHost starts services in Development.</summary>
     public static IResourceBuilder<ProjectResource> WithHostEnvironment(this IResourceBuilder<ProjectResource> project, IDistributedApplicationBuilder builder)
     {

@@ -8,6 +8,7 @@ public sealed record InfrastructureResources(
     IResourceBuilder<IResourceWithConnectionString> MembershipDatabase,
     IResourceBuilder<IResourceWithConnectionString> PortalDatabase,
     IResourceBuilder<IResourceWithConnectionString> PartnerHooksDatabase,
+    IResourceBuilder<IResourceWithConnectionString> IdentityDatabase,
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
     IResourceBuilder<IResourceWithConnectionString> Redis);
 
@@ -16,5 +17,6 @@ public static class DatabaseNames
 {
     public const string Membership = "membership";
     public const string Portal = "portal";
+    public const string Identity = "identity";
     public const string PartnerHooks = "partnerhooks";
 }

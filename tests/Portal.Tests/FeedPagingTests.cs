@@ -114,7 +114,7 @@ public sealed class FeedPagingTests(PortalServers servers, PortalAppPerClass per
 
         var expected = events.Select(e => e.EventId).ToHashSet();
         await Feed.EventuallyAsync(
-            () => app.QueryCountAsync("SELECT count(*) FROM feed_items WHERE id = ANY(@ids)", ("ids", expected.ToArray())),
+            () => app.QueryScalarAsync<long>("SELECT count(*) FROM feed_items WHERE id = ANY(@ids)", ("ids", expected.ToArray())),
             n => n == expected.Count, $"{expected.Count} entries in the feed");
     }
 }

@@ -55,8 +55,8 @@ public sealed class FeedTests(PortalServers servers, PortalAppPerClass perClass)
         // ...and the feed shows the cooperative once.
         var page = await client.GetPageAsync(limit: 100);
         Assert.Single(page.Items, i => i.SubjectId == joined.CooperativeId);
-        Assert.Equal(1, await app.QueryCountAsync("SELECT count(*) FROM feed_items WHERE subject_id = @s", ("s", joined.CooperativeId)));
-        Assert.Equal(1, await app.QueryCountAsync("SELECT count(*) FROM inbox_messages WHERE message_id = @m", ("m", joined.EventId)));
+        Assert.Equal(1, await app.QueryScalarAsync<long>("SELECT count(*) FROM feed_items WHERE subject_id = @s", ("s", joined.CooperativeId)));
+        Assert.Equal(1, await app.QueryScalarAsync<long>("SELECT count(*) FROM inbox_messages WHERE message_id = @m", ("m", joined.EventId)));
     }
 
     [Fact]

@@ -17,19 +17,13 @@ namespace Scop.Aspire.Gateway.Tests.Support;
 /// service on Kestrel, and the gateway on Kestrel finding the service by service-discovery configuration. The
 /// portal is deliberately down: its configured address is a port nothing listens on.
 /// </summary>
-public sealed class GatewayServers : IAsyncLifetime
+public sealed class GatewayServers : PlatformServers
 {
     /// <summary>Small, so tests can cross it cheaply.</summary>
     public const int MaxRequestBodyBytes = 8 * 1024;
 
     private MembershipOnKestrel? membershipApp;
     private GatewayOnKestrel? gatewayApp;
-
-    public PostgresFixture Postgres { get; } = new();
-
-    public RabbitMqFixture RabbitMq { get; } = new();
-
-    public RedisFixture Redis { get; } = new();
 
     public Uri MembershipAddress { get; private set; } = null!;
 
@@ -40,11 +34,11 @@ public sealed class GatewayServers : IAsyncLifetime
 
     public string MembershipDatabase { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
+        await base.InitializeAsync();
         try
         {
-            await Task.WhenAll(Postgres.InitializeAsync(), RabbitMq.InitializeAsync(), Redis.InitializeAsync());
             MembershipDatabase = await Postgres.CreateDatabaseAsync();
 
             membershipApp = new MembershipOnKestrel(MembershipDatabase, RabbitMq.ConnectionString, Redis.ConnectionString);
@@ -61,7 +55,7 @@ public sealed class GatewayServers : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         if (gatewayApp is not null)
         {
@@ -73,7 +67,7 @@ public sealed class GatewayServers : IAsyncLifetime
             await membershipApp.DisposeAsync();
         }
 
-        await Task.WhenAll(Postgres.DisposeAsync(), RabbitMq.DisposeAsync(), Redis.DisposeAsync());
+        await base.DisposeAsync();
     }
 
     /// <summary>

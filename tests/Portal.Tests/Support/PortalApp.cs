@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using MassTransit;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Scop.Aspire.Contracts.Membership;
+using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Portal.Tests.Support;
 
@@ -13,24 +12,13 @@ namespace Scop.Aspire.Portal.Tests.Support;
 /// The real portal (its own Program) in the Development environment, on real PostgreSQL, RabbitMQ and Redis, with
 /// an eye on its bus: how many times each message went through a consumer.
 /// </summary>
-public sealed class PortalApp(string databaseConnectionString, string rabbitMqConnectionString, string redisConnectionString)
-    : WebApplicationFactory<Program>
+public sealed class PortalApp(string databaseConnectionString, PlatformServers servers)
+    : ServiceApp<Program>(ResourceNames.PortalDatabase, databaseConnectionString, servers)
 {
     private readonly ConsumedMessages consumed = new();
     private IDisposable? observation;
 
-    public string DatabaseConnectionString { get; } = databaseConnectionString;
-
     public IBus Bus => Services.GetRequiredService<IBus>();
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        builder.UseEnvironment("Development");
-        builder.UseSetting("ConnectionStrings:portaldb", DatabaseConnectionString);
-        builder.UseSetting("ConnectionStrings:rabbitmq", rabbitMqConnectionString);
-        builder.UseSetting("ConnectionStrings:redis", redisConnectionString);
-        builder.UseSetting("Logging:LogLevel:Default", "Warning");
-    }
 
     public new void StartServer()
     {
@@ -46,19 +34,6 @@ public sealed class PortalApp(string databaseConnectionString, string rabbitMqCo
     public int ConsumedCount(Guid messageId) => consumed.Count(messageId);
 
     public int FaultedCount(Guid messageId) => consumed.Faults(messageId);
-
-    public async Task<long> QueryCountAsync(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
 
     public override async ValueTask DisposeAsync()
     {

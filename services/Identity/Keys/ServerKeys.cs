@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Scop.Aspire.Identity.Keys;
+
+/// <summary>
+/// The keys that sign tokens and encrypt codes and refresh tokens. Outside Development they are certificates named
+/// by configuration (<c>Scop:Identity:SigningCertificate</c> and <c>:EncryptionCertificate</c>, PKCS#12 files with
+/// their passwords from a secret store). In Development two RSA keys are generated at first start and kept under
+/// <c>{Scop:DataRoot}/identity/keys</c>, so tokens survive restarts.
+/// </summary>
+public static class ServerKeys
+{
+    public static void Configure(OpenIddictServerBuilder server, IdentityServerSettings settings, IConfiguration configuration,
+        IHostEnvironment environment)
+    {
+        if (settings.SigningCertificate.Path is { Length: > 0 } || settings.EncryptionCertificate.Path is { Length: > 0 })
+        {
+            server.AddSigningCertificate(Load(settings.SigningCertificate, "SigningCertificate"));
+            server.AddEncryptionCertificate(Load(settings.EncryptionCertificate, "EncryptionCertificate"));
+            return;
+        }
+
+        if (!environment.IsDevelopment())
+        {
+            throw new InvalidOperationException(
+                "Outside Development the identity service needs its certificates: set Scop:Identity:SigningCertificate:Path " +
+                "and Scop:Identity:EncryptionCertificate:Path (PKCS#12 files) and their :Password.");
+        }
+
+        var folder = Path.Combine(IdentityServerSettings.DataRoot(configuration, environment), "identity", "keys");
+        server.AddSigningKey(LoadOrCreate(Path.Combine(folder, "signing-key.pem")));
+        server.AddEncryptionKey(LoadOrCreate(Path.Combine(folder, "encryption-key.pem")));
+    }
+
+    private static X509Certificate2 Load(CertificateSettings certificate, string name)
+    {
+        if (certificate.Path is not { Length: > 0 } path)
+        {
+            throw new InvalidOperationException($"Scop:Identity:{name}:Path is missing.");
+        }
+
+        if (!File.Exists(path))
+        {
+            throw new InvalidOperationException($"Scop:Identity:{name}:Path names {path}, which does not exist.");
+        }
+
+        return X509CertificateLoader.LoadPkcs12FromFile(path, certificate.Password,
+            X509KeyStorageFlags.EphemeralKeySet);
+    }
+
+    /// <summary>An RSA key from a PEM file, created (readable by its owner only) when missing.</summary>
+    internal static RsaSecurityKey LoadOrCreate(string path)
+    {
+        var rsa = RSA.Create();
+        if (File.Exists(path))
+        {
+            rsa.ImportFromPem(File.ReadAllText(path));
+        }
+        else
+        {
+            rsa.KeySize = 2048;
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var temporary = path + ".tmp";
+            File.WriteAllText(temporary, rsa.ExportPkcs8PrivateKeyPem());
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            File.Move(temporary, path, overwrite: false);
+        }
+
+        var modulus = rsa.ExportParameters(false).Modulus!;
+        return new RsaSecurityKey(rsa) { KeyId = Base64UrlEncoder.Encode(SHA256.HashData(modulus)[..16]) };
+    }
+}

@@ -1,0 +1,26 @@
+using Scop.Aspire.Identity;
+using Scop.Aspire.Identity.Data;
+using Scop.Aspire.Identity.Features.Account;
+using Scop.Aspire.Identity.Features.Admin;
+using Scop.Aspire.Identity.Features.Connect;
+using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Data;
+using Scop.Aspire.ServiceDefaults.Http;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<IdentityServiceDbContext>(ResourceNames.IdentityDatabase);
+builder.AddIdentityServer();
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapDefaultEndpoints("/api/identity");
+app.MapConnect();
+app.MapAccount();
+app.MapAdmin();
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,175 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using OpenIddict.Abstractions;
+using Scop.Aspire.Identity.Domain;
+using Scop.Aspire.Identity.Features.Admin;
+using Scop.Aspire.ServiceDefaults.Security;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Scop.Aspire.Identity.Seeding;
+
+/// <summary>
+/// Development only: one user per role (two delegates of different regional unions), the web and mobile public
+/// clients, and one partner bank's machine client. Passwords and the partner's secret are generated at first start
+/// and written to <c>{Scop:DataRoot}/identity/dev-credentials.json</c> (readable by its owner only); nothing secret
+/// is in the repository.
+/// </summary>
+public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityServerSettings settings, IConfiguration configuration,
+    IHostEnvironment environment, ILogger<DevelopmentSeed> logger) : IHostedService
+{
+    public const string WebClientId = "scop-web";
+    public const string MobileClientId = "scop-mobile";
+    public const string MobileRedirectUri = "coop.scop.mobile:/callback";
+    public const string PartnerClientId = "credit-cooperatif";
+    public const string DevelopmentCooperativeId = "0195a3c4-1f00-7000-8000-000000000001";
+
+    public sealed record DevUser(string UserName, string DisplayName, string Role, string? RegionalUnion = null,
+        Guid? CooperativeId = null);
+
+    public static readonly IReadOnlyList<DevUser> Users =
+    [
+        new("member", "Camille Coopératrice", PlatformRoles.Member),
+        new("manager", "Dominique Gérante", PlatformRoles.CooperativeManager, CooperativeId: Guid.Parse(DevelopmentCooperativeId)),
+        new("elected", "Élie Élu", PlatformRoles.Elected),
+        new("delegate-aura", "Anne Déléguée (URSCOP Auvergne-Rhône-Alpes)", PlatformRoles.Delegate, RegionalUnion: "urscop-aura"),
+        new("delegate-ouest", "Yann Délégué (URSCOP Ouest)", PlatformRoles.Delegate, RegionalUnion: "urscop-ouest"),
+        new("federation", "Fanny Fédération", PlatformRoles.Federation),
+        new("admin", "Claude Confédération", PlatformRoles.ConfederationAdmin),
+    ];
+
+    public sealed record Credentials(Dictionary<string, string> Passwords, Dictionary<string, string> ClientSecrets);
+
+    public static string CredentialsPath(IConfiguration configuration, IHostEnvironment environment) =>
+        Path.Combine(IdentityServerSettings.DataRoot(configuration, environment), "identity", "dev-credentials.json");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var path = CredentialsPath(configuration, environment);
+        var credentials = File.Exists(path)
+            ? JsonSerializer.Deserialize<Credentials>(await File.ReadAllTextAsync(path, cancellationToken))!
+            : new Credentials([], []);
+
+        await using var scope = services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
+        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+
+        await AdminEndpoints.EnsureRolesAsync(roles, PlatformRoles.All);
+        foreach (var dev in Users)
+        {
+            var password = credentials.Passwords.GetValueOrDefault(dev.UserName) ?? NewPassword();
+            var user = await users.FindByNameAsync(dev.UserName);
+            if (user is null)
+            {
+                user = new PlatformUser
+                {
+                    UserName = dev.UserName,
+                    DisplayName = dev.DisplayName,
+                    RegionalUnion = dev.RegionalUnion,
+                    CooperativeId = dev.CooperativeId,
+                };
+                Check(await users.CreateAsync(user, password));
+                Check(await users.AddToRoleAsync(user, dev.Role));
+            }
+            else if (!credentials.Passwords.ContainsKey(dev.UserName))
+            {
+                // The credentials file was removed: give the user a new password and write it down again.
+                Check(await users.RemovePasswordAsync(user));
+                Check(await users.AddPasswordAsync(user, password));
+            }
+
+            credentials.Passwords[dev.UserName] = password;
+        }
+
+        await EnsurePublicClientAsync(applications, WebClientId, "SCOP web", ApplicationTypes.Web, settings.DevelopmentWebRedirectUris,
+            cancellationToken);
+        await EnsurePublicClientAsync(applications, MobileClientId, "SCOP mobile", ApplicationTypes.Native, [MobileRedirectUri],
+            cancellationToken);
+
+        var partnerSecret = credentials.ClientSecrets.GetValueOrDefault(PartnerClientId) ?? AdminEndpoints.NewSecret();
+        var partner = await applications.FindByClientIdAsync(PartnerClientId, cancellationToken);
+        if (partner is not null && !credentials.ClientSecrets.ContainsKey(PartnerClientId))
+        {
+            await applications.DeleteAsync(partner, cancellationToken);
+            partner = null;
+        }
+
+        if (partner is null)
+        {
+            await applications.CreateAsync(AdminEndpoints.MachineClient(PartnerClientId, "Crédit Coopératif", partnerSecret,
+                [PlatformAudiences.PartnerHooks, PlatformAudiences.Membership], [PlatformRoles.Partner]), cancellationToken);
+        }
+
+        credentials.ClientSecrets[PartnerClientId] = partnerSecret;
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(credentials, new JsonSerializerOptions { WriteIndented = true }),
+            cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        LogSeeded(logger, Users.Count, path);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static async Task EnsurePublicClientAsync(IOpenIddictApplicationManager applications, string clientId,
+        string displayName, string applicationType, IEnumerable<string> redirectUris, CancellationToken ct)
+    {
+        var descriptor = new OpenIddictApplicationDescriptor
+        {
+            ClientId = clientId,
+            ClientType = ClientTypes.Public,
+            ApplicationType = applicationType,
+            ConsentType = ConsentTypes.Implicit, // the platform's own front-ends: no consent screen
+            DisplayName = displayName,
+            Permissions =
+            {
+                Permissions.Endpoints.Authorization,
+                Permissions.Endpoints.Token,
+                Permissions.Endpoints.EndSession,
+                Permissions.GrantTypes.AuthorizationCode,
+                Permissions.GrantTypes.RefreshToken,
+                Permissions.ResponseTypes.Code,
+                Permissions.Scopes.Profile,
+                Permissions.Scopes.Roles,
+            },
+            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
+        };
+        foreach (var api in PlatformAudiences.All)
+        {
+            descriptor.Permissions.Add(Permissions.Prefixes.Scope + api);
+        }
+
+        foreach (var uri in redirectUris)
+        {
+            descriptor.RedirectUris.Add(new Uri(uri));
+        }
+
+        var existing = await applications.FindByClientIdAsync(clientId, ct);
+        if (existing is null)
+        {
+            await applications.CreateAsync(descriptor, ct);
+        }
+        else
+        {
+            await applications.UpdateAsync(existing, descriptor, ct);
+        }
+    }
+
+    private static string NewPassword() => "Dev-" + AdminEndpoints.NewSecret()[..20];
+
+    private static void Check(IdentityResult result)
+    {
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(string.Join("; ", result.Errors.Select(e => e.Description)));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information,
+        Message = "Development: {Count} users, the web, mobile and partner clients are seeded; their credentials are in {Path}")]
+    private static partial void LogSeeded(ILogger logger, int count, string path);
+}
