@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Net;
+
+namespace Scop.Aspire.Bench;
+
+/// <summary>The command line: a scenario and its knobs. Unknown options are refused, not ignored.</summary>
+public sealed record BenchOptions
+{
+    public const string DefaultGateway = "http://localhost:8080";
+    public const string DefaultPg = "Host=127.0.0.1;Port=55432;Username=scop";
+
+    public static readonly string[] Scenarios = ["gateway-floor", "register-cooperative", "event-latency", "all"];
+
+    public required string Scenario { get; init; }
+    public int? Clients { get; init; }
+    public TimeSpan? Duration { get; init; }
+    public double Rate { get; init; } = 100;
+    public Uri Gateway { get; init; } = new(DefaultGateway);
+    public string OutDirectory { get; init; } = DefaultOutDirectory();
+    public string Pg { get; init; } = DefaultPg;
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan FloorDuration { get; init; } = TimeSpan.FromSeconds(5);
+    public int PgbenchSeconds { get; init; } = 15;
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+    public TimeSpan MissingAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    public int ClientsOr(int fallback) => Clients ?? fallback;
+
+    public TimeSpan DurationOr(TimeSpan fallback) => Duration ?? fallback;
+
+    public const string Usage = """
+        Scop.Aspire bench: drives the running system through the gateway and writes one JSON result per run.
+
+        Usage: dotnet run --project bench -c Release -- <scenario> [options]
+
+        Scenarios:
+          gateway-floor         N clients on GET /api/membership/ping through the gateway (the trivial path).
+          register-cooperative  N clients POSTing valid cooperatives; floors: pgbench -N TPS and a short gateway floor.
+          event-latency         open-loop registrations at R/s while a poller reads /api/portal/feed; latency from
+                                membership commit to portal feed entry, and as the client sees it.
+          all                   pgbench floor, gateway-floor, register-cooperative, event-latency; one combined JSON.
+
+        Options:
+          --clients N           concurrent clients (default 32)
+          --duration T          measured time: 20, 20s, 1m, 500ms (default 20 s; event-latency 30 s)
+          --rate R              event-latency arrival rate, events per second (default 100)
+          --gateway URL         gateway base address, loopback only (default http://localhost:8080)
+          --out DIR             where the JSON goes (default bench/results)
+          --pg CONN             PostgreSQL for the pgbench floor (default "Host=127.0.0.1;Port=55432;Username=scop")
+          --warmup T            unmeasured warm-up before each closed-loop phase (default 3 s)
+          --floor-duration T    length of the short floor phases (default 5 s)
+          --pgbench-seconds S   pgbench -T (default 15)
+          --poll-interval T     event-latency feed poll interval (default 20 ms)
+          --missing-after T     how long event-latency waits for late events after the run (default 10 s)
+          -h, --help            this text
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        if (args.Length == 0)
+        {
+            throw new UsageException("No scenario given.");
+        }
+
+        string? scenario = null;
+        int? clients = null;
+        TimeSpan? duration = null;
+        var options = new BenchOptions { Scenario = "" };
+        for (var i = 0; i < args.Length; i++)
+        {
+            var arg = args[i];
+            string Value()
+            {
+                if (i + 1 >= args.Length)
+                {
+                    throw new UsageException($"{arg} needs a value.");
+                }
+
+                return args[++i];
+            }
+
+            switch (arg)
+            {
+                case "--clients":
+                    clients = PositiveInt(arg, Value());
+                    break;
+                case "--duration":
+                    duration = ParseDuration(arg, Value());
+                    break;
+                case "--rate":
+                    var rate = double.TryParse(Value(), NumberStyles.Float, CultureInfo.InvariantCulture, out var r) && r > 0
+                        ? r
+                        : throw new UsageException("--rate must be a positive number.");
+                    options = options with { Rate = rate };
+                    break;
+                case "--gateway":
+                    options = options with { Gateway = LoopbackUri(Value()) };
+                    break;
+                case "--out":
+                    options = options with { OutDirectory = Value() };
+                    break;
+                case "--pg":
+                    options = options with { Pg = Value() };
+                    break;
+                case "--warmup":
+                    options = options with { Warmup = ParseDuration(arg, Value(), allowZero: true) };
+                    break;
+                case "--floor-duration":
+                    options = options with { FloorDuration = ParseDuration(arg, Value()) };
+                    break;
+                case "--pgbench-seconds":
+                    options = options with { PgbenchSeconds = PositiveInt(arg, Value()) };
+                    break;
+                case "--poll-interval":
+                    options = options with { PollInterval = ParseDuration(arg, Value()) };
+                    break;
+                case "--missing-after":
+                    options = options with { MissingAfter = ParseDuration(arg, Value()) };
+                    break;
+                default:
+                    if (arg.StartsWith('-'))
+                    {
+                        throw new UsageException($"Unknown option {arg}.");
+                    }
+
+                    if (scenario is not null)
+                    {
+                        throw new UsageException($"One scenario at a time: got {scenario} and {arg}.");
+                    }
+
+                    scenario = Scenarios.Contains(arg) ? arg : throw new UsageException($"Unknown scenario {arg}.");
+                    break;
+            }
+        }
+
+        return options with
+        {
+            Scenario = scenario ?? throw new UsageException("No scenario given."),
+            Clients = clients,
+            Duration = duration,
+        };
+    }
+
+    public static TimeSpan ParseDuration(string name, string text, bool allowZero = false)
+    {
+        text = text.Trim().ToLowerInvariant();
+        var (number, unit) = text.EndsWith("ms") ? (text[..^2], 0.001)
+            : text.EndsWith('s') ? (text[..^1], 1.0)
+            : text.EndsWith('m') ? (text[..^1], 60.0)
+            : (text, 1.0);
+        if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            || value < 0 || (value == 0 && !allowZero) || value * unit > 3600)
+        {
+            throw new UsageException($"{name}: '{text}' is not a duration between 0 and 1 h (e.g. 20, 20s, 1m, 500ms).");
+        }
+
+        return TimeSpan.FromSeconds(value * unit);
+    }
+
+    /// <summary>The bench only ever sends to this machine.</summary>
+    public static Uri LoopbackUri(string text)
+    {
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+        {
+            throw new UsageException($"--gateway: '{text}' is not an http(s) URL.");
+        }
+
+        var loopback = uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip));
+        if (!loopback)
+        {
+            throw new UsageException($"--gateway: {uri.Host} is not a loopback address; the bench only targets this machine.");
+        }
+
+        return new Uri(uri.GetLeftPart(UriPartial.Authority));
+    }
+
+    private static int PositiveInt(string name, string text) =>
+        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 10_000
+            ? value
+            : throw new UsageException($"{name} must be a whole number between 1 and 10000.");
+
+    private static string DefaultOutDirectory()
+    {
+        // bench/results beside this project, wherever the command is run from.
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Scop.Aspire.Bench.csproj")))
+            {
+                return Path.Combine(dir.FullName, "results");
+            }
+        }
+
+        return Path.Combine(Directory.GetCurrentDirectory(), "bench", "results");
+    }
+}
+
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,224 @@
+using System.Globalization;
+
+namespace Scop.Aspire.Bench;
+
+/// <summary>
+/// Where the CPU went during a phase, read from /proc: the machine as a whole and each part of the system (gateway,
+/// membership, portal, PostgreSQL, RabbitMQ, Redis, the bench itself), plus everything else on the machine, which on
+/// a shared 2-core box is the noise the floors are there to expose. "cores" is CPU seconds per wall second.
+/// </summary>
+public sealed record CpuUsage(double Seconds, double MachineBusyPercent, SortedDictionary<string, double> Cores);
+
+public sealed partial class CpuSampler
+{
+    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+    private readonly int pgPort;
+
+    public CpuSampler(int pgPort) => this.pgPort = pgPort;
+
+    public sealed record Snapshot(DateTimeOffset At, long MachineBusy, long MachineTotal, Dictionary<int, (string Part, long Ticks)> Processes);
+
+    public Snapshot Take()
+    {
+        var (busy, total) = MachineTicks();
+        var processes = new Dictionary<int, (string Part, long Ticks)>();
+        if (!Directory.Exists("/proc"))
+        {
+            return new Snapshot(DateTimeOffset.UtcNow, busy, total, processes);
+        }
+
+        var table = ReadProcesses();
+        var ours = OurSystem(table);
+        foreach (var (pid, info) in table)
+        {
+            processes[pid] = (Classify(pid, info, ours), info.Ticks);
+        }
+
+        return new Snapshot(DateTimeOffset.UtcNow, busy, total, processes);
+    }
+
+    public static CpuUsage Between(Snapshot before, Snapshot after)
+    {
+        var seconds = Math.Max((after.At - before.At).TotalSeconds, 0.001);
+        var byPart = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (pid, (part, ticks)) in after.Processes)
+        {
+            var start = before.Processes.TryGetValue(pid, out var b) && b.Part == part ? b.Ticks : 0;
+            byPart[part] = byPart.GetValueOrDefault(part) + Math.Max(ticks - start, 0) / TicksPerSecond;
+        }
+
+        var cores = new SortedDictionary<string, double>(StringComparer.Ordinal);
+        foreach (var (part, cpuSeconds) in byPart)
+        {
+            cores[part] = Math.Round(cpuSeconds / seconds, 2);
+        }
+
+        var totalDelta = after.MachineTotal - before.MachineTotal;
+        var busyPercent = totalDelta > 0 ? Math.Round(100.0 * (after.MachineBusy - before.MachineBusy) / totalDelta, 1) : 0;
+        return new CpuUsage(Math.Round(seconds, 2), busyPercent, cores);
+    }
+
+    private sealed record ProcessInfo(int Parent, string Comm, string CommandLine, long Ticks);
+
+    private static (long Busy, long Total) MachineTicks()
+    {
+        try
+        {
+            var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Skip(1).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            var idle = fields[3] + (fields.Length > 4 ? fields[4] : 0);
+            var total = fields.Take(8).Sum();
+            return (total - idle, total);
+        }
+        catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException or UnauthorizedAccessException)
+        {
+            return (0, 0);
+        }
+    }
+
+    private static Dictionary<int, ProcessInfo> ReadProcesses()
+    {
+        var table = new Dictionary<int, ProcessInfo>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var open = stat.IndexOf('(');
+                var close = stat.LastIndexOf(')');
+                var comm = stat[(open + 1)..close];
+                var rest = stat[(close + 2)..].Split(' ');
+                // After "(comm) ": state ppid ... utime is field 14 and stime 15 of the whole line, i.e. rest[11], rest[12].
+                var parent = int.Parse(rest[1], CultureInfo.InvariantCulture);
+                var ticks = long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
+                var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+                table[pid] = new ProcessInfo(parent, comm, commandLine, ticks);
+            }
+            catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException
+                                          or ArgumentOutOfRangeException or UnauthorizedAccessException)
+            {
+                // The process ended while being read.
+            }
+        }
+
+        return table;
+    }
+
+    /// <summary>
+    /// The processes of the system under test: the AppHost that started the PostgreSQL listening on the bench's
+    /// port, the orchestrator that monitors it, and all their descendants. Other instances (a test suite running its
+    /// own AppHost on the same machine) count as "other". Empty when no such AppHost is found: then names decide.
+    /// </summary>
+    private HashSet<int> OurSystem(Dictionary<int, ProcessInfo> table)
+    {
+        var ours = new HashSet<int>();
+        var portFlag = $"-p {pgPort.ToString(CultureInfo.InvariantCulture)} ";
+        var postmaster = table.FirstOrDefault(p => p.Value.Comm == "postgres" && p.Value.CommandLine.Contains(portFlag, StringComparison.Ordinal));
+        if (postmaster.Value is null)
+        {
+            return ours;
+        }
+
+        // The orchestrator starts the servers and services: walk up from the postmaster to the topmost process below
+        // init (the orchestrator's API server), whose --monitor argument names the AppHost.
+        var top = postmaster.Key;
+        for (var pid = postmaster.Key; pid > 1 && table.TryGetValue(pid, out var info); pid = info.Parent)
+        {
+            top = pid;
+            if (info.CommandLine.Contains("Scop.Aspire.AppHost", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        var roots = new HashSet<int> { top };
+        var monitor = MonitorPattern().Match(table[top].CommandLine);
+        if (monitor.Success)
+        {
+            roots.Add(int.Parse(monitor.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+
+        foreach (var (pid, _) in table)
+        {
+            for (var p = pid; p > 1 && table.TryGetValue(p, out var info); p = info.Parent)
+            {
+                if (roots.Contains(p))
+                {
+                    ours.Add(pid);
+                    break;
+                }
+            }
+        }
+
+        return ours;
+    }
+
+    private static string Classify(int pid, ProcessInfo info, HashSet<int> ours)
+    {
+        if (pid == Environment.ProcessId)
+        {
+            return "bench";
+        }
+
+        if (info.Comm == "pgbench")
+        {
+            return "pgbench";
+        }
+
+        if (ours.Count > 0 && !ours.Contains(pid))
+        {
+            return "other";
+        }
+
+        var cmd = info.CommandLine;
+        if (cmd.Contains("Scop.Aspire.Membership", StringComparison.Ordinal))
+        {
+            return "membership";
+        }
+
+        if (cmd.Contains("Scop.Aspire.Portal", StringComparison.Ordinal))
+        {
+            return "portal";
+        }
+
+        if (cmd.Contains("Scop.Aspire.Gateway", StringComparison.Ordinal))
+        {
+            return "gateway";
+        }
+
+        if (info.Comm == "postgres")
+        {
+            return "postgres";
+        }
+
+        if (info.Comm is "beam.smp" or "erl_child_setup" or "epmd" or "inet_gethost" || cmd.Contains("rabbitmq", StringComparison.Ordinal))
+        {
+            return "rabbitmq";
+        }
+
+        if (info.Comm == "redis-server")
+        {
+            return "redis";
+        }
+
+        if (cmd.Contains("Aspire.Dashboard", StringComparison.Ordinal))
+        {
+            return "aspire-dashboard";
+        }
+
+        if (info.Comm == "dcp")
+        {
+            return "dcp (orchestrator and endpoint proxies)";
+        }
+
+        return ours.Count > 0 ? "apphost" : "other";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"--monitor (\d+)")]
+    private static partial System.Text.RegularExpressions.Regex MonitorPattern();
+}

@@ -1,0 +1,163 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Scop.Aspire.Bench;
+
+public enum OutcomeKind
+{
+    Ok,
+    /// <summary>An answer the scenario expects and counts apart (409 on a taken SIREN), neither success nor error.</summary>
+    Expected,
+    Error,
+}
+
+/// <summary>What one request came to; <see cref="Key"/> names the counter (or the error: a status, "bad-body", an exception type).</summary>
+public readonly record struct Outcome(OutcomeKind Kind, string Key, bool Answered)
+{
+    public static Outcome Ok(string counter) => new(OutcomeKind.Ok, counter, true);
+
+    public static Outcome Expected(string counter) => new(OutcomeKind.Expected, counter, true);
+
+    public static Outcome Status(HttpStatusCode status) => new(OutcomeKind.Error, ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture), true);
+
+    public static Outcome BadBody(string why) => new(OutcomeKind.Error, $"bad-body: {why}", true);
+
+    public static Outcome Exception(Exception e) => new(OutcomeKind.Error, $"exception: {e.GetType().Name}", false);
+}
+
+/// <summary>One closed-loop phase: N clients, each sends, waits for the answer, sends again, until the time is up.</summary>
+public sealed record PhaseResult(
+    string Name,
+    int Clients,
+    double Seconds,
+    long Requests,
+    long Answered,
+    long Ok,
+    SortedDictionary<string, long> Counters,
+    ErrorSummary Errors,
+    double Throughput,
+    double OkThroughput,
+    LatencySummary LatencyMs,
+    CpuUsage? Cpu)
+{
+    public string Line() =>
+        $"{Name}: {Clients} clients x {Seconds:0.#} s, {Requests} requests, {Ok} ok ({OkThroughput:0.#}/s), {Errors.Total} errors; {LatencyMs}";
+}
+
+public static class HttpLoad
+{
+    /// <summary>The one client of a run: pooled connections, enough of them for every concurrent client.</summary>
+    public static HttpClient CreateClient(Uri baseAddress) => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = 2048,
+        PooledConnectionLifetime = TimeSpan.FromMinutes(30),
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+        ConnectTimeout = TimeSpan.FromSeconds(5),
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+    })
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(30),
+    };
+
+    public static double Milliseconds(long fromTimestamp, long toTimestamp) =>
+        (toTimestamp - fromTimestamp) * 1000.0 / Stopwatch.Frequency;
+
+    private sealed class Worker
+    {
+        public readonly List<double> Latencies = new(16_384);
+        public readonly Dictionary<string, long> Counters = new(StringComparer.Ordinal);
+        public readonly Dictionary<string, long> Errors = new(StringComparer.Ordinal);
+        public long Requests;
+        public long Answered;
+        public long Ok;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="send"/> from <paramref name="clients"/> concurrent loops for <paramref name="duration"/>
+    /// (requests in flight at the end finish and count), after an unmeasured warm-up with the same loops.
+    /// </summary>
+    public static async Task<PhaseResult> ClosedLoopAsync(string name, int clients, TimeSpan duration, TimeSpan warmup,
+        Func<CancellationToken, Task<Outcome>> send, CpuSampler? cpu, CancellationToken ct)
+    {
+        if (warmup > TimeSpan.Zero)
+        {
+            await RunAsync(clients, warmup, send, ct);
+        }
+
+        var before = cpu?.Take();
+        var (workers, elapsed) = await RunAsync(clients, duration, send, ct);
+        var usage = before is null ? null : CpuSampler.Between(before, cpu!.Take());
+
+        var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var worker in workers)
+        {
+            foreach (var (key, count) in worker.Counters)
+            {
+                counters[key] = counters.GetValueOrDefault(key) + count;
+            }
+
+            foreach (var (key, count) in worker.Errors)
+            {
+                errors[key] = errors.GetValueOrDefault(key) + count;
+            }
+        }
+
+        var seconds = elapsed.TotalSeconds;
+        var requests = workers.Sum(w => w.Requests);
+        var answered = workers.Sum(w => w.Answered);
+        var ok = workers.Sum(w => w.Ok);
+        return new PhaseResult(name, clients, Math.Round(seconds, 3), requests, answered, ok, counters,
+            new ErrorSummary(errors.Values.Sum(), errors), Math.Round(answered / seconds, 1), Math.Round(ok / seconds, 1),
+            LatencySummary.From(workers.SelectMany(w => w.Latencies)), usage);
+    }
+
+    private static async Task<(Worker[] Workers, TimeSpan Elapsed)> RunAsync(int clients, TimeSpan duration,
+        Func<CancellationToken, Task<Outcome>> send, CancellationToken ct)
+    {
+        var workers = Enumerable.Range(0, clients).Select(_ => new Worker()).ToArray();
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(workers.Select(worker => Task.Run(async () =>
+        {
+            while (clock.Elapsed < duration && !ct.IsCancellationRequested)
+            {
+                var start = Stopwatch.GetTimestamp();
+                Outcome outcome;
+                try
+                {
+                    outcome = await send(ct);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                {
+                    outcome = Outcome.Exception(e);
+                }
+
+                var end = Stopwatch.GetTimestamp();
+                worker.Requests++;
+                if (outcome.Answered)
+                {
+                    worker.Answered++;
+                    worker.Latencies.Add(Milliseconds(start, end));
+                }
+
+                if (outcome.Kind == OutcomeKind.Error)
+                {
+                    worker.Errors[outcome.Key] = worker.Errors.GetValueOrDefault(outcome.Key) + 1;
+                }
+                else
+                {
+                    worker.Counters[outcome.Key] = worker.Counters.GetValueOrDefault(outcome.Key) + 1;
+                    if (outcome.Kind == OutcomeKind.Ok)
+                    {
+                        worker.Ok++;
+                    }
+                }
+            }
+        }, ct)));
+        return (workers, clock.Elapsed);
+    }
+}

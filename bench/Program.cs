@@ -1,0 +1,86 @@
+using Scop.Aspire.Bench;
+
+if (args.Any(a => a is "-h" or "--help"))
+{
+    Console.WriteLine(BenchOptions.Usage);
+    return 0;
+}
+
+BenchOptions options;
+try
+{
+    options = BenchOptions.Parse(args);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine(e.Message);
+    Console.Error.WriteLine();
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
+// A hard ceiling on the whole run, whatever happens: the bench always stops by itself.
+stop.CancelAfter(TimeSpan.FromMinutes(30));
+
+using var http = HttpLoad.CreateClient(options.Gateway);
+var pgPort = new Npgsql.NpgsqlConnectionStringBuilder(options.Pg).Port;
+var scenarios = new Scenarios(options, http, new CpuSampler(pgPort), Console.Error);
+
+// The system must answer before anything is measured.
+try
+{
+    using var probe = await http.GetAsync(Requests.PingPath, stop.Token);
+    if (!probe.IsSuccessStatusCode)
+    {
+        Console.Error.WriteLine($"{options.Gateway} answered {(int)probe.StatusCode} to {Requests.PingPath}; is the system up (./run.sh)?");
+        return 1;
+    }
+}
+catch (HttpRequestException e)
+{
+    Console.Error.WriteLine($"{options.Gateway} does not answer ({e.Message}); start the system with ./run.sh first.");
+    return 1;
+}
+
+var started = DateTimeOffset.UtcNow;
+string path;
+string summary;
+bool targetsMet;
+switch (options.Scenario)
+{
+    case "all":
+    {
+        var result = await scenarios.AllAsync(stop.Token);
+        path = ResultWriter.Write(options.OutDirectory, "all", started, result);
+        summary = result.Summary;
+        targetsMet = result.Targets.All(t => t.Met);
+        break;
+    }
+
+    default:
+    {
+        var result = options.Scenario switch
+        {
+            "gateway-floor" => await scenarios.GatewayFloorAsync(stop.Token),
+            "register-cooperative" => await scenarios.RegisterCooperativeAsync(null, null, stop.Token),
+            _ => await scenarios.EventLatencyAsync(stop.Token),
+        };
+        path = ResultWriter.Write(options.OutDirectory, options.Scenario, started, result);
+        summary = result.Summary + (result.Targets is { Count: > 0 } t
+            ? " Targets: " + string.Join("; ", t.Select(x => $"{x.Target}: {x.Measured} -> {(x.Met ? "met" : "MISSED")}"))
+            : "");
+        targetsMet = result.Targets?.All(x => x.Met) ?? true;
+        break;
+    }
+}
+
+Console.WriteLine(summary);
+Console.WriteLine($"Result: {Path.GetFullPath(path)}");
+return targetsMet ? 0 : 3;
