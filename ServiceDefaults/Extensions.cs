@@ -39,8 +39,9 @@ public static class ServiceDefaultsExtensions
     public static WebApplication MapDefaultEndpoints(this WebApplication app, string apiPrefix)
     {
         app.MapHealthEndpoints();
-        app.MapOpenApi();
-        app.MapGet($"{apiPrefix}/ping", () => TypedResults.Text("pong")).WithTags("Operations").ExcludeFromDescription();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapGet($"{apiPrefix}/ping", () => TypedResults.Text("pong")).WithTags("Operations").ExcludeFromDescription()
+            .AllowAnonymous();
         return app;
     }
 }

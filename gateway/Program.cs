@@ -1,12 +1,18 @@
 using Microsoft.Extensions.Options;
 using Scop.Aspire.Gateway.Proxy;
+using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 builder.AddDownstreamHealthChecks();
+AccessControl.ValidateAnonymousRoutes(builder.Configuration);
+builder.AddPlatformAuthentication(PlatformAudiences.All, authenticatedByDefault: false);
+builder.AddRedisConnection();
+builder.Services.AddSingleton<RedisRateLimiter>();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver()
@@ -28,7 +34,12 @@ app.UseSwaggerUI(ui =>
         ui.SwaggerEndpoint($"/openapi/{service}.json", service);
     }
 });
-app.MapReverseProxy(proxy => proxy.UseForwardingErrorProblems());
+app.MapReverseProxy(proxy =>
+{
+    proxy.UseRateLimits();
+    proxy.UseAccessControl();
+    proxy.UseForwardingErrorProblems();
+});
 
 app.Run();
 

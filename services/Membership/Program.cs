@@ -5,6 +5,7 @@ using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,7 +13,10 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase<MembershipDbContext>(ResourceNames.MembershipDatabase);
 builder.AddMessaging<MembershipDbContext>(ResourceNames.Membership);
 builder.AddRedisConnection();
-builder.Services.AddSingleton(FrenchReferenceData.Load());
+var reference = FrenchReferenceData.Load();
+builder.Services.AddSingleton(reference);
+builder.Services.AddSingleton(RegionalUnions.From(builder.Configuration, reference));
+builder.AddPlatformAuthentication(PlatformAudiences.Membership);
 
 var app = builder.Build();
 

@@ -4,6 +4,7 @@ using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -11,6 +12,7 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase<PortalDbContext>(ResourceNames.PortalDatabase);
 builder.AddMessaging<PortalDbContext>(ResourceNames.Portal);
 builder.AddRedisConnection();
+builder.AddPlatformAuthentication(PlatformAudiences.Portal);
 
 var app = builder.Build();
 

@@ -21,6 +21,8 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
             cooperative.Property(c => c.CommuneCode).HasMaxLength(5);
             cooperative.Property(c => c.NafCode).HasMaxLength(6);
             cooperative.HasIndex(c => new { c.Name, c.Id });
+            cooperative.Property(c => c.RegionalUnion).HasMaxLength(Cooperative.MaxRegionalUnionLength);
+            cooperative.HasIndex(c => new { c.RegionalUnion, c.Name });
         });
     }
 }

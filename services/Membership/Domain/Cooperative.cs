@@ -34,10 +34,15 @@ public sealed class Cooperative
 
     public string NafCode { get; private set; } = "";
 
+    /// <summary>The regional union (UR) the cooperative belongs to, from its commune's région: whose delegates act for it.</summary>
+    public string RegionalUnion { get; private set; } = "";
+
     public DateTimeOffset RegisteredAt { get; private set; }
 
+    public const int MaxRegionalUnionLength = 64;
+
     public static Cooperative Register(string name, string siren, LegalForm legalForm, string communeCode, string nafCode,
-        DateTimeOffset now) => new()
+        string regionalUnion, DateTimeOffset now) => new()
     {
         Id = Guid.CreateVersion7(now),
         Name = name,
@@ -45,6 +50,7 @@ public sealed class Cooperative
         LegalForm = legalForm,
         CommuneCode = communeCode,
         NafCode = nafCode,
+        RegionalUnion = regionalUnion,
         RegisteredAt = now,
     };
 }

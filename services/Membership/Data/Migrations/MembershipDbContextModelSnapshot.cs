@@ -55,6 +55,12 @@ namespace Scop.Aspire.Membership.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<string>("RegionalUnion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regional_union");
+
                     b.Property<DateTimeOffset>("RegisteredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("registered_at");
@@ -75,6 +81,9 @@ namespace Scop.Aspire.Membership.Data.Migrations
 
                     b.HasIndex("Name", "Id")
                         .HasDatabaseName("ix_cooperatives_name_id");
+
+                    b.HasIndex("RegionalUnion", "Name")
+                        .HasDatabaseName("ix_cooperatives_regional_union_name");
 
                     b.ToTable("cooperatives", (string)null);
                 });

@@ -14,6 +14,7 @@ public sealed record CooperativeResponse(
     string? Region,
     string NafCode,
     string? NafLabel,
+    string RegionalUnion,
     DateTimeOffset RegisteredAt)
 {
     public static CooperativeResponse From(Cooperative cooperative, FrenchReferenceData reference)
@@ -22,6 +23,6 @@ public sealed record CooperativeResponse(
         reference.TryNormalizeNafCode(cooperative.NafCode, out _, out var nafLabel);
         return new CooperativeResponse(cooperative.Id, cooperative.Name, cooperative.Siren, cooperative.LegalForm,
             cooperative.CommuneCode, commune?.Name, commune?.Departement, commune?.Region, cooperative.NafCode,
-            nafLabel.Length == 0 ? null : nafLabel, cooperative.RegisteredAt);
+            nafLabel.Length == 0 ? null : nafLabel, cooperative.RegionalUnion, cooperative.RegisteredAt);
     }
 }

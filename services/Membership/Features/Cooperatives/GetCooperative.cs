@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Membership.Data;
 using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Membership.Features.Cooperatives;
 
@@ -9,13 +11,15 @@ namespace Scop.Aspire.Membership.Features.Cooperatives;
 public static class GetCooperative
 {
     public static RouteHandlerBuilder MapGetCooperative(this RouteGroupBuilder group) =>
-        group.MapGet("/{id:guid}", HandleAsync).WithName("GetCooperative").WithSummary("One cooperative");
+        group.MapGet("/{id:guid}", HandleAsync).WithName("GetCooperative").WithSummary("One cooperative")
+            .RequireAuthorization(PlatformPolicies.ReadCooperatives);
 
     public static async Task<Results<Ok<CooperativeResponse>, ProblemHttpResult>> HandleAsync(
-        Guid id, MembershipDbContext db, FrenchReferenceData reference, CancellationToken ct)
+        Guid id, ClaimsPrincipal user, MembershipDbContext db, FrenchReferenceData reference, CancellationToken ct)
     {
         var cooperative = await db.Cooperatives.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
-        return cooperative is null
+        // Outside the caller's scope it does not exist for them: the same 404, and no data.
+        return cooperative is null || !CallerScope.Of(user).CanRead(cooperative.RegionalUnion, cooperative.Id)
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Cooperative not found",
                 detail: $"No cooperative has the id {id}.")
             : TypedResults.Ok(CooperativeResponse.From(cooperative, reference));

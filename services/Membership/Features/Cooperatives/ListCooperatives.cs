@@ -1,9 +1,11 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Membership.Data;
 using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.Membership.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Membership.Features.Cooperatives;
 
@@ -11,10 +13,12 @@ namespace Scop.Aspire.Membership.Features.Cooperatives;
 public static class ListCooperatives
 {
     public static RouteHandlerBuilder MapListCooperatives(this RouteGroupBuilder group) =>
-        group.MapGet("/", HandleAsync).WithName("ListCooperatives").WithSummary("Cooperatives by name, paged");
+        group.MapGet("/", HandleAsync).WithName("ListCooperatives").WithSummary("Cooperatives by name, paged")
+            .WithDescription("Only those the caller may see: a delegate's region, a manager's cooperative, everything for federation staff and confederation admins.")
+            .RequireAuthorization(PlatformPolicies.ReadCooperatives);
 
     public static async Task<Results<Ok<PagedList<CooperativeResponse>>, ValidationProblem>> HandleAsync(
-        MembershipDbContext db, FrenchReferenceData reference, CancellationToken ct,
+        ClaimsPrincipal user, MembershipDbContext db, FrenchReferenceData reference, CancellationToken ct,
         int? page = null, int? pageSize = null, string? legalForm = null, string? name = null)
     {
         var (paging, problem) = PageRequest.From(page, pageSize);
@@ -23,7 +27,7 @@ public static class ListCooperatives
             return problem;
         }
 
-        var query = db.Cooperatives.AsNoTracking();
+        var query = CallerScope.Of(user).Apply(db.Cooperatives.AsNoTracking(), c => c.RegionalUnion, c => c.Id);
         if (!string.IsNullOrWhiteSpace(legalForm))
         {
             if (!Enum.TryParse<LegalForm>(legalForm, ignoreCase: true, out var form) || !Enum.IsDefined(form))

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -7,6 +8,7 @@ using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.Membership.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Membership.Features.Cooperatives;
 
@@ -23,10 +25,12 @@ public static class RegisterCooperative
             .WithSummary("Register a cooperative")
             .WithDescription("Checks the SIREN's Luhn key, the legal form, the commune code and the NAF code; publishes CooperativeJoined. Accepts an Idempotency-Key header.")
             .Accepts<Request>("application/json")
+            .RequireAuthorization(PlatformPolicies.ManageCooperatives)
             .WithIdempotency<MembershipDbContext>();
 
     public static async Task<Results<Created<CooperativeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest http, MembershipDbContext db, FrenchReferenceData reference, TimeProvider time, CancellationToken ct)
+        HttpRequest http, ClaimsPrincipal user, MembershipDbContext db, FrenchReferenceData reference, RegionalUnions unions,
+        TimeProvider time, CancellationToken ct)
     {
         var (request, problem) = await JsonBody.ReadAsync<Request>(http, ct);
         if (problem is not null)
@@ -41,13 +45,21 @@ public static class RegisterCooperative
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
+        var regionalUnion = unions.ForRegion(reference.FindCommune(valid.CommuneCode)!.Region);
+        if (!CallerScope.CanManage(user, regionalUnion))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside your regional union",
+                detail: $"A cooperative in {valid.CommuneCode} belongs to {unions.NameOf(regionalUnion)}; only its delegates or a confederation admin register it.");
+        }
+
         if (await db.Cooperatives.AnyAsync(c => c.Siren == valid.Siren, ct))
         {
             return SirenTaken(valid.Siren);
         }
 
         var now = time.GetUtcNow();
-        var cooperative = Cooperative.Register(valid.Name, valid.Siren, valid.LegalForm, valid.CommuneCode, valid.NafCode, now);
+        var cooperative = Cooperative.Register(valid.Name, valid.Siren, valid.LegalForm, valid.CommuneCode, valid.NafCode,
+            regionalUnion, now);
         db.Cooperatives.Add(cooperative);
         db.AddIntegrationEvent(
             new CooperativeJoined(Guid.CreateVersion7(now), now, cooperative.Id, cooperative.Name, cooperative.Siren,

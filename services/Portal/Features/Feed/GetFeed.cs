@@ -28,7 +28,8 @@ public static class GetFeed
             .WithTags("Feed")
             .WithName("GetFeed")
             .WithSummary("The network activity feed, newest first")
-            .WithDescription("Pass the previous page's nextCursor as 'before' to read on.");
+            .WithDescription("Pass the previous page's nextCursor as 'before' to read on.")
+            .AllowAnonymous(); // public: project holders and the public read the network's news
         return app;
     }
 
