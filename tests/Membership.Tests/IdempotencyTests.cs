@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json;
 using Scop.Aspire.Membership.Tests.Support;
+using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Membership.Tests;
 
@@ -14,7 +16,7 @@ public sealed class IdempotencyTests(MembershipServers servers, MembershipAppPer
     public async Task InitializeAsync()
     {
         app = await perClass.GetAsync(servers);
-        client = app.CreateClient();
+        client = app.CreateClient(TestTokens.For(PlatformAudiences.Membership, PlatformRoles.ConfederationAdmin));
     }
 
     public Task DisposeAsync()

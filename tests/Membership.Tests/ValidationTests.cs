@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Scop.Aspire.Membership.Tests.Support;
+using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Membership.Tests;
 
@@ -15,7 +17,7 @@ public sealed class ValidationTests(MembershipServers servers, MembershipAppPerC
     public async Task InitializeAsync()
     {
         app = await perClass.GetAsync(servers);
-        client = app.CreateClient();
+        client = app.CreateClient(TestTokens.For(PlatformAudiences.Membership, PlatformRoles.ConfederationAdmin));
 
         // One cooperative already registered, so "unchanged" is measured against tables that are not empty.
         if (await app.CountAsync("cooperatives") > 0)

@@ -23,7 +23,14 @@ public abstract class ServiceApp<TEntryPoint>(string databaseConnectionName, str
         builder.UseSetting("ConnectionStrings:rabbitmq", servers.RabbitMq.ConnectionString);
         builder.UseSetting("ConnectionStrings:redis", servers.Redis.ConnectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in TestTokens.Settings)
+        {
+            builder.UseSetting(key, value); // the service trusts the test run's signing key, as it would the identity service's
+        }
     }
+
+    /// <summary>A client of the service that presents <paramref name="token"/> on every request.</summary>
+    public HttpClient CreateClient(string? token) => CreateClient().WithToken(token);
 
     /// <summary>Runs a scalar query against the service's database, as someone checking its tables would.</summary>
     public async Task<T> QueryScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
