@@ -41,7 +41,7 @@ builder.Services.AddSingleton(services =>
 {
     var options = services.GetRequiredService<IOptions<PartnerHooksOptions>>().Value;
     return new WebhookClient(services.GetRequiredService<DestinationGuard>(), services.GetRequiredService<TimeProvider>(),
-        options.RequestTimeout, options.MaxRetryAfter, options.MaxConcurrencyPerEndpoint);
+        options.RequestTimeout, options.MaxRetryAfter);
 });
 builder.Services.AddSingleton<SecretProtector>();
 builder.Services.AddSingleton<DeliverySignal>();

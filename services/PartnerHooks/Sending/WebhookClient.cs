@@ -30,7 +30,7 @@ public sealed class WebhookClient : IDisposable
     private readonly TimeProvider time;
     private readonly TimeSpan maxRetryAfter;
 
-    public WebhookClient(DestinationGuard guard, TimeProvider time, TimeSpan timeout, TimeSpan maxRetryAfter, int maxConnectionsPerServer)
+    public WebhookClient(DestinationGuard guard, TimeProvider time, TimeSpan timeout, TimeSpan maxRetryAfter)
     {
         this.time = time;
         this.maxRetryAfter = maxRetryAfter;
@@ -42,7 +42,8 @@ public sealed class WebhookClient : IDisposable
             UseCookies = false,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(10),
-            MaxConnectionsPerServer = maxConnectionsPerServer,
+            // No cap per server: endpoints of different partners may share a host, and the worker already bounds
+            // the requests in flight per endpoint.
         };
         http = new HttpClient(handler) { Timeout = timeout };
         http.DefaultRequestHeaders.UserAgent.ParseAdd("Scop-PartnerHooks/1.0");

@@ -1,0 +1,217 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Scop.Aspire.Contracts;
+using Scop.Aspire.Contracts.Membership;
+using Scop.Aspire.Testing;
+
+namespace Scop.Aspire.PartnerHooks.Tests.Support;
+
+/// <summary>
+/// The real partner-hooks service (its own Program) in Development on real PostgreSQL and RabbitMQ, optionally on a
+/// fake clock, with helpers that drive it through its HTTP API as an operator would.
+/// </summary>
+public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvider? time = null,
+    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+{
+    public string Database { get; } = database;
+
+    public IBus Bus => Services.GetRequiredService<IBus>();
+
+    public static async Task<PartnerHooksApp> StartAsync(PartnerHooksServers servers, string? database = null,
+        TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var app = new PartnerHooksApp(database ?? await servers.Postgres.CreateDatabaseAsync(),
+            servers.RabbitMq.ConnectionString, time, settings);
+        try
+        {
+            // On a task of its own: what the host sets in async-local state at start (MassTransit's log context)
+            // stays with it, so a second instance in the same test starts clean.
+            // A previous instance in this test left its (now disposed) logger in MassTransit's ambient log context.
+            LogContext.Current = null;
+            await Task.Run(app.StartServer);
+            return app;
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        builder.UseSetting("ConnectionStrings:partnerhooksdb", Database);
+        builder.UseSetting("ConnectionStrings:rabbitmq", rabbitMq);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Scop:PartnerHooks:PollInterval", "00:00:00.500");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (time is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
+        }
+    }
+
+    /// <summary>Publishes the event as the membership service's outbox does: its EventId is the message id.</summary>
+    public Task PublishAsync<TEvent>(TEvent @event)
+        where TEvent : class, IIntegrationEvent =>
+        Bus.Publish(@event, context => context.MessageId = @event.EventId);
+
+    public static CooperativeJoined NewCooperativeJoined() => new(Guid.CreateVersion7(), DateTimeOffset.UtcNow,
+        Guid.CreateVersion7(), $"Coopérative {Guid.NewGuid():N}"[..24], "552100554", "SCOP", "69123", "62.01Z");
+
+    public async Task<(Guid PartnerId, string Code)> CreatePartnerAsync(string? code = null)
+    {
+        code ??= $"bank-{Guid.NewGuid():N}"[..20];
+        using var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/partner-hooks/partners", new { code, name = $"Banque {code}" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var json = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return (json.GetProperty("id").GetGuid(), code);
+    }
+
+    /// <summary>Adds an endpoint and returns its id and the secret shown once.</summary>
+    public async Task<(Guid EndpointId, string Secret)> CreateEndpointAsync(Guid partnerId, string url, params string[] eventTypes)
+    {
+        using var client = CreateClient();
+        var response = await client.PostAsJsonAsync($"/api/partner-hooks/partners/{partnerId}/endpoints",
+            new { url, eventTypes = eventTypes.Length == 0 ? ["scop.membership.cooperative.joined"] : eventTypes });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, text);
+        var json = JsonDocument.Parse(text).RootElement;
+        return (json.GetProperty("endpoint").GetProperty("id").GetGuid(), json.GetProperty("secret").GetString()!);
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var client = CreateClient();
+        var response = await client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>The deliveries of one endpoint, newest first, with their attempts.</summary>
+    public async Task<JsonElement[]> DeliveriesAsync(Guid endpointId) =>
+        (await GetJsonAsync($"/api/partner-hooks/deliveries?endpointId={endpointId}&pageSize=100"))
+        .GetProperty("items").EnumerateArray().ToArray();
+
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    /// <summary>Every row of every table of the service's database, as text: what someone with a dump would see.</summary>
+    public async Task<string> DumpDatabaseAsync()
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'", connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        var dump = new System.Text.StringBuilder();
+        foreach (var table in tables)
+        {
+            await using var select = new NpgsqlCommand($"SELECT coalesce(string_agg(row_to_json(t)::text, E'\\n'), '') FROM \"{table}\" t", connection);
+            dump.AppendLine(table).AppendLine((string)(await select.ExecuteScalarAsync())!);
+        }
+
+        return dump.ToString();
+    }
+}
+
+/// <summary>PostgreSQL and RabbitMQ, started once for the integration tests.</summary>
+public sealed class PartnerHooksServers : IAsyncLifetime
+{
+    public PostgresFixture Postgres { get; } = new();
+
+    public RabbitMqFixture RabbitMq { get; } = new();
+
+    public Receiver Receiver { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await Task.WhenAll(Postgres.InitializeAsync(), RabbitMq.InitializeAsync());
+            Receiver = await Receiver.StartAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Receiver is not null)
+        {
+            await Receiver.DisposeAsync();
+        }
+
+        await Task.WhenAll(Postgres.DisposeAsync(), RabbitMq.DisposeAsync());
+    }
+}
+
+/// <summary>
+/// The integration tests run one after the other: the service instances share the broker's queues (competing
+/// consumers), so only one runs at a time.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class PartnerHooksCollection : ICollectionFixture<PartnerHooksServers>
+{
+    public const string Name = "partner hooks servers";
+}
+
+public static class Eventually
+{
+    /// <summary>Polls <paramref name="check"/> until it holds or the time is up (real time).</summary>
+    public static async Task<T> HoldsAsync<T>(Func<Task<T>> probe, Func<T, bool> check, TimeSpan within, string what)
+    {
+        var deadline = DateTime.UtcNow + within;
+        T value;
+        while (!check(value = await probe()))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                Assert.Fail($"Not within {within.TotalSeconds} s: {what}. Last value: {Describe(value)}");
+            }
+
+            await Task.Delay(100);
+        }
+
+        return value;
+    }
+
+    public static Task HoldsAsync(Func<bool> check, TimeSpan within, string what) =>
+        HoldsAsync(() => Task.FromResult(check()), ok => ok, within, what);
+
+    private static string Describe<T>(T value) => value switch
+    {
+        JsonElement[] items => string.Join("; ", items.Select(i => i.ToString())),
+        _ => value?.ToString() ?? "null",
+    };
+}
