@@ -27,6 +27,7 @@ public abstract class InboxConsumer<TMessage, TDbContext>(TDbContext db, TimePro
         var ct = context.CancellationToken;
 
         Db.ChangeTracker.Clear(); // a retried attempt starts from a clean unit of work
+        Db.Database.AutoSavepointsEnabled = false; // all or nothing: a savepoint per SaveChanges would only cost round trips
         await using var transaction = await Db.Database.BeginTransactionAsync(ct);
         var traceId = Activity.Current?.TraceId.ToString();
         var firstTime = await Db.Database.ExecuteSqlAsync(

@@ -45,8 +45,9 @@ public static class Outbox
 }
 
 /// <summary>
-/// Numbers new outbox rows in the order they were added (EF Core inserts rows in an order of its own, so the
-/// database cannot be left to number them at insert time), and wakes the relay as soon as they are saved. The
+/// Numbers new outbox rows in the order they were added (EF Core inserts rows in an order of its own, so when a unit
+/// of work holds several, the database cannot be left to number them at insert time; a single row takes the
+/// sequence's default at insert, saving a round trip), and wakes the relay as soon as they are saved. The
 /// NOTIFY runs after SaveChanges: inside an explicit transaction PostgreSQL delivers it at commit, so the relay never
 /// wakes before the rows are visible. One instance per DbContext (the options are built per context).
 /// </summary>
@@ -58,7 +59,11 @@ internal sealed class OutboxNotifier : SaveChangesInterceptor
     {
         if (eventData.Context is { } context && NewRows(context) is { Count: > 0 } rows)
         {
-            Number(rows, context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToList());
+            if (rows.Count > 1)
+            {
+                Number(rows, context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToList());
+            }
+
             notificationDue = true;
         }
 
@@ -70,7 +75,11 @@ internal sealed class OutboxNotifier : SaveChangesInterceptor
     {
         if (eventData.Context is { } context && NewRows(context) is { Count: > 0 } rows)
         {
-            Number(rows, await context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToListAsync(cancellationToken));
+            if (rows.Count > 1)
+            {
+                Number(rows, await context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToListAsync(cancellationToken));
+            }
+
             notificationDue = true;
         }
 

@@ -23,8 +23,11 @@ public sealed partial class OutboxRelay : BackgroundService
     private readonly TimeProvider time;
     private readonly ILogger<OutboxRelay> logger;
     private readonly OutboxSignal signal;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type?> MessageTypes = new();
     private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
     private DateTimeOffset lastMeasured = DateTimeOffset.MinValue;
+    private DateTimeOffset nextDueReadAt = DateTimeOffset.MinValue;
+    private DateTimeOffset? nextDue;
     private long pendingCount;
     private double oldestPendingAgeSeconds;
 
@@ -65,12 +68,12 @@ public sealed partial class OutboxRelay : BackgroundService
         {
             try
             {
-                var published = await PublishPendingAsync(stoppingToken);
+                var claimed = await PublishPendingAsync(stoppingToken);
                 backoff = options.MinBackoff;
                 await MeasureAndCleanUpAsync(stoppingToken);
-                if (published < options.BatchSize)
+                if (claimed < options.BatchSize)
                 {
-                    await signal.WaitAsync(await TimeUntilNextDueAsync(stoppingToken), stoppingToken);
+                    await signal.WaitAsync(await TimeUntilNextDueAsync(idle: claimed == 0, stoppingToken), stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -225,7 +228,7 @@ public sealed partial class OutboxRelay : BackgroundService
 
     private async Task PublishAsync(PendingRow row, CancellationToken ct)
     {
-        var messageType = Type.GetType(row.MessageType, throwOnError: false)
+        var messageType = MessageTypes.GetOrAdd(row.MessageType, name => Type.GetType(name, throwOnError: false))
             ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}'");
         var message = JsonSerializer.Deserialize(row.Body, messageType, Outbox.SerializerOptions)
             ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty body");
@@ -266,21 +269,27 @@ public sealed partial class OutboxRelay : BackgroundService
         await command.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The wait until the next durable timer falls due, at most the poll interval.</summary>
-    private async Task<TimeSpan> TimeUntilNextDueAsync(CancellationToken ct)
+    /// <summary>
+    /// The wait until the next durable timer falls due, at most the poll interval. The next due time is read again
+    /// when the pass found nothing to publish (a new timer woke us, or we are idle) and at least once a second, so a
+    /// busy relay does not pay a query per event for it.
+    /// </summary>
+    private async Task<TimeSpan> TimeUntilNextDueAsync(bool idle, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand(
-            $"SELECT min(not_before) FROM {MessagingModel.OutboxTable} WHERE sent_at IS NULL AND not_before > @now");
         var now = time.GetUtcNow();
-        command.Parameters.AddWithValue("now", now);
-        var next = await command.ExecuteScalarAsync(ct);
-        if (next is DateTime nextDue)
+        if (idle || now - nextDueReadAt >= TimeSpan.FromSeconds(1))
         {
-            var wait = new DateTimeOffset(DateTime.SpecifyKind(nextDue, DateTimeKind.Utc)) - now;
-            return wait < options.PollInterval ? wait : options.PollInterval;
+            await using var command = dataSource.CreateCommand(
+                $"SELECT min(not_before) FROM {MessagingModel.OutboxTable} WHERE sent_at IS NULL AND not_before > @now");
+            command.Parameters.AddWithValue("now", now);
+            nextDue = await command.ExecuteScalarAsync(ct) is DateTime due
+                ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc))
+                : null;
+            nextDueReadAt = now;
         }
 
-        return options.PollInterval;
+        var wait = nextDue is { } next ? next - now : options.PollInterval;
+        return wait < options.PollInterval ? wait : options.PollInterval;
     }
 
     /// <summary>Refreshes the pending gauges and deletes old sent rows, at most once a second / once an hour.</summary>

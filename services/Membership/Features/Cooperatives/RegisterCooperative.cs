@@ -52,11 +52,6 @@ public static class RegisterCooperative
                 detail: $"A cooperative in {valid.CommuneCode} belongs to {unions.NameOf(regionalUnion)}; only its delegates or a confederation admin register it.");
         }
 
-        if (await db.Cooperatives.AnyAsync(c => c.Siren == valid.Siren, ct))
-        {
-            return SirenTaken(valid.Siren);
-        }
-
         var now = time.GetUtcNow();
         var cooperative = Cooperative.Register(valid.Name, valid.Siren, valid.LegalForm, valid.CommuneCode, valid.NafCode,
             regionalUnion, now);
@@ -71,7 +66,8 @@ public static class RegisterCooperative
         }
         catch (DbUpdateException exception) when (exception.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
         {
-            return SirenTaken(valid.Siren); // a concurrent registration of the same SIREN won the race
+            // The unique index on siren decides, so two concurrent registrations of one SIREN cannot both win.
+            return SirenTaken(valid.Siren);
         }
 
         return TypedResults.Created($"/api/membership/cooperatives/{cooperative.Id}",
