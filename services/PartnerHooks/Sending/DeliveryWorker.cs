@@ -31,7 +31,8 @@ public sealed partial class DeliveryWorker(
         {
             try
             {
-                var claimed = await ClaimAsync(settings, stoppingToken);
+                var claimedAt = time.GetUtcNow();
+                var claimed = await ClaimAsync(settings, claimedAt, stoppingToken);
                 foreach (var (deliveryId, endpointId) in claimed)
                 {
                     Dispatch(deliveryId, endpointId, stoppingToken);
@@ -44,6 +45,12 @@ public sealed partial class DeliveryWorker(
 
                 var now = time.GetUtcNow();
                 var nextDue = await NextDueAsync(stoppingToken);
+                if (nextDue > claimedAt && nextDue <= now)
+                {
+                    continue; // it fell due while we looked: claim it now rather than after a poll interval
+                }
+
+                // Due rows that could not be claimed wait for a free slot (a wake-up) or a lapsed lease (the poll).
                 var wait = nextDue is { } due && due > now && due - now < settings.PollInterval ? due - now : settings.PollInterval;
                 await signal.WaitAsync(wait, time, stoppingToken);
             }
@@ -102,7 +109,8 @@ public sealed partial class DeliveryWorker(
     /// Claims due deliveries of enabled endpoints, oldest first, no more per endpoint than it has free slots, skipping
     /// rows another worker holds. The lease makes the claim outlive this short transaction.
     /// </summary>
-    private async Task<List<(Guid DeliveryId, Guid EndpointId)>> ClaimAsync(PartnerHooksOptions settings, CancellationToken ct)
+    private async Task<List<(Guid DeliveryId, Guid EndpointId)>> ClaimAsync(PartnerHooksOptions settings, DateTimeOffset now,
+        CancellationToken ct)
     {
         var free = settings.MaxConcurrency - Volatile.Read(ref inFlight);
         if (free <= 0)
@@ -134,7 +142,6 @@ public sealed partial class DeliveryWorker(
                 FOR UPDATE OF d SKIP LOCKED)
             RETURNING id, endpoint_id
             """;
-        var now = time.GetUtcNow();
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.Add(new NpgsqlParameter("busy_ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = busy.Select(p => p.Key).ToArray() });
         command.Parameters.Add(new NpgsqlParameter("busy_free", NpgsqlDbType.Array | NpgsqlDbType.Integer)
