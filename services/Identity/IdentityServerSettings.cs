@@ -17,6 +17,12 @@ public sealed class IdentityServerSettings
 
     public int RefreshTokenDays { get; set; } = 14;
 
+    /// <summary>
+    /// How long a refresh token that was just exchanged still works (a client retrying after a lost answer); past
+    /// it, a used refresh token is refused and its whole chain revoked.
+    /// </summary>
+    public int RefreshTokenReuseLeewaySeconds { get; set; } = 30;
+
     /// <summary>PKCS#12 file signing tokens outside Development (its public key is published in the JWKS).</summary>
     public CertificateSettings SigningCertificate { get; set; } = new();
 

@@ -75,6 +75,7 @@ public static class IdentityServerSetup
                 server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, .. PlatformAudiences.All]);
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(settings.AccessTokenMinutes));
                 server.SetRefreshTokenLifetime(TimeSpan.FromDays(settings.RefreshTokenDays));
+                server.SetRefreshTokenReuseLeeway(TimeSpan.FromSeconds(settings.RefreshTokenReuseLeewaySeconds));
 
                 // Access tokens are signed JWTs that every service checks on its own; codes and refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();
