@@ -39,6 +39,14 @@ var portal = builder.AddProject<Projects.Scop_Aspire_Portal>(ResourceNames.Porta
     .WithServicePort(builder.Configuration)
     .WithHostEnvironment(builder);
 
+var training = builder.AddProject<Projects.Scop_Aspire_Training>(ResourceNames.Training)
+    .WithReference(infrastructure.TrainingDatabase).WaitFor(infrastructure.TrainingDatabase)
+    .WithReference(identity)
+    .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
+    .WithHttpHealthCheck("/health")
+    .WithServicePort(builder.Configuration)
+    .WithHostEnvironment(builder);
+
 var partnerHooks = builder.AddProject<Projects.Scop_Aspire_PartnerHooks>(ResourceNames.PartnerHooks)
     .WithReference(infrastructure.PartnerHooksDatabase).WaitFor(infrastructure.PartnerHooksDatabase)
     .WithReference(identity)
@@ -52,6 +60,7 @@ var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gat
     .WithReference(identity).WaitFor(identity)
     .WithReference(membership).WaitFor(membership)
     .WithReference(portal).WaitFor(portal)
+    .WithReference(training).WaitFor(training)
     .WithReference(partnerHooks).WaitFor(partnerHooks)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithExternalHttpEndpoints()
@@ -60,7 +69,7 @@ var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gat
     .WithHostEnvironment(builder);
 
 // Every token carries the gateway's public address as its issuer: clients and services agree on it.
-foreach (var project in new[] { identity, membership, portal, partnerHooks, gateway })
+foreach (var project in new[] { identity, membership, portal, training, partnerHooks, gateway })
 {
     project.WithIssuer(gateway);
 }

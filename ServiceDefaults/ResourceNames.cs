@@ -14,10 +14,12 @@ public static class ResourceNames
     public const string PortalDatabase = "portaldb";
     public const string PartnerHooksDatabase = "partnerhooksdb";
     public const string IdentityDatabase = "identitydb";
+    public const string TrainingDatabase = "trainingdb";
 
     public const string Membership = "membership";
     public const string Portal = "portal";
     public const string PartnerHooks = "partner-hooks";
     public const string Identity = "identity";
+    public const string Training = "training";
     public const string Gateway = "gateway";
 }

@@ -13,6 +13,7 @@ public static class ContainerInfrastructure
         var membershipDatabase = postgres.AddDatabase(ResourceNames.MembershipDatabase, DatabaseNames.Membership);
         var portalDatabase = postgres.AddDatabase(ResourceNames.PortalDatabase, DatabaseNames.Portal);
         var identityDatabase = postgres.AddDatabase(ResourceNames.IdentityDatabase, DatabaseNames.Identity);
+        var trainingDatabase = postgres.AddDatabase(ResourceNames.TrainingDatabase, DatabaseNames.Training);
         var partnerHooksDatabase = postgres.AddDatabase(ResourceNames.PartnerHooksDatabase, DatabaseNames.PartnerHooks);
 
         var rabbitMq = builder.AddRabbitMQ(ResourceNames.RabbitMq)
@@ -22,6 +23,6 @@ public static class ContainerInfrastructure
         var redis = builder.AddRedis(ResourceNames.Redis)
             .WithDataVolume();
 
-        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, rabbitMq, redis);
+        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, rabbitMq, redis);
     }
 }

@@ -9,6 +9,7 @@ public sealed record InfrastructureResources(
     IResourceBuilder<IResourceWithConnectionString> PortalDatabase,
     IResourceBuilder<IResourceWithConnectionString> PartnerHooksDatabase,
     IResourceBuilder<IResourceWithConnectionString> IdentityDatabase,
+    IResourceBuilder<IResourceWithConnectionString> TrainingDatabase,
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
     IResourceBuilder<IResourceWithConnectionString> Redis);
 
@@ -19,4 +20,5 @@ public static class DatabaseNames
     public const string Portal = "portal";
     public const string Identity = "identity";
     public const string PartnerHooks = "partnerhooks";
+    public const string Training = "training";
 }

@@ -22,12 +22,13 @@ public static class LocalInfrastructure
         var membershipDatabase = AddDatabase(builder, postgres, ResourceNames.MembershipDatabase, DatabaseNames.Membership, settings.PostgresPort);
         var portalDatabase = AddDatabase(builder, postgres, ResourceNames.PortalDatabase, DatabaseNames.Portal, settings.PostgresPort);
         var identityDatabase = AddDatabase(builder, postgres, ResourceNames.IdentityDatabase, DatabaseNames.Identity, settings.PostgresPort);
+        var trainingDatabase = AddDatabase(builder, postgres, ResourceNames.TrainingDatabase, DatabaseNames.Training, settings.PostgresPort);
         var partnerHooksDatabase = AddDatabase(builder, postgres, ResourceNames.PartnerHooksDatabase, DatabaseNames.PartnerHooks, settings.PostgresPort);
 
         var rabbitMq = AddRabbitMq(builder, settings);
         var redis = AddRedis(builder, settings);
 
-        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, rabbitMq, redis);
+        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, rabbitMq, redis);
     }
 
     /// <summary>A server already on one of the ports (another AppHost, most likely) would make ours fail later and less clearly.</summary>

@@ -1,0 +1,183 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.Training.Data;
+using Scop.Aspire.Training.Domain;
+using Scop.Aspire.Training.Features.Catalogue;
+using Scop.Aspire.Training.Features.Waitlist;
+
+namespace Scop.Aspire.Training.Features.Bookings;
+
+/// <summary>
+/// <c>POST /api/training/sessions/{id}/bookings</c>: seats for one person, or for several at once (a cooperative
+/// manager booking staff) — all of them or none. The seats are held for <c>Scop:Training:HoldDuration</c> (15 min)
+/// until confirmed. When the session is full the request joins the waiting list as one entry (<c>202</c>), unless
+/// <c>waitlistIfFull</c> is false (<c>409</c>). A booking for a small cooperative may ask the mutual fund to pay.
+/// </summary>
+public static class CreateBooking
+{
+    public sealed record AttendeeRequest(Guid? PersonId, string? Role);
+
+    public sealed record Request(List<AttendeeRequest>? Attendees, string? RegionalUnion, Guid? CooperativeId, Guid? BookedBy,
+        bool? WaitlistIfFull, bool? RequestFunding, int? CooperativeHeadcount);
+
+    public static RouteHandlerBuilder MapCreateBooking(this RouteGroupBuilder group) =>
+        group.MapPost("/sessions/{id:guid}/bookings", HandleAsync).WithName("CreateBooking")
+            .WithSummary("Hold seats for one or several people, or join the waiting list")
+            .Accepts<Request>("application/json").WithIdempotency<TrainingDbContext>();
+
+    public static async Task<Results<Created<BookingResponse>, Accepted<WaitlistEntryResponse>, ValidationProblem, ProblemHttpResult>>
+        HandleAsync(Guid id, HttpRequest http, TrainingDbContext db, SeatLedger ledger, TimeProvider time,
+            IOptions<TrainingOptions> options, CancellationToken ct)
+    {
+        var (request, problem) = await JsonBody.ReadAsync<Request>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var r = request!;
+        var errors = new ValidationErrors();
+        var people = new List<WaitingPerson>();
+        if (r.Attendees is not { Count: > 0 })
+        {
+            errors.Add("attendees", "At least one person.");
+        }
+        else if (r.Attendees.Count > Booking.MaxAttendees)
+        {
+            errors.Add("attendees", $"At most {Booking.MaxAttendees} people in one booking.");
+        }
+        else
+        {
+            for (var i = 0; i < r.Attendees.Count; i++)
+            {
+                var a = r.Attendees[i];
+                if (a is null || a.PersonId is not { } personId || personId == Guid.Empty)
+                {
+                    errors.Add($"attendees[{i}].personId", "This field is required.");
+                    continue;
+                }
+
+                var role = CreateCourse.ParseEnum<AttendeeRole>(errors, $"attendees[{i}].role", a.Role, required: false)
+                    ?? AttendeeRole.Employee;
+                if (people.Any(p => p.PersonId == personId))
+                {
+                    errors.Add($"attendees[{i}].personId", "The same person twice.");
+                }
+
+                people.Add(new WaitingPerson { PersonId = personId, Role = role });
+            }
+        }
+
+        var union = r.RegionalUnion?.Trim();
+        if (!string.IsNullOrEmpty(union) && !Session.IsRegionalUnionCode(union))
+        {
+            errors.Add("regionalUnion", "A regional union code: lower-case letters, digits and dashes (e.g. urscop-aura).");
+        }
+
+        if (r.RequestFunding == true)
+        {
+            if (r.CooperativeId is null)
+            {
+                errors.Add("cooperativeId", "Funding is for a cooperative's booking.");
+            }
+
+            if (r.CooperativeHeadcount is not (>= 1 and <= 100_000))
+            {
+                errors.Add("cooperativeHeadcount", "Required for funding: the cooperative's number of people (1 to 100000).");
+            }
+        }
+
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        if (session is null)
+        {
+            return Problems.NotFound("Session", id);
+        }
+
+        union = string.IsNullOrEmpty(union) ? session.RegionalUnion : union;
+        if (union is null)
+        {
+            return JsonBody.Invalid("regionalUnion", "Required for a remote session: the regional union of the people booked.");
+        }
+
+        if (await MissingPrerequisitesAsync(db, session.CourseId, people, ct) is { Length: > 0 } missing)
+        {
+            return Problems.Conflict("Prerequisites missing", missing);
+        }
+
+        var own = await db.BeginUnlessInTransactionAsync(ct);
+        try
+        {
+            switch (await ledger.TryTakeAsync(id, people.Count, ct))
+            {
+                case TakeOutcome.SessionNotFound:
+                    return Problems.NotFound("Session", id);
+                case TakeOutcome.SessionNotOpen:
+                    return Problems.Conflict("Session not open", "The session does not take bookings.");
+                case TakeOutcome.Full when r.WaitlistIfFull == false:
+                    return Problems.Conflict("Session full", $"Fewer than {people.Count} seats are left.");
+                case TakeOutcome.Full:
+                    var entry = await JoinWaitlist.AddAsync(db, time, id, people, union, r.CooperativeId, r.BookedBy, ct);
+                    if (own is not null)
+                    {
+                        await own.CommitAsync(ct);
+                    }
+
+                    return TypedResults.Accepted($"/api/training/waitlist/{entry.Id}",
+                        await JoinWaitlist.ResponseAsync(db, entry, withLeaveLink: true, ct));
+            }
+
+            var booking = ledger.AddHold(id, people, union, r.CooperativeId, r.BookedBy, options.Value.HoldDuration);
+            FundingDecision? funding = null;
+            if (r.RequestFunding == true)
+            {
+                funding = await ledger.DecideFundingAsync(booking, session, r.CooperativeHeadcount!.Value, ct);
+            }
+
+            await db.SaveChangesAsync(ct);
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
+            }
+
+            return TypedResults.Created($"/api/training/bookings/{booking.Id}", BookingResponse.From(booking, funding));
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>The people who lack a prerequisite of the course, described; empty when everyone may come.</summary>
+    private static async Task<string> MissingPrerequisitesAsync(TrainingDbContext db, Guid courseId,
+        List<WaitingPerson> people, CancellationToken ct)
+    {
+        var prerequisites = await db.Courses.Where(c => c.Id == courseId).Select(c => c.Prerequisites).SingleAsync(ct);
+        if (prerequisites.Count == 0)
+        {
+            return "";
+        }
+
+        var ids = people.Select(p => p.PersonId).ToList();
+        var completed = await (
+                from a in db.Attendees
+                join b in db.Bookings on a.BookingId equals b.Id
+                join s in db.Sessions on b.SessionId equals s.Id
+                where ids.Contains(a.PersonId) && a.Status == AttendeeStatus.Completed && prerequisites.Contains(s.CourseId)
+                select new { a.PersonId, s.CourseId })
+            .Distinct().ToListAsync(ct);
+        var lacking = ids.Where(p => completed.Count(c => c.PersonId == p) < prerequisites.Count).ToList();
+        return lacking.Count == 0
+            ? ""
+            : $"{string.Join(", ", lacking)} must first complete: {string.Join(", ", prerequisites)}.";
+    }
+}

@@ -1,0 +1,160 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Scop.Aspire.Contracts;
+using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.Testing;
+using Scop.Aspire.Training.Domain;
+
+namespace Scop.Aspire.Training.Tests.Support;
+
+/// <summary>
+/// The real training service (its own Program) on real PostgreSQL, RabbitMQ and Redis, with a fake clock: holds, offers
+/// and cut-offs follow <see cref="Time"/>, which the tests move.
+/// </summary>
+public sealed class TrainingApp(string databaseConnectionString, PlatformServers servers)
+    : ServiceApp<Program>(ResourceNames.TrainingDatabase, databaseConnectionString, servers)
+{
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+
+    public IBus Bus => Services.GetRequiredService<IBus>();
+
+    /// <summary>Moves the service's clock and lets the outbox relay look at the timers that fell due.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Time.Advance(by);
+        Services.GetRequiredService<OutboxRelay>().Wake();
+    }
+
+    /// <summary>Publishes an event as its publisher's outbox does: the event id is the message id.</summary>
+    public Task PublishAsync<T>(T message)
+        where T : class, IIntegrationEvent =>
+        Bus.Publish(message, context => context.MessageId = message.EventId);
+
+    /// <summary>A date at least <paramref name="daysAhead"/> days after the service's today that is a weekday and no holiday.</summary>
+    public DateOnly WorkingDay(int daysAhead = 30)
+    {
+        var day = DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime).AddDays(daysAhead);
+        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || FrenchHolidays.IsHoliday(day))
+        {
+            day = day.AddDays(1);
+        }
+
+        return day;
+    }
+
+    public async Task<Guid> CreateCourseAsync(HttpClient client, string path = "Cooperative", Guid[]? prerequisites = null)
+    {
+        var body = new JsonObject
+        {
+            ["title"] = $"Course {Guid.NewGuid():N}",
+            ["path"] = path,
+            ["audience"] = "Everyone",
+            ["durationHours"] = 7,
+            ["prerequisites"] = new JsonArray((prerequisites ?? []).Select(p => (JsonNode)p.ToString()).ToArray()),
+        };
+        using var response = await client.PostAsJsonAsync("/api/training/courses", body);
+        return (await response.ExpectAsync(201)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>An open session of a new course (or of <paramref name="courseId"/>).</summary>
+    public async Task<Guid> CreateSessionAsync(HttpClient client, int capacity, long priceCents = 0, Guid? courseId = null,
+        string regionalUnion = "urscop-aura", DateOnly? startsOn = null, string path = "Cooperative")
+    {
+        var course = courseId ?? await CreateCourseAsync(client, path);
+        var body = new JsonObject
+        {
+            ["courseId"] = course.ToString(),
+            ["startsOn"] = (startsOn ?? WorkingDay()).ToString("yyyy-MM-dd"),
+            ["regionalUnion"] = regionalUnion,
+            ["communeCode"] = "69123",
+            ["capacity"] = capacity,
+            ["priceCents"] = priceCents,
+            ["status"] = "Open",
+        };
+        using var response = await client.PostAsJsonAsync("/api/training/sessions", body);
+        return (await response.ExpectAsync(201)).GetProperty("id").GetGuid();
+    }
+
+    public static JsonObject Booking(int people, string role = "Employee", Guid? cooperativeId = null, bool? waitlistIfFull = null,
+        bool requestFunding = false, int? headcount = null, Guid[]? personIds = null)
+    {
+        var ids = personIds ?? Enumerable.Range(0, people).Select(_ => Guid.NewGuid()).ToArray();
+        var body = new JsonObject
+        {
+            ["attendees"] = new JsonArray(ids.Select(id => (JsonNode)new JsonObject { ["personId"] = id.ToString(), ["role"] = role }).ToArray()),
+        };
+        if (cooperativeId is { } cooperative)
+        {
+            body["cooperativeId"] = cooperative.ToString();
+        }
+
+        if (waitlistIfFull is { } waitlist)
+        {
+            body["waitlistIfFull"] = waitlist;
+        }
+
+        if (requestFunding)
+        {
+            body["requestFunding"] = true;
+            body["cooperativeHeadcount"] = headcount;
+        }
+
+        return body;
+    }
+
+    public static async Task<HttpResponseMessage> BookAsync(HttpClient client, Guid sessionId, JsonObject body) =>
+        await client.PostAsJsonAsync($"/api/training/sessions/{sessionId}/bookings", body);
+
+    public Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters) =>
+        QueryScalarAsync<long>(sql, parameters);
+
+    public Task<long> SeatsTakenAsync(Guid sessionId) =>
+        ScalarAsync("SELECT seats_taken::bigint FROM sessions WHERE id = @id", ("id", sessionId));
+
+    /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the patience.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Not within {Patience.TotalSeconds} s: {what}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
+
+public static class HttpExtensions
+{
+    public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, int status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status,
+            $"expected {status}, got {(int)response.StatusCode} {response.Content.Headers.ContentType}: {text}");
+        if (text.Length == 0)
+        {
+            return default;
+        }
+
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+}
