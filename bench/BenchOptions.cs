@@ -9,7 +9,7 @@ public sealed record BenchOptions
     public const string DefaultGateway = "http://localhost:8080";
     public const string DefaultPg = "Host=127.0.0.1;Port=55432;Username=scop";
 
-    public static readonly string[] Scenarios = ["gateway-floor", "register-cooperative", "event-latency", "all"];
+    public static readonly string[] Scenarios = ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "all"];
 
     public required string Scenario { get; init; }
     public int? Clients { get; init; }
@@ -38,6 +38,8 @@ public sealed record BenchOptions
           register-cooperative  N clients POSTing valid cooperatives; floors: pgbench -N TPS and a short gateway floor.
           event-latency         open-loop registrations at R/s while a poller reads /api/portal/feed; latency from
                                 membership commit to portal feed entry, and as the client sees it.
+          training-bookings     seat holds on one hot session (1,000 seats) and across 1,000 sessions, then at half
+                                that rate; 0 oversold seats checked in the database; floor: pgbench -N TPS.
           all                   pgbench floor, gateway-floor, register-cooperative, event-latency; one combined JSON.
 
         Options:

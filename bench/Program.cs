@@ -70,6 +70,7 @@ switch (options.Scenario)
         {
             "gateway-floor" => await scenarios.GatewayFloorAsync(stop.Token),
             "register-cooperative" => await scenarios.RegisterCooperativeAsync(null, null, stop.Token),
+            "training-bookings" => await new TrainingBookings(options, http, new CpuSampler(pgPort), Console.Error).RunAsync(null, stop.Token),
             _ => await scenarios.EventLatencyAsync(stop.Token),
         };
         path = ResultWriter.Write(options.OutDirectory, options.Scenario, started, result);

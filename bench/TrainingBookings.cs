@@ -1,0 +1,239 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Npgsql;
+
+namespace Scop.Aspire.Bench;
+
+/// <summary>
+/// <c>training-bookings</c>: seat holds through the gateway. Sets up its own course and sessions through the API, then
+/// (1) 64 clients book one hot session of 1,000 seats, (2) 64 clients book at random across 1,000 sessions, (3) the
+/// same spread load sent open-loop at half the rate measured in (2), for its p99. Afterwards it reads the training
+/// database: no session may hold more seats than its capacity, and each session's seat counter must equal the seats of
+/// its active bookings. Floor: <c>pgbench -N</c> TPS in the same run.
+/// </summary>
+public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuSampler cpu, TextWriter progress)
+{
+    public const double TargetShareOfPgbench = 0.30;
+    public const double TargetP99Ms = 100;
+    public const int HotCapacity = 1_000;
+    public const int SpreadSessions = 1_000;
+    public const int SpreadCapacity = 1_000;
+
+    private const string Prefix = "/api/training";
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private int Clients => options.ClientsOr(64);
+
+    public async Task<ScenarioResult> RunAsync(PgbenchResult? pgbench, CancellationToken ct)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var machine = MachineInfo.Current();
+        var duration = options.DurationOr(TimeSpan.FromSeconds(20));
+        if (pgbench is null)
+        {
+            progress.WriteLine($"[bench] pgbench floor ({options.PgbenchSeconds} s)...");
+            pgbench = await PgbenchFloor.RunAsync(options.Pg, options.PgbenchSeconds, cpu, ct);
+            progress.WriteLine($"[bench] {pgbench.Line()}");
+        }
+
+        progress.WriteLine($"[bench] training-bookings: creating a course, a hot session of {HotCapacity} seats and {SpreadSessions} sessions through the API...");
+        var setup = Stopwatch.StartNew();
+        var course = await CreateAsync($"{Prefix}/courses",
+            $$"""{"title":"Bench {{Guid.NewGuid():N}}","path":"Cooperative","durationHours":7}""", ct);
+        var startsOn = WorkingDay(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60));
+        var hot = await CreateSessionAsync(course, startsOn, HotCapacity, ct);
+        var sessions = new Guid[SpreadSessions];
+        await Parallel.ForEachAsync(Enumerable.Range(0, SpreadSessions), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            async (i, token) => sessions[i] = await CreateSessionAsync(course, startsOn, SpreadCapacity, token));
+        progress.WriteLine($"[bench] set up in {setup.Elapsed.TotalSeconds:0.#} s");
+
+        var hotPhase = await Log(HttpLoad.ClosedLoopAsync("hot-session", Clients, TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds)),
+            TimeSpan.Zero, token => BookAsync(hot, token), cpu, ct));
+        var spreadPhase = await Log(HttpLoad.ClosedLoopAsync("spread-sessions", Clients, duration, options.Warmup,
+            token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), cpu, ct));
+        var halfRate = Math.Max(1, spreadPhase.OkThroughput / 2);
+        var halfPhase = await Log(OpenLoopAsync("spread-half-rate", halfRate, duration,
+            token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), ct));
+
+        var check = await CheckDatabaseAsync(ct);
+        progress.WriteLine($"[bench] database check: {check.Sessions} sessions, {check.Oversold} seats oversold, {check.Mismatched} counters off");
+
+        var fiveHundreds = new[] { hotPhase, spreadPhase, halfPhase }
+            .Sum(p => p.Errors.Breakdown.Where(e => e.Key.StartsWith('5')).Sum(e => e.Value));
+        var errors = ErrorSummary.Merge([hotPhase.Errors, spreadPhase.Errors, halfPhase.Errors]);
+        var pgTps = pgbench.Tps ?? 0;
+        var share = pgTps > 0 ? spreadPhase.OkThroughput / pgTps : 0;
+        var hotShare = pgTps > 0 ? hotPhase.Throughput / pgTps : 0;
+        var targets = new List<TargetCheck>
+        {
+            new($">= {TargetShareOfPgbench:P0} of pgbench -N TPS (spread bookings/s)",
+                pgTps > 0 ? string.Create(Invariant, $"{spreadPhase.OkThroughput:0.#}/s = {share:P0} of {pgTps:0.#}") : "pgbench did not run",
+                pgTps > 0 && share >= TargetShareOfPgbench),
+            new("0 seats oversold", check.Oversold.ToString(Invariant), check.Oversold == 0 && check.Mismatched == 0),
+            new("0 responses 5xx", fiveHundreds.ToString(Invariant), fiveHundreds == 0),
+            new($"p99 < {TargetP99Ms} ms at half the maximum rate", string.Create(Invariant, $"{halfPhase.LatencyMs.P99:0.#} ms at {halfRate:0.#}/s"),
+                halfPhase.LatencyMs.P99 < TargetP99Ms),
+        };
+        var summary = string.Create(Invariant,
+            $"training-bookings: hot session ({HotCapacity} seats, {Clients} clients): {hotPhase.Throughput:0.#} answers/s "
+            + $"({hotPhase.Counters.GetValueOrDefault("held")} held, {hotPhase.Counters.GetValueOrDefault("full")} refused as full), {hotPhase.LatencyMs}; "
+            + $"spread over {SpreadSessions} sessions: {spreadPhase.OkThroughput:0.#} holds/s, {spreadPhase.LatencyMs}; "
+            + $"at half that rate ({halfRate:0.#}/s): {halfPhase.LatencyMs}. Floor: pgbench -N {pgTps:0.#} TPS; "
+            + $"spread bookings reach {share:P0} of it, the hot session {hotShare:P0}. "
+            + $"Database after the run: {check.Oversold} seats oversold, {check.Mismatched} seat counters off; {fiveHundreds} responses 5xx.");
+        return new ScenarioResult
+        {
+            Scenario = "training-bookings",
+            Machine = machine,
+            Started = started,
+            Ended = DateTimeOffset.UtcNow,
+            Parameters = new Dictionary<string, object?>
+            {
+                ["gateway"] = options.Gateway.ToString(), ["clients"] = Clients, ["durationSeconds"] = duration.TotalSeconds,
+                ["warmupSeconds"] = options.Warmup.TotalSeconds, ["hotCapacity"] = HotCapacity, ["spreadSessions"] = SpreadSessions,
+                ["spreadCapacity"] = SpreadCapacity, ["halfRate"] = Math.Round(halfRate, 1),
+            },
+            Requests = hotPhase.Requests + spreadPhase.Requests + halfPhase.Requests,
+            Errors = errors,
+            Throughput = spreadPhase.OkThroughput,
+            LatencyMs = spreadPhase.LatencyMs,
+            Counters = new Dictionary<string, object?>
+            {
+                ["oversoldSeats"] = check.Oversold, ["seatCountersOff"] = check.Mismatched, ["responses5xx"] = fiveHundreds,
+                ["sessionsChecked"] = check.Sessions, ["seatsHeld"] = check.SeatsHeld,
+            },
+            Floors = new() { ["pgbench"] = pgbench },
+            Details = new() { ["hotSession"] = hotPhase, ["spreadSessions"] = spreadPhase, ["spreadHalfRate"] = halfPhase },
+            Targets = targets,
+            Cpu = spreadPhase.Cpu,
+            Summary = summary,
+        };
+    }
+
+    private async Task<Outcome> BookAsync(Guid session, CancellationToken ct)
+    {
+        var body = $$"""{"attendees":[{"personId":"{{Guid.NewGuid()}}","role":"Employee"}],"waitlistIfFull":false}""";
+        using var content = new StringContent(body, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync($"{Prefix}/sessions/{session}/bookings", content, ct);
+        await response.Content.ReadAsStringAsync(ct);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Created => Outcome.Ok("held"),
+            HttpStatusCode.Conflict => Outcome.Expected("full"),
+            var status => Outcome.Status(status),
+        };
+    }
+
+    /// <summary>Sends on the clock, whatever the answers: each request's latency includes any queueing it met.</summary>
+    private async Task<PhaseResult> OpenLoopAsync(string name, double rate, TimeSpan duration,
+        Func<CancellationToken, Task<Outcome>> send, CancellationToken ct)
+    {
+        var total = (long)Math.Round(rate * duration.TotalSeconds);
+        var latencies = new double[total];
+        var outcomes = new Outcome[total];
+        var clock = Stopwatch.StartNew();
+        var tasks = new List<Task>((int)total);
+        for (long i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / rate);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, ct);
+            }
+
+            var index = i;
+            tasks.Add(Task.Run(async () =>
+            {
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    outcomes[index] = await send(ct);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    outcomes[index] = Outcome.Exception(e);
+                }
+
+                latencies[index] = HttpLoad.Milliseconds(start, Stopwatch.GetTimestamp());
+            }, ct));
+        }
+
+        await Task.WhenAll(tasks);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var errorBreakdown = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var outcome in outcomes)
+        {
+            var target = outcome.Kind == OutcomeKind.Error ? errorBreakdown : counters;
+            target[outcome.Key] = target.GetValueOrDefault(outcome.Key) + 1;
+        }
+
+        var ok = outcomes.LongCount(o => o.Kind == OutcomeKind.Ok);
+        return new PhaseResult(name, 0, seconds, total, outcomes.LongCount(o => o.Answered), ok, counters,
+            new ErrorSummary(errorBreakdown.Values.Sum(), errorBreakdown), total / seconds, ok / seconds,
+            LatencySummary.From(latencies), null);
+    }
+
+    private async Task<Guid> CreateSessionAsync(Guid course, DateOnly startsOn, int capacity, CancellationToken ct) =>
+        await CreateAsync($"{Prefix}/sessions",
+            $$"""{"courseId":"{{course}}","startsOn":"{{startsOn:yyyy-MM-dd}}","regionalUnion":"urscop-bench","communeCode":"69123","capacity":{{capacity}},"priceCents":0,"status":"Open"}""",
+            ct);
+
+    private async Task<Guid> CreateAsync(string path, string json, CancellationToken ct)
+    {
+        using var content = new StringContent(json, Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(path, content, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {body}");
+        }
+
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("id").GetGuid();
+    }
+
+    /// <summary>Counts, in the training database itself, seats beyond capacity and counters that disagree with the bookings.</summary>
+    private async Task<(long Sessions, long Oversold, long Mismatched, long SeatsHeld)> CheckDatabaseAsync(CancellationToken ct)
+    {
+        var connection = new NpgsqlConnectionStringBuilder(options.Pg) { Database = "training" }.ConnectionString;
+        await using var db = new NpgsqlConnection(connection);
+        await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            """
+            WITH active AS (
+                SELECT s.id, s.capacity, s.seats_taken,
+                       coalesce((SELECT sum(b.quantity) FROM bookings b
+                                 WHERE b.session_id = s.id AND b.status IN ('Held', 'Confirmed')), 0) AS seats
+                FROM sessions s)
+            SELECT count(*), coalesce(sum(greatest(seats - capacity, 0)), 0)::bigint,
+                   count(*) FILTER (WHERE seats <> seats_taken), coalesce(sum(seats), 0)::bigint
+            FROM active
+            """, db);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
+    private static DateOnly WorkingDay(DateOnly day)
+    {
+        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (day.Month, day.Day) is (1, 1) or (5, 1) or (5, 8)
+               or (7, 14) or (8, 15) or (11, 1) or (11, 11) or (12, 25) or (12, 26))
+        {
+            day = day.AddDays(1);
+        }
+
+        return day;
+    }
+
+    private async Task<PhaseResult> Log(Task<PhaseResult> phase)
+    {
+        var result = await phase;
+        progress.WriteLine($"[bench] {result.Line()}");
+        return result;
+    }
+}
