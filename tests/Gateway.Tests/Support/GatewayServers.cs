@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scop.Aspire.LocalServers;
+using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Gateway.Tests.Support;
@@ -24,6 +25,10 @@ public sealed class GatewayServers : PlatformServers
 
     private MembershipOnKestrel? membershipApp;
     private GatewayOnKestrel? gatewayApp;
+    private GatewayOnKestrel? secondGatewayApp;
+
+    /// <summary>Requests one OAuth client may make per minute through the gateways (all replicas together).</summary>
+    public const int PerClientLimit = 5;
 
     public Uri MembershipAddress { get; private set; } = null!;
 
@@ -44,8 +49,12 @@ public sealed class GatewayServers : PlatformServers
             membershipApp = new MembershipOnKestrel(MembershipDatabase, RabbitMq.ConnectionString, Redis.ConnectionString);
             MembershipAddress = membershipApp.Start();
 
-            gatewayApp = new GatewayOnKestrel(MembershipAddress, PortalAddress);
+            gatewayApp = new GatewayOnKestrel(MembershipAddress, PortalAddress, Redis.ConnectionString);
             GatewayAddress = gatewayApp.Start();
+
+            // A second replica of the gateway on the same Redis: rate limits hold across both.
+            secondGatewayApp = new GatewayOnKestrel(MembershipAddress, PortalAddress, Redis.ConnectionString);
+            SecondGatewayAddress = secondGatewayApp.Start();
         }
         catch
         {
@@ -57,6 +66,11 @@ public sealed class GatewayServers : PlatformServers
 
     public override async Task DisposeAsync()
     {
+        if (secondGatewayApp is not null)
+        {
+            await secondGatewayApp.DisposeAsync();
+        }
+
         if (gatewayApp is not null)
         {
             await gatewayApp.DisposeAsync();
@@ -74,9 +88,19 @@ public sealed class GatewayServers : PlatformServers
     /// A plain HTTP client, as any user of the API has: real sockets, no test server shortcut. It adds no trace
     /// headers of its own (the services' telemetry, in this same process, would otherwise make it start traces).
     /// </summary>
-    public HttpClient CreateGatewayClient() => CreateClient(GatewayAddress);
+    public HttpClient CreateGatewayClient() => CreateClient(GatewayAddress).WithToken(AdminToken());
 
-    public HttpClient CreateMembershipClient() => CreateClient(MembershipAddress);
+    /// <summary>A client of the gateway presenting <paramref name="token"/> (none when null).</summary>
+    public HttpClient CreateGatewayClient(string? token, bool secondReplica = false) =>
+        CreateClient(secondReplica ? SecondGatewayAddress : GatewayAddress).WithToken(token);
+
+    public HttpClient CreateMembershipClient() => CreateClient(MembershipAddress).WithToken(AdminToken());
+
+    public Uri SecondGatewayAddress { get; private set; } = null!;
+
+    /// <summary>A confederation admin's membership token, of a client of its own (so rate limits of one test never reach another).</summary>
+    public static string AdminToken(string? clientId = null) => TestTokens.Mint(PlatformAudiences.Membership,
+        [PlatformRoles.ConfederationAdmin], clientId: clientId ?? $"test-{Guid.NewGuid():N}");
 
     private static HttpClient CreateClient(Uri address) =>
         new(new SocketsHttpHandler { AllowAutoRedirect = false, ActivityHeadersPropagator = null })
@@ -122,10 +146,14 @@ public sealed class GatewayServers : PlatformServers
             builder.UseSetting("ConnectionStrings:rabbitmq", rabbitMq);
             builder.UseSetting("ConnectionStrings:redis", redis);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in TestTokens.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
         }
     }
 
-    private sealed class GatewayOnKestrel(Uri membershipAddress, Uri portalAddress) : WebApplicationFactory<Program>
+    private sealed class GatewayOnKestrel(Uri membershipAddress, Uri portalAddress, string redis) : WebApplicationFactory<Program>
     {
         public Uri Start()
         {
@@ -139,6 +167,15 @@ public sealed class GatewayServers : PlatformServers
             builder.UseEnvironment("Development");
             builder.UseSetting("services:membership:http:0", membershipAddress.ToString().TrimEnd('/'));
             builder.UseSetting("services:portal:http:0", portalAddress.ToString().TrimEnd('/'));
+            builder.UseSetting("services:identity:http:0", portalAddress.ToString().TrimEnd('/')); // not needed: tokens are checked with the test keys
+            builder.UseSetting("ConnectionStrings:redis", redis);
+            builder.UseSetting("Scop:Gateway:RateLimits:PerIp:PermitLimit", "1000000");
+            builder.UseSetting("Scop:Gateway:RateLimits:PerClient:PermitLimit", PerClientLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting("Scop:Gateway:RateLimits:PerClient:Window", "00:01:00");
+            foreach (var (key, value) in TestTokens.Settings)
+            {
+                builder.UseSetting(key, value);
+            }
             builder.UseSetting("Scop:Gateway:MaxRequestBodyBytes", MaxRequestBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
         }
