@@ -31,7 +31,9 @@ internal static class ProjectResourceExtensions
             throw new InvalidOperationException($"{GatewayPortKey} must be a TCP port (0 for any free port), not {port}.");
         }
 
-        return gateway.WithEndpoint("http", endpoint => endpoint.Port = port == 0 ? null : port);
+        // 0 takes a free port now, not later: the port is part of the tokens' issuer, which every project is told.
+        var chosen = port == 0 ? Scop.Aspire.LocalServers.FreePorts.Next() : port;
+        return gateway.WithEndpoint("http", endpoint => endpoint.Port = chosen);
     }
 
     /// <summary>
@@ -40,7 +42,12 @@ internal static class ProjectResourceExtensions
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithIssuer(this IResourceBuilder<ProjectResource> project,
         IResourceBuilder<ProjectResource> gateway) =>
-        project.WithEnvironment("Scop__Identity__Issuer", ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/"));
+        project.WithEnvironment("Scop__Identity__Issuer", () =>
+        {
+            var port = gateway.Resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port
+                ?? throw new InvalidOperationException("The gateway's port must be fixed before the issuer is known.");
+            return $"http://localhost:{port}/";
+        });
 
     /// <summary>Where the project keeps development files (the identity service's keys and seeded credentials): <c>Scop:DataRoot</c>, by default <c>.scop/</c>.</summary>
     public static IResourceBuilder<ProjectResource> WithDataRoot(this IResourceBuilder<ProjectResource> project,

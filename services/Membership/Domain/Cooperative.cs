@@ -39,7 +39,49 @@ public sealed class Cooperative
 
     public DateTimeOffset RegisteredAt { get; private set; }
 
+    /// <summary>Street address (number, street, complement), without the commune.</summary>
+    public string? Street { get; private set; }
+
+    public string? PostalCode { get; private set; }
+
+    /// <summary>Trade federations the cooperative adheres to (codes of <see cref="TradeFederations"/>).</summary>
+    public List<string> TradeFederations { get; private set; } = [];
+
+    public int? Headcount { get; private set; }
+
+    public int? WorkerMembers { get; private set; }
+
+    public bool ProfitSharingAgreement { get; private set; }
+
+    public DateOnly? FoundedOn { get; private set; }
+
+    /// <summary>PostgreSQL's row version (xmin): the ETag, and the optimistic concurrency token of updates.</summary>
+    public uint Version { get; private set; }
+
     public const int MaxRegionalUnionLength = 64;
+    public const int MaxStreetLength = 200;
+
+    /// <summary>Sets the details a cooperative declares beyond its identity (at registration or on update).</summary>
+    public void Describe(CooperativeDetails details)
+    {
+        Street = details.Street;
+        PostalCode = details.PostalCode;
+        TradeFederations = [.. details.TradeFederations];
+        Headcount = details.Headcount;
+        WorkerMembers = details.WorkerMembers;
+        ProfitSharingAgreement = details.ProfitSharingAgreement;
+        FoundedOn = details.FoundedOn;
+    }
+
+    /// <summary>Changes what may change after registration; the SIREN and the legal form do not.</summary>
+    public void Update(string name, string communeCode, string nafCode, string regionalUnion, CooperativeDetails details)
+    {
+        Name = name;
+        CommuneCode = communeCode;
+        NafCode = nafCode;
+        RegionalUnion = regionalUnion;
+        Describe(details);
+    }
 
     public static Cooperative Register(string name, string siren, LegalForm legalForm, string communeCode, string nafCode,
         string regionalUnion, DateTimeOffset now) => new()
@@ -52,5 +94,29 @@ public sealed class Cooperative
         NafCode = nafCode,
         RegionalUnion = regionalUnion,
         RegisteredAt = now,
+    };
+}
+
+/// <summary>What a cooperative declares about itself beyond its identity.</summary>
+public sealed record CooperativeDetails(
+    string? Street,
+    string? PostalCode,
+    IReadOnlyList<string> TradeFederations,
+    int? Headcount,
+    int? WorkerMembers,
+    bool ProfitSharingAgreement,
+    DateOnly? FoundedOn)
+{
+    public static CooperativeDetails None { get; } = new(null, null, [], null, null, false, null);
+}
+
+/// <summary>The trade federations of the movement a cooperative may adhere to.</summary>
+public static class TradeFederations
+{
+    public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["scop-btp"] = "Fédération des SCOP du BTP",
+        ["scop-industrie"] = "Fédération des SCOP de l'Industrie",
+        ["scop-communication"] = "Fédération de la Communication",
     };
 }

@@ -3,7 +3,8 @@ using System.Text.RegularExpressions;
 
 namespace Scop.Aspire.Membership.ReferenceData;
 
-public sealed record Commune(string Code, string Name, string Departement, string Region);
+/// <summary>A current commune; <see cref="Epci"/> is the SIREN of its intercommunality (EPCI), empty for the few outside one.</summary>
+public sealed record Commune(string Code, string Name, string Departement, string Region, string Epci, int Population);
 
 /// <summary>
 /// The public reference data the register checks against, shipped with the service (see update.sh for the sources
@@ -14,19 +15,24 @@ public sealed partial class FrenchReferenceData
     private readonly FrozenDictionary<string, string> nafLabels;
     private readonly FrozenDictionary<string, Commune> communes;
 
-    private FrenchReferenceData(FrozenDictionary<string, string> nafLabels, FrozenDictionary<string, Commune> communes)
+    private readonly FrozenDictionary<string, string> epciNames;
+
+    private FrenchReferenceData(FrozenDictionary<string, string> nafLabels, FrozenDictionary<string, Commune> communes,
+        FrozenDictionary<string, string> epciNames)
     {
         this.nafLabels = nafLabels;
         this.communes = communes;
+        this.epciNames = epciNames;
     }
 
     public static FrenchReferenceData Load()
     {
         var naf = ReadCsv("naf.csv").ToFrozenDictionary(fields => fields[0], fields => fields[1], StringComparer.Ordinal);
         var communes = ReadCsv("communes.csv")
-            .Select(fields => new Commune(fields[0], fields[1], fields[2], fields[3]))
+            .Select(fields => new Commune(fields[0], fields[1], fields[2], fields[3], fields[4], int.Parse(fields[5], System.Globalization.CultureInfo.InvariantCulture)))
             .ToFrozenDictionary(commune => commune.Code, StringComparer.Ordinal);
-        return new FrenchReferenceData(naf, communes);
+        var epci = ReadCsv("epci.csv").ToFrozenDictionary(fields => fields[0], fields => fields[1], StringComparer.Ordinal);
+        return new FrenchReferenceData(naf, communes, epci);
     }
 
     public int NafCodeCount => nafLabels.Count;
@@ -58,6 +64,9 @@ public sealed partial class FrenchReferenceData
         code is not null && communes.TryGetValue(code.Trim().ToUpperInvariant(), out var commune) ? commune : null;
 
     public IReadOnlyCollection<Commune> Communes => communes.Values;
+
+    /// <summary>The name of an EPCI (by its SIREN), null when unknown.</summary>
+    public string? EpciName(string? code) => code is not null && epciNames.TryGetValue(code, out var name) ? name : null;
 
     public IReadOnlyCollection<string> NafCodes => nafLabels.Keys;
 

@@ -6,9 +6,9 @@ namespace Scop.Aspire.Membership.Tests.Support;
 public sealed class MembershipServers : PlatformServers
 {
     /// <summary>The membership service on a new, empty database of its own, started and migrated.</summary>
-    public async Task<MembershipApp> StartAppAsync()
+    public async Task<MembershipApp> StartAppAsync(TimeProvider? time = null)
     {
-        var app = new MembershipApp(await Postgres.CreateDatabaseAsync(), this);
+        var app = new MembershipApp(await Postgres.CreateDatabaseAsync(), this, time);
         try
         {
             app.StartServer();
@@ -31,5 +31,5 @@ public sealed class MembershipServersCollection : ICollectionFixture<MembershipS
 /// <summary>One membership service (and database) shared by the tests of one class.</summary>
 public sealed class MembershipAppPerClass : AppPerClass<MembershipApp>
 {
-    public Task<MembershipApp> GetAsync(MembershipServers servers) => GetAsync(servers.StartAppAsync);
+    public Task<MembershipApp> GetAsync(MembershipServers servers) => GetAsync(() => servers.StartAppAsync());
 }

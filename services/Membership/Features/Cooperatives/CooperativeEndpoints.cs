@@ -8,6 +8,7 @@ public static class CooperativeEndpoints
         group.MapRegisterCooperative();
         group.MapGetCooperative();
         group.MapListCooperatives();
+        group.MapUpdateCooperative();
         return app;
     }
 }

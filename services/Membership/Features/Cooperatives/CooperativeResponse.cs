@@ -15,14 +15,85 @@ public sealed record CooperativeResponse(
     string NafCode,
     string? NafLabel,
     string RegionalUnion,
-    DateTimeOffset RegisteredAt)
+    DateTimeOffset RegisteredAt,
+    string? Street,
+    string? PostalCode,
+    string? EpciCode,
+    string? EpciName,
+    IReadOnlyList<string> TradeFederations,
+    int? Headcount,
+    int? WorkerMembers,
+    bool ProfitSharingAgreement,
+    DateOnly? FoundedOn,
+    string ETag)
 {
     public static CooperativeResponse From(Cooperative cooperative, FrenchReferenceData reference)
     {
         var commune = reference.FindCommune(cooperative.CommuneCode);
         reference.TryNormalizeNafCode(cooperative.NafCode, out _, out var nafLabel);
+        var epci = string.IsNullOrEmpty(commune?.Epci) ? null : commune.Epci;
         return new CooperativeResponse(cooperative.Id, cooperative.Name, cooperative.Siren, cooperative.LegalForm,
             cooperative.CommuneCode, commune?.Name, commune?.Departement, commune?.Region, cooperative.NafCode,
-            nafLabel.Length == 0 ? null : nafLabel, cooperative.RegionalUnion, cooperative.RegisteredAt);
+            nafLabel.Length == 0 ? null : nafLabel, cooperative.RegionalUnion, cooperative.RegisteredAt,
+            cooperative.Street, cooperative.PostalCode, epci, reference.EpciName(epci), cooperative.TradeFederations,
+            cooperative.Headcount, cooperative.WorkerMembers, cooperative.ProfitSharingAgreement, cooperative.FoundedOn,
+            ETagOf(cooperative));
+    }
+
+    /// <summary>A strong entity tag from the row version: it changes with every committed update.</summary>
+    public static string ETagOf(Cooperative cooperative) => $"\"{cooperative.Version}\"";
+}
+
+/// <summary>The optional details of a cooperative, as a request carries them, and their validation.</summary>
+public sealed record CooperativeDetailsInput(
+    string? Street,
+    string? PostalCode,
+    IReadOnlyList<string>? TradeFederations,
+    int? Headcount,
+    int? WorkerMembers,
+    bool? ProfitSharingAgreement,
+    DateOnly? FoundedOn)
+{
+    public CooperativeDetails Validate(Scop.Aspire.ServiceDefaults.Http.ValidationErrors errors, DateOnly today)
+    {
+        var street = string.IsNullOrWhiteSpace(Street) ? null : Street.Trim();
+        if (street is { Length: > Cooperative.MaxStreetLength })
+        {
+            errors.Add("street", $"At most {Cooperative.MaxStreetLength} characters.");
+        }
+
+        var postalCode = string.IsNullOrWhiteSpace(PostalCode) ? null : PostalCode.Trim();
+        if (postalCode is not null && (postalCode.Length != 5 || !postalCode.All(char.IsAsciiDigit)))
+        {
+            errors.Add("postalCode", "Five digits (e.g. 69002).");
+        }
+
+        var federations = (TradeFederations ?? []).Select(f => f?.Trim().ToLowerInvariant() ?? "").Distinct().ToList();
+        foreach (var unknown in federations.Where(f => !Domain.TradeFederations.All.ContainsKey(f)))
+        {
+            errors.Add("tradeFederations", $"'{unknown}' is not a trade federation; one of {string.Join(", ", Domain.TradeFederations.All.Keys)}.");
+        }
+
+        if (Headcount is < 0 or > 1_000_000)
+        {
+            errors.Add("headcount", "Between 0 and 1,000,000.");
+        }
+
+        if (WorkerMembers is < 0 or > 1_000_000)
+        {
+            errors.Add("workerMembers", "Between 0 and 1,000,000.");
+        }
+        else if (WorkerMembers is { } members && Headcount is { } headcount && members > headcount)
+        {
+            errors.Add("workerMembers", "Cannot exceed the headcount: worker-members are employees.");
+        }
+
+        if (FoundedOn is { } founded && (founded > today || founded.Year < 1850))
+        {
+            errors.Add("foundedOn", "A date between 1850 and today.");
+        }
+
+        return new CooperativeDetails(street, postalCode, federations, Headcount, WorkerMembers,
+            ProfitSharingAgreement ?? false, FoundedOn);
     }
 }

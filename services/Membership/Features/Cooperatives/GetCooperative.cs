@@ -15,13 +15,17 @@ public static class GetCooperative
             .RequireAuthorization(PlatformPolicies.ReadCooperatives);
 
     public static async Task<Results<Ok<CooperativeResponse>, ProblemHttpResult>> HandleAsync(
-        Guid id, ClaimsPrincipal user, MembershipDbContext db, FrenchReferenceData reference, CancellationToken ct)
+        Guid id, HttpContext http, ClaimsPrincipal user, MembershipDbContext db, FrenchReferenceData reference, CancellationToken ct)
     {
         var cooperative = await db.Cooperatives.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id, ct);
         // Outside the caller's scope it does not exist for them: the same 404, and no data.
-        return cooperative is null || !CallerScope.Of(user).CanRead(cooperative.RegionalUnion, cooperative.Id)
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Cooperative not found",
-                detail: $"No cooperative has the id {id}.")
-            : TypedResults.Ok(CooperativeResponse.From(cooperative, reference));
+        if (cooperative is null || !CallerScope.Of(user).CanRead(cooperative.RegionalUnion, cooperative.Id))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Cooperative not found",
+                detail: $"No cooperative has the id {id}.");
+        }
+
+        http.Response.Headers.ETag = CooperativeResponse.ETagOf(cooperative);
+        return TypedResults.Ok(CooperativeResponse.From(cooperative, reference));
     }
 }

@@ -9,7 +9,7 @@ using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Membership.Features.Cooperatives;
 
-/// <summary><c>GET /api/membership/cooperatives</c>: by name, paged, filterable by legal form and name.</summary>
+/// <summary><c>GET /api/membership/cooperatives</c>: by name, paged, filterable by name, legal form, regional union and sector.</summary>
 public static class ListCooperatives
 {
     public static RouteHandlerBuilder MapListCooperatives(this RouteGroupBuilder group) =>
@@ -19,7 +19,8 @@ public static class ListCooperatives
 
     public static async Task<Results<Ok<PagedList<CooperativeResponse>>, ValidationProblem>> HandleAsync(
         ClaimsPrincipal user, MembershipDbContext db, FrenchReferenceData reference, CancellationToken ct,
-        int? page = null, int? pageSize = null, string? legalForm = null, string? name = null)
+        int? page = null, int? pageSize = null, string? legalForm = null, string? name = null, string? union = null,
+        string? sector = null)
     {
         var (paging, problem) = PageRequest.From(page, pageSize);
         if (problem is not null)
@@ -36,6 +37,31 @@ public static class ListCooperatives
             }
 
             query = query.Where(c => c.LegalForm == form);
+        }
+
+        if (!string.IsNullOrWhiteSpace(union))
+        {
+            var wanted = union.Trim().ToLowerInvariant();
+            query = query.Where(c => c.RegionalUnion == wanted);
+        }
+
+        if (!string.IsNullOrWhiteSpace(sector))
+        {
+            // A NAF sub-class ("62.01Z") or a division ("62", every sub-class under it).
+            var trimmed = sector.Trim();
+            if (trimmed.Length == 2 && trimmed.All(char.IsAsciiDigit))
+            {
+                var prefix = trimmed + ".";
+                query = query.Where(c => c.NafCode.StartsWith(prefix));
+            }
+            else if (reference.TryNormalizeNafCode(trimmed, out var naf, out _))
+            {
+                query = query.Where(c => c.NafCode == naf);
+            }
+            else
+            {
+                return JsonBody.Invalid("sector", "A NAF sub-class (e.g. 62.01Z) or a two-digit division (e.g. 62).");
+            }
         }
 
         if (!string.IsNullOrWhiteSpace(name))

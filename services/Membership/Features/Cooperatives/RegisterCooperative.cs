@@ -15,9 +15,11 @@ namespace Scop.Aspire.Membership.Features.Cooperatives;
 /// <summary><c>POST /api/membership/cooperatives</c>: a cooperative joins the movement.</summary>
 public static class RegisterCooperative
 {
-    public sealed record Request(string? Name, string? Siren, string? LegalForm, string? CommuneCode, string? NafCode);
+    public sealed record Request(string? Name, string? Siren, string? LegalForm, string? CommuneCode, string? NafCode,
+        string? Street = null, string? PostalCode = null, IReadOnlyList<string>? TradeFederations = null,
+        int? Headcount = null, int? WorkerMembers = null, bool? ProfitSharingAgreement = null, DateOnly? FoundedOn = null);
 
-    private sealed record ValidRequest(string Name, string Siren, LegalForm LegalForm, string CommuneCode, string NafCode);
+    internal sealed record ValidRequest(string Name, string Siren, LegalForm LegalForm, string CommuneCode, string NafCode);
 
     public static RouteHandlerBuilder MapRegisterCooperative(this RouteGroupBuilder group) =>
         group.MapPost("/", HandleAsync)
@@ -40,6 +42,9 @@ public static class RegisterCooperative
 
         var errors = new ValidationErrors();
         var valid = Validate(request!, reference, errors);
+        var details = new CooperativeDetailsInput(request!.Street, request.PostalCode, request.TradeFederations, request.Headcount,
+            request.WorkerMembers, request.ProfitSharingAgreement, request.FoundedOn)
+            .Validate(errors, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
@@ -55,6 +60,7 @@ public static class RegisterCooperative
         var now = time.GetUtcNow();
         var cooperative = Cooperative.Register(valid.Name, valid.Siren, valid.LegalForm, valid.CommuneCode, valid.NafCode,
             regionalUnion, now);
+        cooperative.Describe(details);
         db.Cooperatives.Add(cooperative);
         db.AddIntegrationEvent(
             new CooperativeJoined(Guid.CreateVersion7(now), now, cooperative.Id, cooperative.Name, cooperative.Siren,
@@ -70,11 +76,12 @@ public static class RegisterCooperative
             return SirenTaken(valid.Siren);
         }
 
+        http.HttpContext.Response.Headers.ETag = CooperativeResponse.ETagOf(cooperative);
         return TypedResults.Created($"/api/membership/cooperatives/{cooperative.Id}",
             CooperativeResponse.From(cooperative, reference));
     }
 
-    private static ValidRequest Validate(Request request, FrenchReferenceData reference, ValidationErrors errors)
+    internal static ValidRequest Validate(Request request, FrenchReferenceData reference, ValidationErrors errors)
     {
         var name = errors.RequireText("name", request.Name, Cooperative.MaxNameLength);
 

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.Membership.Data;
+using Scop.Aspire.Membership.Domain;
+using Scop.Aspire.Membership.Features.People;
+using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
+
+namespace Scop.Aspire.Membership.Features.Cards;
+
+/// <summary>
+/// <c>GET /api/membership/cards/{number}/validity</c>, for partners: is this member card valid today? The answer is a
+/// yes or no and the day, nothing else — an unknown card is simply not valid.
+/// </summary>
+public static class VerifyCard
+{
+    public sealed record CardValidity(bool Valid, DateOnly On);
+
+    public static IEndpointRouteBuilder MapCards(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/membership/cards/{number}/validity", HandleAsync).WithTags("Cards").WithName("VerifyCard")
+            .WithSummary("Is this member card valid today?")
+            .WithDescription("Valid: the card exists and is not revoked, its holder still works in the cooperative, and the cooperative's membership is new, current or in grace.")
+            .RequireAuthorization(PlatformPolicies.Partner);
+        return app;
+    }
+
+    public static async Task<Results<Ok<CardValidity>, ValidationProblem>> HandleAsync(string number, MembershipDbContext db,
+        TimeProvider time, CancellationToken ct)
+    {
+        if (!MemberCard.TryNormalize(number, out var card))
+        {
+            return JsonBody.Invalid("number", "A member card number is 16 digits whose last one is a Luhn check digit.");
+        }
+
+        var today = PersonAccess.Today(time);
+        var person = await db.People.AsNoTracking().Include(p => p.Roles).SingleOrDefaultAsync(p => p.CardNumber == card, ct);
+        if (person is null || person.IsErased || person.CardRevokedOn is { } revoked && revoked <= today
+            || person.HasLeft(today) || !person.Roles.Any(r => r.IsHeldOn(today)))
+        {
+            return TypedResults.Ok(new CardValidity(false, today));
+        }
+
+        var membership = await db.Memberships.AsNoTracking().Include(m => m.Terms)
+            .SingleOrDefaultAsync(m => m.CooperativeId == person.CooperativeId, ct);
+        return TypedResults.Ok(new CardValidity(
+            membership is not null && MembershipRules.IsInGoodStanding(membership.StatusOn(today)), today));
+    }
+}

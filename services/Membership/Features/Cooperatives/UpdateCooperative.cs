@@ -1,0 +1,100 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.Membership.Data;
+using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
+
+namespace Scop.Aspire.Membership.Features.Cooperatives;
+
+/// <summary>
+/// <c>PUT /api/membership/cooperatives/{id}</c>: replaces what may change (name, address, sector, details) under
+/// optimistic concurrency: the request names the version it read in <c>If-Match</c>; a stale one is a 412, none a 428.
+/// </summary>
+public static class UpdateCooperative
+{
+    public sealed record Request(string? Name, string? CommuneCode, string? NafCode, string? Street = null,
+        string? PostalCode = null, IReadOnlyList<string>? TradeFederations = null, int? Headcount = null,
+        int? WorkerMembers = null, bool? ProfitSharingAgreement = null, DateOnly? FoundedOn = null);
+
+    public static RouteHandlerBuilder MapUpdateCooperative(this RouteGroupBuilder group) =>
+        group.MapPut("/{id:guid}", HandleAsync)
+            .WithName("UpdateCooperative")
+            .WithSummary("Update a cooperative (If-Match required)")
+            .WithDescription("SIREN and legal form do not change. The If-Match header carries the ETag of the version read: 412 when another update came first, 428 when it is missing.")
+            .Accepts<Request>("application/json")
+            .RequireAuthorization(PlatformPolicies.ManageCooperatives);
+
+    public static async Task<Results<Ok<CooperativeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        Guid id, HttpRequest http, ClaimsPrincipal user, MembershipDbContext db, FrenchReferenceData reference,
+        RegionalUnions unions, TimeProvider time, CancellationToken ct)
+    {
+        var cooperative = await db.Cooperatives.SingleOrDefaultAsync(c => c.Id == id, ct);
+        if (cooperative is null || !CallerScope.Of(user).CanRead(cooperative.RegionalUnion, cooperative.Id))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Cooperative not found",
+                detail: $"No cooperative has the id {id}.");
+        }
+
+        if (!CallerScope.CanManage(user, cooperative.RegionalUnion))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside your regional union",
+                detail: "Only the delegates of the cooperative's regional union or a confederation admin change it.");
+        }
+
+        var ifMatch = http.Headers.IfMatch.ToString();
+        if (string.IsNullOrWhiteSpace(ifMatch))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
+                detail: "Send the ETag of the version you read (GET) in an If-Match header.");
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync<Request>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var errors = new ValidationErrors();
+        var identity = RegisterCooperative.Validate(
+            new RegisterCooperative.Request(request!.Name, cooperative.Siren, cooperative.LegalForm.ToString(), request.CommuneCode,
+                request.NafCode), reference, errors);
+        var details = new CooperativeDetailsInput(request.Street, request.PostalCode, request.TradeFederations, request.Headcount,
+            request.WorkerMembers, request.ProfitSharingAgreement, request.FoundedOn)
+            .Validate(errors, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        if (!ifMatch.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t == CooperativeResponse.ETagOf(cooperative)))
+        {
+            return Stale(cooperative.Id);
+        }
+
+        var regionalUnion = unions.ForRegion(reference.FindCommune(identity.CommuneCode)!.Region);
+        if (!CallerScope.CanManage(user, regionalUnion))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Outside your regional union",
+                detail: $"Moving the cooperative to {identity.CommuneCode} puts it in {unions.NameOf(regionalUnion)}; only a confederation admin or both unions' delegates do that.");
+        }
+
+        cooperative.Update(identity.Name, identity.CommuneCode, identity.NafCode, regionalUnion, details);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return Stale(cooperative.Id); // another update committed between our read and our write
+        }
+
+        http.HttpContext.Response.Headers.ETag = CooperativeResponse.ETagOf(cooperative);
+        return TypedResults.Ok(CooperativeResponse.From(cooperative, reference));
+    }
+
+    private static ProblemHttpResult Stale(Guid id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status412PreconditionFailed, title: "The cooperative changed since you read it",
+        detail: $"Read /api/membership/cooperatives/{id} again and apply your change to the current version.");
+}
