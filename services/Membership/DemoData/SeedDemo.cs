@@ -66,6 +66,7 @@ public static class SeedDemo
         }
 
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Scop:MigrateAtStart"] = "false" });
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning); // the progress lines, not every INSERT
         builder.AddServiceDatabase<MembershipDbContext>(ResourceNames.MembershipDatabase);
         var reference = FrenchReferenceData.Load();
         var unions = RegionalUnions.From(builder.Configuration, reference);
@@ -97,7 +98,6 @@ public static class SeedDemo
 
         var headcounts = Headcounts(random);
         var peopleDone = 0;
-        var nextReport = People / 10;
         const int batch = 100;
         for (var start = 0; start < Cooperatives; start += batch)
         {
@@ -132,10 +132,7 @@ public static class SeedDemo
                     }
 
                     db.People.Add(person);
-                    if (++peopleDone >= nextReport)
-                    {
-                        nextReport += People / 10;
-                    }
+                    peopleDone++;
                 }
             }
 
