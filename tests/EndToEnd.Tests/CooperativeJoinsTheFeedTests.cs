@@ -27,6 +27,7 @@ public sealed class CooperativeJoinsTheFeedTests(PlatformFixture platform)
             }),
         };
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
+        request.WithToken(await PlatformTokens.SignInAsync(platform, "delegate-aura", "openid membership"));
 
         using var response = await platform.Gateway.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
@@ -61,6 +62,7 @@ public sealed class CooperativeJoinsTheFeedTests(PlatformFixture platform)
         var report = await health.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("membership").GetProperty("status").GetString());
         Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("portal").GetProperty("status").GetString());
+        Assert.Equal("Healthy", report.GetProperty("checks").GetProperty("identity").GetProperty("status").GetString());
 
         var document = await platform.Gateway.GetFromJsonAsync<JsonElement>("/openapi/membership.json");
         Assert.True(document.GetProperty("paths").TryGetProperty("/api/membership/cooperatives", out _));
@@ -69,8 +71,12 @@ public sealed class CooperativeJoinsTheFeedTests(PlatformFixture platform)
     [Fact]
     public async Task Bad_input_through_the_gateway_is_a_problem_details_naming_the_field()
     {
-        using var response = await platform.Gateway.PostAsJsonAsync("/api/membership/cooperatives",
-            new { name = "X", siren = "123456789", legalForm = "SCOP", communeCode = "69123", nafCode = "62.01Z" });
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/membership/cooperatives")
+        {
+            Content = JsonContent.Create(new { name = "X", siren = "123456789", legalForm = "SCOP", communeCode = "69123", nafCode = "62.01Z" }),
+        };
+        using var response = await platform.Gateway.SendAsync(
+            request.WithToken(await PlatformTokens.SignInAsync(platform, "admin", "openid membership")));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);

@@ -16,6 +16,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The development users' passwords and clients' secrets the identity service generated at its first start.</summary>
+    public string DataRoot => dataRoot;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(dataRoot);
@@ -24,6 +27,8 @@ public sealed class PlatformFixture : IAsyncLifetime
             "--Scop:Infrastructure=local",
             $"--Scop:DataRoot={dataRoot}",
             "--Scop:GatewayPort=0",
+            // The gateway's port is part of the tokens' issuer: keep the one the AppHost chose.
+            "--DcpPublisher:RandomizePorts=false",
             "--Scop:FixedServicePorts=false",
             "--Scop:Ports:Postgres=0",
             "--Scop:Ports:RabbitMq=0",
@@ -33,6 +38,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             $"--Scop:RabbitMqNodeName=e2e-{Guid.NewGuid():N}"[..48] + "@localhost",
         ]);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        builder.Configuration["DcpPublisher:RandomizePorts"] = "false"; // the testing builder turns it on
 
         app = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
