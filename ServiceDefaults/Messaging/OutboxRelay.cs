@@ -121,7 +121,7 @@ public sealed partial class OutboxRelay : BackgroundService
         }
 
         var sentIds = outcomes.Where(o => o.Error is null).Select(o => o.Row.Id).ToArray();
-        await MarkSentAsync(connection, transaction, sentIds, ct);
+        await MarkSentAsync(connection, transaction, sentIds, time.GetUtcNow(), ct);
         foreach (var failed in outcomes.Where(o => o.Error is not null))
         {
             await RecordFailureAsync(connection, transaction, failed.Row.Id, failed.Error!, ct);
@@ -243,8 +243,9 @@ public sealed partial class OutboxRelay : BackgroundService
         await bus.Publish(message, messageType, context => context.MessageId = row.Id, timeout.Token);
     }
 
+    /// <summary>Marks rows sent at the relay's clock, the clock the clean-up compares with.</summary>
     private static async Task MarkSentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids,
-        CancellationToken ct)
+        DateTimeOffset now, CancellationToken ct)
     {
         if (ids.Length == 0)
         {
@@ -252,9 +253,10 @@ public sealed partial class OutboxRelay : BackgroundService
         }
 
         await using var command = new NpgsqlCommand(
-            $"UPDATE {MessagingModel.OutboxTable} SET sent_at = now(), attempts = attempts + 1 WHERE id = ANY(@ids)",
+            $"UPDATE {MessagingModel.OutboxTable} SET sent_at = @now, attempts = attempts + 1 WHERE id = ANY(@ids)",
             connection, transaction);
         command.Parameters.AddWithValue("ids", ids);
+        command.Parameters.AddWithValue("now", now);
         await command.ExecuteNonQueryAsync(ct);
     }
 

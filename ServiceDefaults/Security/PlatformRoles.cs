@@ -41,6 +41,7 @@ public static class PlatformAudiences
     public const string Portal = ResourceNames.Portal;
     public const string PartnerHooks = "partner-hooks";
     public const string Identity = ResourceNames.Identity;
+    public const string Training = ResourceNames.Training;
 
-    public static readonly IReadOnlyList<string> All = [Membership, Portal, PartnerHooks, Identity];
+    public static readonly IReadOnlyList<string> All = [Membership, Portal, PartnerHooks, Identity, Training];
 }

@@ -13,7 +13,7 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
     public async Task Five_hundred_concurrent_requests_for_ten_seats_hold_exactly_ten()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 10);
-        var clients = Enumerable.Range(0, 8).Select(_ => App.CreateClient()).ToArray();
+        var clients = Enumerable.Range(0, 8).Select(_ => App.CreateClient(TrainingApp.MemberToken)).ToArray();
         using var start = new SemaphoreSlim(0);
         var requests = Enumerable.Range(0, 500).Select(async i =>
         {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 using Scop.Aspire.Contracts;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
 using Scop.Aspire.Training.Domain;
 
@@ -23,7 +24,14 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
 {
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    public FakeTimeProvider Time { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>The service's clock, on a whole second: PostgreSQL keeps microseconds, .NET ticks are finer.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+    /// <summary>Confederation staff: may run the catalogue, the sessions and the fund as well as book.</summary>
+    public static string StaffToken => TestTokens.For(PlatformAudiences.Training, PlatformRoles.ConfederationAdmin);
+
+    /// <summary>A worker-member: may book and read, not run the catalogue.</summary>
+    public static string MemberToken => TestTokens.For(PlatformAudiences.Training, PlatformRoles.Member);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -43,7 +43,7 @@ public abstract class TrainingTestBase(TrainingServers servers, TrainingAppPerCl
     public async Task InitializeAsync()
     {
         App = await perClass.GetAsync(servers);
-        Client = App.CreateClient();
+        Client = App.CreateClient(TrainingApp.StaffToken);
     }
 
     public Task DisposeAsync()

@@ -5,6 +5,7 @@ using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Training.Features.Bookings;
 
@@ -20,9 +21,11 @@ public static class RecordAttendance
     public static RouteGroupBuilder MapRecordAttendance(this RouteGroupBuilder group)
     {
         group.MapPost("/bookings/{id:guid}/attendees/{personId:guid}/attendance", AttendanceAsync)
-            .WithName("RecordAttendance").WithSummary("Record whether a person came").Accepts<AttendanceRequest>("application/json");
+            .WithName("RecordAttendance").WithSummary("Record whether a person came").Accepts<AttendanceRequest>("application/json")
+            .RequireAuthorization(PlatformPolicies.Staff);
         group.MapPost("/bookings/{id:guid}/attendees/{personId:guid}/completion", CompletionAsync)
-            .WithName("RecordCompletion").WithSummary("Record that a person completed the course");
+            .WithName("RecordCompletion").WithSummary("Record that a person completed the course")
+            .RequireAuthorization(PlatformPolicies.Staff);
         return group;
     }
 

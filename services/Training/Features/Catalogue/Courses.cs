@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Training.Features.Catalogue;
 
@@ -20,7 +21,7 @@ public static class CreateCourse
         List<Guid>? Prerequisites);
 
     public static RouteHandlerBuilder MapCreateCourse(this RouteGroupBuilder group) =>
-        group.MapPost("/courses", HandleAsync).WithName("CreateCourse").WithSummary("Add a course to the catalogue")
+        group.MapPost("/courses", HandleAsync).RequireAuthorization(PlatformPolicies.Staff).WithName("CreateCourse").WithSummary("Add a course to the catalogue")
             .Accepts<Request>("application/json").WithIdempotency<TrainingDbContext>();
 
     public static async Task<Results<Created<CourseResponse>, ValidationProblem>> HandleAsync(

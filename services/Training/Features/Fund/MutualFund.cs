@@ -4,6 +4,7 @@ using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.Training.Features.Bookings;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Training.Features.Fund;
 
@@ -20,7 +21,7 @@ public static class MutualFund
 
     public static RouteGroupBuilder MapMutualFund(this RouteGroupBuilder group)
     {
-        group.MapPut("/funds/{year:int}", SetBudgetAsync).WithName("SetFundBudget").WithSummary("Set a year's fund budget")
+        group.MapPut("/funds/{year:int}", SetBudgetAsync).RequireAuthorization(PlatformPolicies.Staff).WithName("SetFundBudget").WithSummary("Set a year's fund budget")
             .Accepts<BudgetRequest>("application/json");
         group.MapGet("/funds/{year:int}", GetAsync).WithName("GetFund").WithSummary("A year's fund");
         group.MapGet("/funds/{year:int}/decisions", DecisionsAsync).WithName("ListFundingDecisions")

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.Training.Features.Bookings;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Training.Features.Sessions;
 
@@ -16,13 +17,17 @@ public static class ChangeSessionStatus
     public static RouteGroupBuilder MapChangeSessionStatus(this RouteGroupBuilder group)
     {
         group.MapPost("/sessions/{id:guid}/open", (Guid id, TrainingDbContext db, SeatLedger ledger, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, SessionStatus.Open, db, ledger, time, ct)).WithName("OpenSession").WithSummary("Open a session for booking");
+            ChangeAsync(id, SessionStatus.Open, db, ledger, time, ct)).WithName("OpenSession").WithSummary("Open a session for booking")
+            .RequireAuthorization(PlatformPolicies.Staff);
         group.MapPost("/sessions/{id:guid}/close", (Guid id, TrainingDbContext db, SeatLedger ledger, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, SessionStatus.Closed, db, ledger, time, ct)).WithName("CloseSession").WithSummary("Close a session to new bookings");
+            ChangeAsync(id, SessionStatus.Closed, db, ledger, time, ct)).WithName("CloseSession").WithSummary("Close a session to new bookings")
+            .RequireAuthorization(PlatformPolicies.Staff);
         group.MapPost("/sessions/{id:guid}/held", (Guid id, TrainingDbContext db, SeatLedger ledger, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, SessionStatus.Held, db, ledger, time, ct)).WithName("MarkSessionHeld").WithSummary("Record that a session took place");
+            ChangeAsync(id, SessionStatus.Held, db, ledger, time, ct)).WithName("MarkSessionHeld").WithSummary("Record that a session took place")
+            .RequireAuthorization(PlatformPolicies.Staff);
         group.MapPost("/sessions/{id:guid}/cancel", (Guid id, TrainingDbContext db, SeatLedger ledger, TimeProvider time, CancellationToken ct) =>
-            ChangeAsync(id, SessionStatus.Cancelled, db, ledger, time, ct)).WithName("CancelSession").WithSummary("Cancel a session, releasing every booking");
+            ChangeAsync(id, SessionStatus.Cancelled, db, ledger, time, ct)).WithName("CancelSession").WithSummary("Cancel a session, releasing every booking")
+            .RequireAuthorization(PlatformPolicies.Staff);
         return group;
     }
 

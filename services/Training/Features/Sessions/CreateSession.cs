@@ -5,6 +5,7 @@ using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.Training.Features.Catalogue;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Training.Features.Sessions;
 
@@ -26,7 +27,7 @@ public static class CreateSession
         string? CommuneCode, int? Capacity, long? PriceCents, string? Status);
 
     public static RouteHandlerBuilder MapCreateSession(this RouteGroupBuilder group) =>
-        group.MapPost("/sessions", HandleAsync).WithName("CreateSession").WithSummary("Schedule a session")
+        group.MapPost("/sessions", HandleAsync).RequireAuthorization(PlatformPolicies.Staff).WithName("CreateSession").WithSummary("Schedule a session")
             .Accepts<Request>("application/json").WithIdempotency<TrainingDbContext>();
 
     public static async Task<Results<Created<SessionResponse>, ValidationProblem>> HandleAsync(

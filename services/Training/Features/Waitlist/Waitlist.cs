@@ -57,7 +57,8 @@ public static class ReadWaitlist
     {
         group.MapGet("/waitlist/{id:guid}", GetAsync).WithName("GetWaitlistEntry").WithSummary("A waiting-list entry and its position");
         group.MapGet("/sessions/{id:guid}/waitlist", ListAsync).WithName("ListWaitlist").WithSummary("A session's waiting list, in order, paged");
-        group.MapPost("/waitlist/leave/{token}", LeaveAsync).WithName("LeaveWaitlist").WithSummary("Leave the waiting list through its link");
+        group.MapPost("/waitlist/leave/{token}", LeaveAsync).WithName("LeaveWaitlist").WithSummary("Leave the waiting list through its link")
+            .AllowAnonymous(); // the unguessable token in the link is the credential: people follow it from an e-mail
         return group;
     }
 
