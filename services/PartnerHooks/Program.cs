@@ -12,12 +12,14 @@ using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<PartnerHooksDbContext>(ResourceNames.PartnerHooksDatabase);
 builder.AddMessaging<PartnerHooksDbContext>(ResourceNames.PartnerHooks);
+builder.AddPlatformAuthentication(PlatformAudiences.PartnerHooks);
 
 // Signing secrets are encrypted at rest; the keys that encrypt them live in the service's database, or in a folder
 // (a mounted secret volume) when one is configured.

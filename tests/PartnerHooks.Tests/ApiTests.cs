@@ -40,7 +40,7 @@ public sealed class ApiTests(PartnerHooksServers servers) : IAsyncLifetime
     public async Task A_bad_partner_is_a_400_naming_the_field_and_writes_nothing(string body, string field)
     {
         var before = await CountsAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateAdminClient();
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/partner-hooks/partners") { Content = Json(body) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
         Assert.Contains(field, await FieldErrorsAsync(await client.SendAsync(request)));
@@ -58,7 +58,7 @@ public sealed class ApiTests(PartnerHooksServers servers) : IAsyncLifetime
     {
         var (partnerId, _) = await app.CreatePartnerAsync();
         var before = await CountsAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateAdminClient();
         var response = await client.PostAsync($"/api/partner-hooks/partners/{partnerId}/endpoints", Json(body));
         Assert.Contains(field, await FieldErrorsAsync(response));
         Assert.Equal(before, await CountsAsync());
@@ -71,14 +71,14 @@ public sealed class ApiTests(PartnerHooksServers servers) : IAsyncLifetime
     [InlineData("/api/partner-hooks/deliveries?pageSize=1000", "pageSize")]
     public async Task A_bad_log_filter_is_a_400_naming_it(string path, string field)
     {
-        using var client = app.CreateClient();
+        using var client = app.CreateAdminClient();
         Assert.Contains(field, await FieldErrorsAsync(await client.GetAsync(path)));
     }
 
     [Fact]
     public async Task A_bad_replay_request_is_a_400_and_replays_nothing()
     {
-        using var client = app.CreateClient();
+        using var client = app.CreateAdminClient();
         Assert.Contains("since", await FieldErrorsAsync(await client.PostAsync("/api/partner-hooks/deliveries/replay", Json("{}"))));
         Assert.Contains("overlapMinutes", await FieldErrorsAsync(await client.PostAsync(
             $"/api/partner-hooks/endpoints/{Guid.NewGuid()}/secret/rotate", Json("""{"overlapMinutes": -1}"""))));
@@ -88,7 +88,7 @@ public sealed class ApiTests(PartnerHooksServers servers) : IAsyncLifetime
     public async Task Creating_an_endpoint_again_with_the_same_idempotency_key_creates_one_and_never_shows_the_secret_twice()
     {
         var (partnerId, _) = await app.CreatePartnerAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateAdminClient();
         HttpRequestMessage Request()
         {
             var request = new HttpRequestMessage(HttpMethod.Post, $"/api/partner-hooks/partners/{partnerId}/endpoints")
@@ -122,7 +122,7 @@ public sealed class ApiTests(PartnerHooksServers servers) : IAsyncLifetime
             ["Scop:PartnerHooks:BlockPrivateDestinations"] = "true",
         });
         var (partnerId, _) = await app.CreatePartnerAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateAdminClient();
         foreach (var url in new[] { "http://bank.example/hooks", "https://127.0.0.1/hooks", "https://10.0.0.8/hooks", "https://[::1]/hooks", "https://localhost/hooks", "https://169.254.169.254/latest" })
         {
             var response = await client.PostAsJsonAsync($"/api/partner-hooks/partners/{partnerId}/endpoints",

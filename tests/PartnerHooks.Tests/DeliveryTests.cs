@@ -73,7 +73,7 @@ public sealed class DeliveryTests(PartnerHooksServers servers) : IAsyncLifetime
         Assert.DoesNotContain(rawKey, endpoint.ToString());
         Assert.False(endpoint.TryGetProperty("secret", out _));
 
-        using var client = app.CreateClient();
+        using var client = app.CreateAdminClient();
         var rotation = await client.PostAsJsonAsync($"/api/partner-hooks/endpoints/{endpointId}/secret/rotate", new { overlapMinutes = 60 });
         Assert.Equal(HttpStatusCode.OK, rotation.StatusCode);
         var newSecret = (await rotation.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("secret").GetString()!;
@@ -114,7 +114,7 @@ public sealed class DeliveryTests(PartnerHooksServers servers) : IAsyncLifetime
 
         // The partner fixed it: enable, replay what failed since before the outage.
         Receiver.Set(name, ReceiverMode.Ok);
-        using var client = app.CreateClient();
+        using var client = app.CreateAdminClient();
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync($"/api/partner-hooks/endpoints/{endpointId}/enable", null)).StatusCode);
         var replay = await client.PostAsJsonAsync("/api/partner-hooks/deliveries/replay",
             new { since = DateTimeOffset.UtcNow.AddMinutes(-5), endpointId });

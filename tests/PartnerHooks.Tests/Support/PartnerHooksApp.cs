@@ -9,13 +9,15 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scop.Aspire.Contracts;
 using Scop.Aspire.Contracts.Membership;
+using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.PartnerHooks.Tests.Support;
 
 /// <summary>
 /// The real partner-hooks service (its own Program) in Development on real PostgreSQL and RabbitMQ, optionally on a
-/// fake clock, with helpers that drive it through its HTTP API as an operator would.
+/// fake clock, trusting the test run's signing key, with helpers that drive it through its HTTP API as a
+/// confederation admin would.
 /// </summary>
 public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvider? time = null,
     IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
@@ -23,6 +25,15 @@ public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvid
     public string Database { get; } = database;
 
     public IBus Bus => Services.GetRequiredService<IBus>();
+
+    /// <summary>A confederation admin: runs partners, endpoints and deliveries.</summary>
+    public static string AdminToken => TestTokens.For(PlatformAudiences.PartnerHooks, PlatformRoles.ConfederationAdmin);
+
+    /// <summary>A client of the service that presents <paramref name="token"/> on every request.</summary>
+    public HttpClient CreateClient(string? token) => CreateClient().WithToken(token);
+
+    /// <summary>A client with a confederation admin's token.</summary>
+    public HttpClient CreateAdminClient() => CreateClient(AdminToken);
 
     public static async Task<PartnerHooksApp> StartAsync(PartnerHooksServers servers, string? database = null,
         TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
@@ -52,6 +63,11 @@ public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvid
         builder.UseSetting("ConnectionStrings:rabbitmq", rabbitMq);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Scop:PartnerHooks:PollInterval", "00:00:00.500");
+        foreach (var (key, value) in TestTokens.Settings)
+        {
+            builder.UseSetting(key, value); // the service trusts the test run's signing key, as it would the identity service's
+        }
+
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
@@ -74,7 +90,7 @@ public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvid
     public async Task<(Guid PartnerId, string Code)> CreatePartnerAsync(string? code = null)
     {
         code ??= $"bank-{Guid.NewGuid():N}"[..20];
-        using var client = CreateClient();
+        using var client = CreateAdminClient();
         var response = await client.PostAsJsonAsync("/api/partner-hooks/partners", new { code, name = $"Banque {code}" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var json = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -84,7 +100,7 @@ public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvid
     /// <summary>Adds an endpoint and returns its id and the secret shown once.</summary>
     public async Task<(Guid EndpointId, string Secret)> CreateEndpointAsync(Guid partnerId, string url, params string[] eventTypes)
     {
-        using var client = CreateClient();
+        using var client = CreateAdminClient();
         var response = await client.PostAsJsonAsync($"/api/partner-hooks/partners/{partnerId}/endpoints",
             new { url, eventTypes = eventTypes.Length == 0 ? ["scop.membership.cooperative.joined"] : eventTypes });
         var text = await response.Content.ReadAsStringAsync();
@@ -95,7 +111,7 @@ public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvid
 
     public async Task<JsonElement> GetJsonAsync(string path)
     {
-        using var client = CreateClient();
+        using var client = CreateAdminClient();
         var response = await client.GetAsync(path);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {text}");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.PartnerHooks.Data;
 using Scop.Aspire.PartnerHooks.Domain;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.PartnerHooks.Features.Deliveries;
 
@@ -12,8 +13,9 @@ public static class DeliveryEndpoints
 
     public static IEndpointRouteBuilder MapDeliveries(this IEndpointRouteBuilder app)
     {
-        // Authorization: federation operators; the policy goes on this group.
-        var group = app.MapGroup("/api/partner-hooks/deliveries").WithTags("Deliveries");
+        // The delivery log and replays are run by the confederation.
+        var group = app.MapGroup("/api/partner-hooks/deliveries").WithTags("Deliveries")
+            .RequireAuthorization(PlatformPolicies.PartnerAdmin);
         group.MapListDeliveries();
         group.MapGetDelivery();
         group.MapReplayDelivery();

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.PartnerHooks.Features.Endpoints;
 
@@ -6,9 +7,10 @@ public static class EndpointEndpoints
 {
     public static IEndpointRouteBuilder MapWebhookEndpoints(this IEndpointRouteBuilder app)
     {
-        // Authorization: federation operators (and, for its own endpoints, the partner's machine client); the
-        // policy goes on this group.
-        var group = app.MapGroup("/api/partner-hooks/endpoints").WithTags("Endpoints");
+        // Endpoints (secrets, rotation, ping, enable, health) are run by the confederation; a partner's own client
+        // has no access here.
+        var group = app.MapGroup("/api/partner-hooks/endpoints").WithTags("Endpoints")
+            .RequireAuthorization(PlatformPolicies.PartnerAdmin);
         group.MapGetEndpoint();
         group.MapRotateSecret();
         group.MapEnableEndpoint();
