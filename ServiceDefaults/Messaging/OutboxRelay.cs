@@ -39,7 +39,7 @@ public sealed partial class OutboxRelay : BackgroundService
         this.options = options.Value;
         this.time = time;
         this.logger = logger;
-        signal = new OutboxSignal(dataSource, time, logger);
+        signal = new OutboxSignal(dataSource, logger);
 
         var meter = meters.Create(MessagingTelemetry.MeterName);
         meter.CreateObservableGauge("scop.outbox.pending", () => Volatile.Read(ref pendingCount), "{message}",
@@ -91,11 +91,12 @@ public sealed partial class OutboxRelay : BackgroundService
         await listening;
     }
 
-    private async Task DelayUnlessStoppingAsync(TimeSpan delay, CancellationToken stoppingToken)
+    /// <summary>Back-off waits run on the real clock, like the broker they wait for.</summary>
+    private static async Task DelayUnlessStoppingAsync(TimeSpan delay, CancellationToken stoppingToken)
     {
         try
         {
-            await Task.Delay(delay, time, stoppingToken);
+            await Task.Delay(delay, stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

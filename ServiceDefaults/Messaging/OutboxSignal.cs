@@ -8,14 +8,17 @@ namespace Scop.Aspire.ServiceDefaults.Messaging;
 /// LISTENs on the outbox channel and wakes the relay when rows are committed. If the listening connection
 /// drops, it reconnects; the relay's poll covers the gap.
 /// </summary>
-internal sealed partial class OutboxSignal(NpgsqlDataSource dataSource, TimeProvider time, ILogger logger)
+internal sealed partial class OutboxSignal(NpgsqlDataSource dataSource, ILogger logger)
 {
     private readonly Channel<bool> wakeups = Channel.CreateBounded<bool>(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Wake() => wakeups.Writer.TryWrite(true);
 
-    /// <summary>Waits for a notification or the timeout, whichever comes first.</summary>
+    /// <summary>
+    /// Waits for a notification or the timeout, whichever comes first. The timeout runs on the real clock: it paces
+    /// the polling of a database that lives in real time, while due times follow the relay's TimeProvider.
+    /// </summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)
     {
         if (timeout <= TimeSpan.Zero)
@@ -23,7 +26,7 @@ internal sealed partial class OutboxSignal(NpgsqlDataSource dataSource, TimeProv
             return;
         }
 
-        using var timer = new CancellationTokenSource(timeout, time);
+        using var timer = new CancellationTokenSource(timeout);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timer.Token);
         try
         {
@@ -61,7 +64,7 @@ internal sealed partial class OutboxSignal(NpgsqlDataSource dataSource, TimeProv
             catch (Exception exception)
             {
                 LogListenFailed(logger, exception);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, ct).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ContinueWith(_ => { }, TaskScheduler.Default);
             }
         }
     }

@@ -159,7 +159,8 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
         }
     }
 
-    private static string NewPassword() => "Dev-" + AdminEndpoints.NewSecret()[..20];
+    /// <summary>Random, with every character class the password rules ask for guaranteed by the fixed parts.</summary>
+    private static string NewPassword() => "Dev-" + AdminEndpoints.NewSecret()[..20] + "-7a";
 
     private static void Check(IdentityResult result)
     {
