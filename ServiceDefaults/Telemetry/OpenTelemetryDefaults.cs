@@ -18,6 +18,9 @@ public static class OpenTelemetryDefaults
 
     public static IHostApplicationBuilder AddOpenTelemetryDefaults(this IHostApplicationBuilder builder)
     {
+        // EF Core logs every SQL command at Information: on a busy service that is most of the log volume and a
+        // good share of the CPU (written, shipped to the dashboard, stored). Warnings and errors still show.
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
