@@ -68,6 +68,13 @@ var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gat
     .WithHttpHealthCheck("/health")
     .WithHostEnvironment(builder);
 
+// For load benchmarks only (bench/README.md): `--Scop:Gateway:RateLimits:Enabled=false` turns the gateway's rate
+// limits off, so a bench measures the platform rather than the limiter.
+if (builder.Configuration["Scop:Gateway:RateLimits:Enabled"] is { Length: > 0 } rateLimitsEnabled)
+{
+    gateway.WithEnvironment("Scop__Gateway__RateLimits__Enabled", rateLimitsEnabled);
+}
+
 // Every token carries the gateway's public address as its issuer: clients and services agree on it.
 foreach (var project in new[] { identity, membership, portal, training, partnerHooks, gateway })
 {

@@ -23,6 +23,9 @@ public sealed record BenchOptions
     public int PgbenchSeconds { get; init; } = 15;
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
     public TimeSpan MissingAfter { get; init; } = TimeSpan.FromSeconds(10);
+    public string? Token { get; init; }
+    public string User { get; init; } = AccessTokens.DefaultUser;
+    public string? DataRoot { get; init; } = Environment.GetEnvironmentVariable("SCOP_DATA_ROOT") is { Length: > 0 } root ? root : null;
 
     public int ClientsOr(int fallback) => Clients ?? fallback;
 
@@ -54,6 +57,13 @@ public sealed record BenchOptions
           --pgbench-seconds S   pgbench -T (default 15)
           --poll-interval T     event-latency feed poll interval (default 20 ms)
           --missing-after T     how long event-latency waits for late events after the run (default 10 s)
+          --token JWT           bearer token for the writes (membership, training); used as is, never renewed.
+                                It needs the audiences membership, portal and training and a role that may
+                                register cooperatives anywhere and schedule sessions (confederation-admin)
+          --user NAME           without --token: the development user whose token is fetched at start through the
+                                gateway (code + PKCE, as scripts/dev-token.sh; default admin), again when < 2 min left
+          --data-root DIR       the AppHost's --Scop:DataRoot, where identity/dev-credentials.json is (default:
+                                $SCOP_DATA_ROOT, else .scop/ at the repository root)
           -h, --help            this text
         """;
 
@@ -118,6 +128,15 @@ public sealed record BenchOptions
                     break;
                 case "--missing-after":
                     options = options with { MissingAfter = ParseDuration(arg, Value()) };
+                    break;
+                case "--token":
+                    options = options with { Token = Value().Trim() is { Length: > 0 } token ? token : throw new UsageException("--token is empty.") };
+                    break;
+                case "--user":
+                    options = options with { User = Value() };
+                    break;
+                case "--data-root":
+                    options = options with { DataRoot = Value() };
                     break;
                 default:
                     if (arg.StartsWith('-'))

@@ -78,6 +78,9 @@ public static class Requests
     public const string RegisterPath = "/api/membership/cooperatives";
     public const string FeedPath = "/api/portal/feed";
 
+    /// <summary>The gateway's anonymous routes the bench calls (pings, the feed): sent without a token, as a browser would.</summary>
+    public static bool IsAnonymous(string path) => path.EndsWith("/ping", StringComparison.Ordinal) || path == FeedPath;
+
     public static async Task<Outcome> PingAsync(HttpClient http, string path, CancellationToken ct)
     {
         using var response = await http.GetAsync(path, ct);

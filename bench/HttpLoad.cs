@@ -47,21 +47,26 @@ public sealed record PhaseResult(
 public static class HttpLoad
 {
     /// <summary>The one client of a run: pooled connections, enough of them for every concurrent client.</summary>
-    public static HttpClient CreateClient(Uri baseAddress) => new(new SocketsHttpHandler
+    public static HttpClient CreateClient(Uri baseAddress, AccessTokens? tokens = null)
     {
-        MaxConnectionsPerServer = 2048,
-        PooledConnectionLifetime = TimeSpan.FromMinutes(30),
-        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-        UseProxy = false,
-        AllowAutoRedirect = false,
-        AutomaticDecompression = DecompressionMethods.None,
-        UseCookies = false,
-    })
-    {
-        BaseAddress = baseAddress,
-        Timeout = TimeSpan.FromSeconds(30),
-    };
+        var sockets = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = 2048,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(30),
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+        };
+        HttpMessageHandler handler = tokens is null ? sockets : new BearerTokenHandler(tokens, baseAddress) { InnerHandler = sockets };
+        return new HttpClient(handler)
+        {
+            BaseAddress = baseAddress,
+            Timeout = TimeSpan.FromSeconds(30),
+        };
+    }
 
     public static double Milliseconds(long fromTimestamp, long toTimestamp) =>
         (toTimestamp - fromTimestamp) * 1000.0 / Stopwatch.Frequency;

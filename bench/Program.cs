@@ -29,7 +29,20 @@ Console.CancelKeyPress += (_, e) =>
 // A hard ceiling on the whole run, whatever happens: the bench always stops by itself.
 stop.CancelAfter(TimeSpan.FromMinutes(30));
 
-using var http = HttpLoad.CreateClient(options.Gateway);
+AccessTokens tokens;
+try
+{
+    tokens = options.Token is { } jwt
+        ? AccessTokens.Fixed(options.Gateway, jwt)
+        : AccessTokens.Development(options.Gateway, AccessTokens.CredentialsPath(options.DataRoot), options.User);
+}
+catch (UsageException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
+}
+
+using var http = HttpLoad.CreateClient(options.Gateway, tokens);
 var pgPort = new Npgsql.NpgsqlConnectionStringBuilder(options.Pg).Port;
 var scenarios = new Scenarios(options, http, new CpuSampler(pgPort), Console.Error);
 
@@ -47,6 +60,25 @@ catch (HttpRequestException e)
 {
     Console.Error.WriteLine($"{options.Gateway} does not answer ({e.Message}); start the system with ./run.sh first.");
     return 1;
+}
+
+// Writes need a bearer token (the gateway answers 401 otherwise): have one before anything is measured.
+if (options.Scenario != "gateway-floor")
+{
+    try
+    {
+        await tokens.GetAsync(stop.Token);
+        Console.Error.WriteLine($"[bench] token of {tokens.Describe()}, valid until {tokens.ExpiresAt:u}");
+        if (!tokens.Renewable && tokens.ExpiresAt < DateTimeOffset.UtcNow.AddMinutes(5))
+        {
+            Console.Error.WriteLine("[bench] the --token given ends within 5 minutes; writes after that will be 401s.");
+        }
+    }
+    catch (Exception e) when (e is TokenException or HttpRequestException or IOException or System.Text.Json.JsonException)
+    {
+        Console.Error.WriteLine($"No token from {options.Gateway}: {e.Message}");
+        return 1;
+    }
 }
 
 var started = DateTimeOffset.UtcNow;
