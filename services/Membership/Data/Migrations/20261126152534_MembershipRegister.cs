@@ -45,11 +45,13 @@ namespace Scop.Aspire.Membership.Data.Migrations
                 maxLength: 200,
                 nullable: true);
 
+            // Cooperatives registered before this migration belong to no trade federation yet.
             migrationBuilder.AddColumn<List<string>>(
                 name: "trade_federations",
                 table: "cooperatives",
                 type: "text[]",
-                nullable: false);
+                nullable: false,
+                defaultValueSql: "'{}'");
 
             migrationBuilder.AddColumn<int>(
                 name: "worker_members",
