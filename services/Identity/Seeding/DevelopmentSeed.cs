@@ -34,7 +34,7 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
         new("delegate-aura", "Anne Déléguée (URSCOP Auvergne-Rhône-Alpes)", PlatformRoles.Delegate, RegionalUnion: "urscop-aura"),
         new("delegate-ouest", "Yann Délégué (URSCOP Ouest)", PlatformRoles.Delegate, RegionalUnion: "urscop-ouest"),
         new("federation", "Fanny Fédération", PlatformRoles.Federation),
-        new("admin", "Claude Confédération", PlatformRoles.ConfederationAdmin),
+        new("admin", "Camille Confédération", PlatformRoles.ConfederationAdmin),
     ];
 
     public sealed record Credentials(Dictionary<string, string> Passwords, Dictionary<string, string> ClientSecrets);
