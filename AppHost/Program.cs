@@ -21,39 +21,19 @@ var identity = builder.AddProject<Projects.Scop_Aspire_Identity>(ResourceNames.I
     .WithHostEnvironment(builder);
 
 // Services: each owns its database and talks to the others through RabbitMQ.
-var membership = builder.AddProject<Projects.Scop_Aspire_Membership>(ResourceNames.Membership)
-    .WithReference(infrastructure.MembershipDatabase).WaitFor(infrastructure.MembershipDatabase)
-    .WithReference(identity)
-    .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
-    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
-    .WithHttpHealthCheck("/health")
-    .WithServicePort(builder.Configuration)
-    .WithHostEnvironment(builder);
+var membership = builder.AddPlatformService<Projects.Scop_Aspire_Membership>(ResourceNames.Membership,
+        infrastructure.MembershipDatabase, infrastructure.RabbitMq, identity)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis);
 
-var portal = builder.AddProject<Projects.Scop_Aspire_Portal>(ResourceNames.Portal)
-    .WithReference(infrastructure.PortalDatabase).WaitFor(infrastructure.PortalDatabase)
-    .WithReference(identity)
-    .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
-    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
-    .WithHttpHealthCheck("/health")
-    .WithServicePort(builder.Configuration)
-    .WithHostEnvironment(builder);
+var portal = builder.AddPlatformService<Projects.Scop_Aspire_Portal>(ResourceNames.Portal,
+        infrastructure.PortalDatabase, infrastructure.RabbitMq, identity)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis);
 
-var training = builder.AddProject<Projects.Scop_Aspire_Training>(ResourceNames.Training)
-    .WithReference(infrastructure.TrainingDatabase).WaitFor(infrastructure.TrainingDatabase)
-    .WithReference(identity)
-    .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
-    .WithHttpHealthCheck("/health")
-    .WithServicePort(builder.Configuration)
-    .WithHostEnvironment(builder);
+var training = builder.AddPlatformService<Projects.Scop_Aspire_Training>(ResourceNames.Training,
+    infrastructure.TrainingDatabase, infrastructure.RabbitMq, identity);
 
-var partnerHooks = builder.AddProject<Projects.Scop_Aspire_PartnerHooks>(ResourceNames.PartnerHooks)
-    .WithReference(infrastructure.PartnerHooksDatabase).WaitFor(infrastructure.PartnerHooksDatabase)
-    .WithReference(identity)
-    .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq)
-    .WithHttpHealthCheck("/health")
-    .WithServicePort(builder.Configuration)
-    .WithHostEnvironment(builder);
+var partnerHooks = builder.AddPlatformService<Projects.Scop_Aspire_PartnerHooks>(ResourceNames.PartnerHooks,
+    infrastructure.PartnerHooksDatabase, infrastructure.RabbitMq, identity);
 
 // Gateway: the one endpoint for web and mobile clients; finds the services through service discovery.
 var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)

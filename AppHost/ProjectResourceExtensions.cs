@@ -16,6 +16,22 @@ internal static class ProjectResourceExtensions
     /// </summary>
     public const string FixedServicePortsKey = "Scop:FixedServicePorts";
 
+    /// <summary>
+    /// A service as every one of them runs: its own database and the broker (waited for), the identity service's
+    /// address for token validation, a health check on <c>/health</c>, the AppHost's environment.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddPlatformService<TProject>(this IDistributedApplicationBuilder builder,
+        string name, IResourceBuilder<IResourceWithConnectionString> database,
+        IResourceBuilder<IResourceWithConnectionString> broker, IResourceBuilder<ProjectResource> identity)
+        where TProject : IProjectMetadata, new() =>
+        builder.AddProject<TProject>(name)
+            .WithReference(database).WaitFor(database)
+            .WithReference(broker).WaitFor(broker)
+            .WithReference(identity)
+            .WithHttpHealthCheck("/health")
+            .WithServicePort(builder.Configuration)
+            .WithHostEnvironment(builder);
+
     /// <summary>Keeps the service on its launch-profile port unless <c>Scop:FixedServicePorts</c> is false.</summary>
     public static IResourceBuilder<ProjectResource> WithServicePort(this IResourceBuilder<ProjectResource> service, IConfiguration configuration) =>
         configuration.GetValue(FixedServicePortsKey, true)
