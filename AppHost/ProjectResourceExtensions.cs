@@ -32,11 +32,18 @@ internal static class ProjectResourceExtensions
             .WithServicePort(builder.Configuration)
             .WithHostEnvironment(builder);
 
-    /// <summary>Keeps the service on its launch-profile port unless <c>Scop:FixedServicePorts</c> is false.</summary>
+    /// <summary>
+    /// Keeps the service on its launch-profile port unless <c>Scop:FixedServicePorts</c> is false, and lets it listen
+    /// on that port itself: without the orchestrator's proxy in between, a request makes one hop less.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithServicePort(this IResourceBuilder<ProjectResource> service, IConfiguration configuration) =>
         configuration.GetValue(FixedServicePortsKey, true)
-            ? service
-            : service.WithEndpoint("http", endpoint => endpoint.Port = null);
+            ? service.WithEndpoint("http", endpoint => endpoint.IsProxied = false)
+            : service.WithEndpoint("http", endpoint =>
+            {
+                endpoint.Port = Scop.Aspire.LocalServers.FreePorts.Next();
+                endpoint.IsProxied = false;
+            });
 
     /// <summary>Puts the gateway's HTTP endpoint on the configured port (8080 unless <c>Scop:GatewayPort</c> says otherwise).</summary>
     public static IResourceBuilder<ProjectResource> WithGatewayPort(this IResourceBuilder<ProjectResource> gateway, IConfiguration configuration)
@@ -49,7 +56,11 @@ internal static class ProjectResourceExtensions
 
         // 0 takes a free port now, not later: the port is part of the tokens' issuer, which every project is told.
         var chosen = port == 0 ? Scop.Aspire.LocalServers.FreePorts.Next() : port;
-        return gateway.WithEndpoint("http", endpoint => endpoint.Port = chosen);
+        return gateway.WithEndpoint("http", endpoint =>
+        {
+            endpoint.Port = chosen;
+            endpoint.IsProxied = false; // clients reach the gateway itself, not a proxy in front of it
+        });
     }
 
     /// <summary>

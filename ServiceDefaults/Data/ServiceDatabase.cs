@@ -12,7 +12,7 @@ public static class ServiceDatabase
 {
     /// <summary>
     /// The service's own PostgreSQL database: one data source (shared by EF Core, the outbox relay and the health
-    /// check), snake_case names, the outbox notifier, and migrations applied at start in Development or when
+    /// check), snake_case names, the numbering of outbox rows, and migrations applied at start in Development or when
     /// <c>Scop:MigrateAtStart</c> is true.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder,
@@ -22,13 +22,13 @@ public static class ServiceDatabase
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException(
                 $"Connection string '{connectionName}' is missing (ConnectionStrings:{connectionName}).");
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var dataSource = new NpgsqlDataSourceBuilder(WithAutoPrepare(connectionString)).Build();
 
         builder.Services.AddSingleton(dataSource);
         builder.Services.AddDbContext<TDbContext>(options => options
             .UseNpgsql(dataSource)
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(new OutboxNotifier()));
+            .AddInterceptors(new OutboxSequencer()));
         builder.Services.AddHealthChecks().AddNpgSql(_ => dataSource, name: connectionName, tags: ["ready"]);
 
         if (builder.Environment.IsDevelopment() || builder.Configuration.GetValue<bool>("Scop:MigrateAtStart"))
@@ -38,6 +38,23 @@ public static class ServiceDatabase
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// A service sends the same few statements over and over (its writes, the outbox claim, the inbox insert):
+    /// prepared once per connection, PostgreSQL stops parsing and planning them on every call. A connection string
+    /// that sets <c>Max Auto Prepare</c> itself keeps its value.
+    /// </summary>
+    private static string WithAutoPrepare(string connectionString)
+    {
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.MaxAutoPrepare = 64;
+            settings.AutoPrepareMinUsages = 2;
+        }
+
+        return settings.ConnectionString;
     }
 }
 

@@ -16,6 +16,26 @@ public static class MessagingModel
     /// <summary>The database sequence that numbers outbox rows in publication order.</summary>
     public const string OutboxSequence = "outbox_message_sequence";
 
+    /// <summary>
+    /// Wakes the relay when outbox rows are committed: a statement trigger NOTIFYs, PostgreSQL delivers it at commit
+    /// (never before the rows are visible) and folds the notifications of one transaction into one. It costs a
+    /// writer no round trip. Each service's migrations create it; a test schema made with EnsureCreated runs it too.
+    /// </summary>
+    public const string CreateOutboxNotifyTrigger = $"""
+        CREATE OR REPLACE FUNCTION notify_outbox_messages() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NOTIFY {OutboxChannel};
+            RETURN NULL;
+        END $$;
+        CREATE OR REPLACE TRIGGER outbox_messages_notify AFTER INSERT ON {OutboxTable}
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_messages();
+        """;
+
+    public const string DropOutboxNotifyTrigger = $"""
+        DROP TRIGGER IF EXISTS outbox_messages_notify ON {OutboxTable};
+        DROP FUNCTION IF EXISTS notify_outbox_messages();
+        """;
+
     public static ModelBuilder AddPlatformTables(this ModelBuilder model)
     {
         model.HasSequence<long>(OutboxSequence);

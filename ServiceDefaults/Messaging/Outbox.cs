@@ -45,26 +45,18 @@ public static class Outbox
 }
 
 /// <summary>
-/// Numbers new outbox rows in the order they were added (EF Core inserts rows in an order of its own, so when a unit
+/// Numbers new outbox rows in the order they were added. EF Core inserts rows in an order of its own, so when a unit
 /// of work holds several, the database cannot be left to number them at insert time; a single row takes the
-/// sequence's default at insert, saving a round trip), and wakes the relay as soon as they are saved. The
-/// NOTIFY runs after SaveChanges: inside an explicit transaction PostgreSQL delivers it at commit, so the relay never
-/// wakes before the rows are visible. One instance per DbContext (the options are built per context).
+/// sequence's default at insert, saving a round trip. The relay is woken by the table's trigger
+/// (<see cref="MessagingModel.CreateOutboxNotifyTrigger"/>), not from here.
 /// </summary>
-internal sealed class OutboxNotifier : SaveChangesInterceptor
+internal sealed class OutboxSequencer : SaveChangesInterceptor
 {
-    private bool notificationDue;
-
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (eventData.Context is { } context && NewRows(context) is { Count: > 0 } rows)
+        if (eventData.Context is { } context && NewRows(context) is { Count: > 1 } rows)
         {
-            if (rows.Count > 1)
-            {
-                Number(rows, context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToList());
-            }
-
-            notificationDue = true;
+            Number(rows, context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToList());
         }
 
         return result;
@@ -73,37 +65,9 @@ internal sealed class OutboxNotifier : SaveChangesInterceptor
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData,
         InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (eventData.Context is { } context && NewRows(context) is { Count: > 0 } rows)
+        if (eventData.Context is { } context && NewRows(context) is { Count: > 1 } rows)
         {
-            if (rows.Count > 1)
-            {
-                Number(rows, await context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToListAsync(cancellationToken));
-            }
-
-            notificationDue = true;
-        }
-
-        return result;
-    }
-
-    public override int SavedChanges(SaveChangesCompletedEventData eventData, int result)
-    {
-        if (notificationDue && eventData.Context is { } context)
-        {
-            notificationDue = false;
-            context.Database.ExecuteSqlRaw(Notify);
-        }
-
-        return result;
-    }
-
-    public override async ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result,
-        CancellationToken cancellationToken = default)
-    {
-        if (notificationDue && eventData.Context is { } context)
-        {
-            notificationDue = false;
-            await context.Database.ExecuteSqlRawAsync(Notify, cancellationToken);
+            Number(rows, await context.Database.SqlQueryRaw<long>(NextValues, rows.Count).ToListAsync(cancellationToken));
         }
 
         return result;
@@ -111,8 +75,6 @@ internal sealed class OutboxNotifier : SaveChangesInterceptor
 
     private const string NextValues =
         $"SELECT nextval('{MessagingModel.OutboxSequence}') AS \"Value\" FROM generate_series(1, {{0}})";
-
-    private const string Notify = $"NOTIFY {MessagingModel.OutboxChannel}";
 
     private static List<OutboxMessage> NewRows(DbContext context) => context.ChangeTracker.Entries<OutboxMessage>()
         .Where(entry => entry.State == EntityState.Added && entry.Entity.Sequence == 0)

@@ -141,8 +141,9 @@ public sealed partial class OutboxRelay : BackgroundService
     }
 
     /// <summary>
-    /// Claims due rows, oldest first, skipping rows another relay holds. A row is kept only if no earlier unsent row
-    /// of its aggregate is left outside the claim: that keeps the order per aggregate across replicas.
+    /// Claims due rows, oldest first, skipping rows another relay holds. A row is kept only if no earlier unsent due
+    /// row of its aggregate is left outside the claim: that keeps the order per aggregate across replicas. A timer not
+    /// yet due holds nothing back: it belongs at its moment, after whatever its aggregate publishes meanwhile.
     /// </summary>
     private async Task<List<PendingRow>> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction transaction,
         CancellationToken ct)
@@ -161,6 +162,7 @@ public sealed partial class OutboxRelay : BackgroundService
                 SELECT 1 FROM {MessagingModel.OutboxTable} earlier
                 WHERE earlier.aggregate_id = c.aggregate_id
                   AND earlier.sent_at IS NULL
+                  AND (earlier.not_before IS NULL OR earlier.not_before <= @now)
                   AND earlier.sequence < c.sequence
                   AND earlier.id NOT IN (SELECT id FROM claimed))
             ORDER BY c.sequence

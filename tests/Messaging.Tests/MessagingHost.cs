@@ -39,8 +39,9 @@ public sealed class MessagingHost : IAsyncDisposable
     public OutboxRelay Relay => host.Services.GetRequiredService<OutboxRelay>();
 
     /// <param name="restartOf">Start a new process of that service: same name, same database.</param>
+    /// <param name="pollInterval">How long the relay sleeps without a notification (half a second unless given).</param>
     public static async Task<MessagingHost> StartAsync(MessagingServers servers, TimeProvider? time = null,
-        MessagingHost? restartOf = null)
+        MessagingHost? restartOf = null, TimeSpan? pollInterval = null)
     {
         var serviceName = restartOf?.ServiceName ?? $"test-{Guid.NewGuid():N}"[..13];
         var database = restartOf?.Database ?? await servers.Postgres.CreateDatabaseAsync();
@@ -49,7 +50,7 @@ public sealed class MessagingHost : IAsyncDisposable
         {
             ["ConnectionStrings:testdb"] = database,
             ["ConnectionStrings:rabbitmq"] = servers.RabbitMq.ConnectionString,
-            ["Scop:Outbox:PollInterval"] = "00:00:00.500",
+            ["Scop:Outbox:PollInterval"] = (pollInterval ?? TimeSpan.FromMilliseconds(500)).ToString("c"),
             ["Scop:Outbox:PublishTimeout"] = "00:00:03",
             ["Scop:Outbox:MinBackoff"] = "00:00:00.200",
             ["Scop:Outbox:MaxBackoff"] = "00:00:02",
@@ -64,7 +65,11 @@ public sealed class MessagingHost : IAsyncDisposable
         var host = builder.Build();
         await using (var scope = host.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<TestDbContext>().Database.EnsureCreatedAsync();
+            var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            if (await db.Database.EnsureCreatedAsync())
+            {
+                await db.Database.ExecuteSqlRawAsync(MessagingModel.CreateOutboxNotifyTrigger); // as the services' migrations do
+            }
         }
 
         var messaging = new MessagingHost(host, servers, serviceName, database);

@@ -24,6 +24,18 @@ public sealed class OutboxRelayTests(MessagingServers servers)
     }
 
     [Fact]
+    public async Task The_commit_wakes_the_relay_without_waiting_for_its_poll()
+    {
+        await using var service = await MessagingHost.StartAsync(servers, pollInterval: TimeSpan.FromMinutes(5));
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the relay's first look is over: from now on it sleeps until woken
+
+        await service.SaveEventsAsync([("order-1", 1)]);
+
+        await MessagingHost.WaitUntilAsync(async () => (await service.EffectsAsync()).Count == 1, TimeSpan.FromSeconds(20),
+            "the effect exists long before the next poll");
+    }
+
+    [Fact]
     public async Task An_event_committed_while_the_broker_is_down_arrives_once_the_broker_is_back()
     {
         await using var service = await MessagingHost.StartAsync(servers);
@@ -153,6 +165,25 @@ public sealed class OutboxRelayTests(MessagingServers servers)
         time.Advance(TimeSpan.FromMinutes(1));
         await MessagingHost.WaitUntilAsync(async () => (await service.EffectsAsync()).Count == 1, Patience,
             "the timer fired once due");
+    }
+
+    [Fact]
+    public async Task A_timer_not_yet_due_does_not_hold_back_the_later_events_of_its_aggregate()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var service = await MessagingHost.StartAsync(servers, time);
+
+        var timer = await service.SaveEventsAsync([("booking-1", 1)], notBefore: time.GetUtcNow().AddMinutes(15));
+        var confirmed = await service.SaveEventsAsync([("booking-1", 2)]);
+
+        await MessagingHost.WaitUntilAsync(async () => (await service.EffectsAsync()).Count == 1, Patience,
+            "the later event arrived while the timer waits");
+        Assert.Equal(confirmed[0].EventId, Assert.Single(await service.EffectsAsync()).EventId);
+
+        time.Advance(TimeSpan.FromMinutes(15));
+        await MessagingHost.WaitUntilAsync(async () => (await service.EffectsAsync()).Count == 2, Patience,
+            "the timer fired at its moment");
+        Assert.Equal(timer[0].EventId, (await service.EffectsAsync())[1].EventId);
     }
 
     [Fact]
