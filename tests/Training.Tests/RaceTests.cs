@@ -1,5 +1,8 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Scop.Aspire.Training.Tests.Support;
 
 namespace Scop.Aspire.Training.Tests;
@@ -47,6 +50,51 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
         {
             client.Dispose();
         }
+    }
+
+    [Fact]
+    public async Task Sixty_four_clients_on_one_session_of_a_thousand_seats_get_every_seat_and_no_server_error_when_the_server_has_few_connections_left()
+    {
+        var session = await App.CreateSessionAsync(Client, capacity: 1_000);
+        using var member = App.CreateClient(TrainingApp.MemberToken);
+
+        // The database server's connections are shared by every service: leave the service only a few more than its
+        // own limit, as the other services' pools do after a busy minute.
+        var limit = App.Services.GetRequiredService<IOptions<TrainingOptions>>().Value.MaxDatabaseConnections;
+        await using var others = await App.OccupyConnectionsAsync(leaveFree: limit + 10);
+
+        var statuses = new ConcurrentBag<int>();
+        var failures = new ConcurrentBag<string>();
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
+        {
+            // Each client books one seat after another until the session says it is full.
+            while (true)
+            {
+                using var response = await TrainingApp.BookAsync(member, session, TrainingApp.Booking(1, waitlistIfFull: false));
+                var status = (int)response.StatusCode;
+                statuses.Add(status);
+                if (status >= 500)
+                {
+                    failures.Add(await response.Content.ReadAsStringAsync());
+                }
+
+                if (status != 201)
+                {
+                    return;
+                }
+            }
+        })));
+
+        Assert.True(failures.IsEmpty,
+            $"{failures.Count} server errors, e.g. {failures.FirstOrDefault()}; the service logged: {App.Errors.Entries.FirstOrDefault(e => e.Contains("ExceptionHandler"))}");
+        Assert.Equal(1_000, statuses.Count(s => s == 201));
+        Assert.Equal(64, statuses.Count(s => s == 409));
+        Assert.Equal(1_000, await App.SeatsTakenAsync(session));
+        Assert.Equal(1_000, await App.ScalarAsync(
+            "SELECT count(*) FROM attendees a JOIN bookings b ON b.id = a.booking_id WHERE b.session_id = @s AND b.status = 'Held'", ("s", session)));
+        Assert.Equal(1_000, await App.ScalarAsync(
+            "SELECT count(*) FROM outbox_messages WHERE message_type LIKE 'Scop.Aspire.Training.Domain.HoldExpiryDue,%' AND body->>'bookingId' IN (SELECT id::text FROM bookings WHERE session_id = @s)",
+            ("s", session)));
     }
 
     [Fact]

@@ -5,7 +5,9 @@ using MassTransit;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using Npgsql;
 using Scop.Aspire.Contracts;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Messaging;
@@ -36,8 +38,15 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Time);
+            services.AddSingleton<ILoggerProvider>(Errors);
+        });
     }
+
+    /// <summary>Every error the service logged (an unhandled exception behind a 500 among them), for tests to show.</summary>
+    public ErrorLog Errors { get; } = new();
 
     public IBus Bus => Services.GetRequiredService<IBus>();
 
@@ -130,6 +139,39 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
 
     public Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters) =>
         QueryScalarAsync<long>(sql, parameters);
+
+    /// <summary>
+    /// Opens idle connections to the service's PostgreSQL server (as other services' pools would hold) until only
+    /// <paramref name="leaveFree"/> of its <c>max_connections</c> are left; disposing closes them.
+    /// </summary>
+    public async Task<IAsyncDisposable> OccupyConnectionsAsync(int leaveFree)
+    {
+        var free = await ScalarAsync(
+            "SELECT current_setting('max_connections')::bigint - count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'");
+        var settings = new NpgsqlConnectionStringBuilder(DatabaseConnectionString) { Database = "postgres", Pooling = false };
+        var occupied = new OccupiedConnections();
+        for (var opened = 0; opened < free - leaveFree; opened++)
+        {
+            var connection = new NpgsqlConnection(settings.ConnectionString);
+            occupied.Connections.Add(connection);
+            await connection.OpenAsync();
+        }
+
+        return occupied;
+    }
+
+    private sealed class OccupiedConnections : IAsyncDisposable
+    {
+        public List<NpgsqlConnection> Connections { get; } = [];
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var connection in Connections)
+            {
+                await connection.DisposeAsync();
+            }
+        }
+    }
 
     public Task<long> SeatsTakenAsync(Guid sessionId) =>
         ScalarAsync("SELECT seats_taken::bigint FROM sessions WHERE id = @id", ("id", sessionId));

@@ -94,74 +94,74 @@ public static class CreateBooking
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var session = await db.Sessions.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
-        if (session is null)
+        // One read for the session and its course's prerequisites; it locks nothing.
+        var found = await (
+                from s in db.Sessions.AsNoTracking()
+                join c in db.Courses on s.CourseId equals c.Id
+                where s.Id == id
+                select new { Session = s, c.Prerequisites })
+            .SingleOrDefaultAsync(ct);
+        if (found is null)
         {
             return Problems.NotFound("Session", id);
         }
 
+        var session = found.Session;
         union = string.IsNullOrEmpty(union) ? session.RegionalUnion : union;
         if (union is null)
         {
             return JsonBody.Invalid("regionalUnion", "Required for a remote session: the regional union of the people booked.");
         }
 
-        if (await MissingPrerequisitesAsync(db, session.CourseId, people, ct) is { Length: > 0 } missing)
+        if (await MissingPrerequisitesAsync(db, found.Prerequisites, people, ct) is { Length: > 0 } missing)
         {
             return Problems.Conflict("Prerequisites missing", missing);
         }
 
-        var own = await db.BeginUnlessInTransactionAsync(ct);
-        try
+        // A plain hold is one statement that commits by itself (or joins the idempotency filter's transaction). A hold
+        // that asks the fund to pay takes its seats and the fund's decision in one transaction: all of it or nothing.
+        var funded = r.RequestFunding == true;
+        await using var own = funded ? await db.BeginUnlessInTransactionAsync(ct) : null;
+        var (outcome, booking) = await ledger.HoldAsync(id, people, union, r.CooperativeId, r.BookedBy,
+            options.Value.HoldDuration, ct);
+        switch (outcome)
         {
-            switch (await ledger.TryTakeAsync(id, people.Count, ct))
-            {
-                case TakeOutcome.SessionNotFound:
-                    return Problems.NotFound("Session", id);
-                case TakeOutcome.SessionNotOpen:
-                    return Problems.Conflict("Session not open", "The session does not take bookings.");
-                case TakeOutcome.Full when r.WaitlistIfFull == false:
-                    return Problems.Conflict("Session full", $"Fewer than {people.Count} seats are left.");
-                case TakeOutcome.Full:
-                    var entry = await JoinWaitlist.AddAsync(db, time, id, people, union, r.CooperativeId, r.BookedBy, ct);
-                    if (own is not null)
-                    {
-                        await own.CommitAsync(ct);
-                    }
+            case TakeOutcome.SessionNotFound:
+                return Problems.NotFound("Session", id);
+            case TakeOutcome.SessionNotOpen:
+                return Problems.Conflict("Session not open", "The session does not take bookings.");
+            case TakeOutcome.Full when r.WaitlistIfFull == false:
+                return Problems.Conflict("Session full", $"Fewer than {people.Count} seats are left.");
+            case TakeOutcome.Full:
+                var entry = await JoinWaitlist.AddAsync(db, time, id, people, union, r.CooperativeId, r.BookedBy, ct);
+                if (own is not null)
+                {
+                    await own.CommitAsync(ct);
+                }
 
-                    return TypedResults.Accepted($"/api/training/waitlist/{entry.Id}",
-                        await JoinWaitlist.ResponseAsync(db, entry, withLeaveLink: true, ct));
-            }
+                return TypedResults.Accepted($"/api/training/waitlist/{entry.Id}",
+                    await JoinWaitlist.ResponseAsync(db, entry, withLeaveLink: true, ct));
+        }
 
-            var booking = ledger.AddHold(id, people, union, r.CooperativeId, r.BookedBy, options.Value.HoldDuration);
-            FundingDecision? funding = null;
-            if (r.RequestFunding == true)
-            {
-                funding = await ledger.DecideFundingAsync(booking, session, r.CooperativeHeadcount!.Value, ct);
-            }
-
+        FundingDecision? funding = null;
+        if (funded)
+        {
+            db.Attach(booking!);
+            funding = await ledger.DecideFundingAsync(booking!, session, r.CooperativeHeadcount!.Value, ct);
             await db.SaveChangesAsync(ct);
             if (own is not null)
             {
                 await own.CommitAsync(ct);
             }
+        }
 
-            return TypedResults.Created($"/api/training/bookings/{booking.Id}", BookingResponse.From(booking, funding));
-        }
-        finally
-        {
-            if (own is not null)
-            {
-                await own.DisposeAsync();
-            }
-        }
+        return TypedResults.Created($"/api/training/bookings/{booking!.Id}", BookingResponse.From(booking, funding));
     }
 
     /// <summary>The people who lack a prerequisite of the course, described; empty when everyone may come.</summary>
-    private static async Task<string> MissingPrerequisitesAsync(TrainingDbContext db, Guid courseId,
+    private static async Task<string> MissingPrerequisitesAsync(TrainingDbContext db, List<Guid> prerequisites,
         List<WaitingPerson> people, CancellationToken ct)
     {
-        var prerequisites = await db.Courses.Where(c => c.Id == courseId).Select(c => c.Prerequisites).SingleAsync(ct);
         if (prerequisites.Count == 0)
         {
             return "";

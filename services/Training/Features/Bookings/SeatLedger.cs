@@ -1,5 +1,10 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.Training.Data;
@@ -25,20 +30,124 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
 {
     private readonly TrainingOptions settings = options.Value;
 
-    /// <summary>Takes <paramref name="seats"/> seats of an open session if they are all free; else takes none.</summary>
-    public async Task<TakeOutcome> TryTakeAsync(Guid sessionId, int seats, CancellationToken ct)
+    /// <summary>
+    /// A new hold in one statement, so one round trip: takes <paramref name="people"/>'s seats of an open session if
+    /// they are all free, and in the same statement writes the booking, its people and its durable expiry timer (an
+    /// outbox row published at <see cref="Booking.HoldExpiresAt"/>). The session row stays locked only while
+    /// PostgreSQL runs that statement and commits, never across a round trip to this process, so concurrent holds on
+    /// one session follow each other at the database's pace. Outside a transaction the statement commits by itself;
+    /// inside one (an idempotent request, the fund's decision, a waiting-list offer) it joins it. When the seats are
+    /// not taken nothing is written, and the outcome says why.
+    /// </summary>
+    public async Task<(TakeOutcome Outcome, Booking? Booking)> HoldAsync(Guid sessionId, IReadOnlyList<WaitingPerson> people,
+        string regionalUnion, Guid? cooperativeId, Guid? bookedBy, TimeSpan holdFor, CancellationToken ct,
+        Guid? waitlistEntryId = null)
     {
-        var taken = await db.Database.SqlQuery<int>(
-            $"""
-            UPDATE sessions SET seats_taken = seats_taken + {seats}
-            WHERE id = {sessionId} AND status = 'Open' AND seats_taken + {seats} <= capacity
-            RETURNING seats_taken AS "Value"
-            """).ToListAsync(ct);
-        if (taken.Count == 1)
+        var now = time.GetUtcNow();
+        var id = Guid.CreateVersion7(now);
+        var booking = new Booking
         {
-            return TakeOutcome.Taken;
-        }
+            Id = id,
+            SessionId = sessionId,
+            Quantity = people.Count,
+            Status = BookingStatus.Held,
+            RegionalUnion = regionalUnion,
+            CooperativeId = cooperativeId,
+            BookedBy = bookedBy,
+            CreatedAt = now,
+            HoldExpiresAt = now + holdFor,
+            WaitlistEntryId = waitlistEntryId,
+            Attendees = people.Select(p => new Attendee { BookingId = id, PersonId = p.PersonId, Role = p.Role, Status = AttendeeStatus.Booked })
+                .ToList(),
+        };
+        var timer = new HoldExpiryDue(Guid.CreateVersion7(now), now, booking.Id);
+        var trace = Activity.Current;
 
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = new NpgsqlCommand(HoldStatement, (NpgsqlConnection)db.Database.GetDbConnection(),
+                (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
+            var parameters = command.Parameters;
+            parameters.Add(new NpgsqlParameter<Guid>("session", sessionId));
+            parameters.Add(new NpgsqlParameter<int>("quantity", booking.Quantity));
+            parameters.Add(new NpgsqlParameter<Guid>("booking", booking.Id));
+            parameters.Add(Nullable("cooperative", NpgsqlDbType.Uuid, cooperativeId));
+            parameters.Add(new NpgsqlParameter<string>("union", regionalUnion));
+            parameters.Add(Nullable("booked_by", NpgsqlDbType.Uuid, bookedBy));
+            parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
+            parameters.Add(new NpgsqlParameter<DateTimeOffset>("expires", booking.HoldExpiresAt.Value));
+            parameters.Add(Nullable("waitlist_entry", NpgsqlDbType.Uuid, waitlistEntryId));
+            parameters.Add(new NpgsqlParameter<Guid[]>("people", booking.Attendees.Select(a => a.PersonId).ToArray()));
+            parameters.Add(new NpgsqlParameter<string[]>("roles", booking.Attendees.Select(a => a.Role.ToString()).ToArray()));
+            parameters.Add(new NpgsqlParameter<Guid>("timer", timer.EventId));
+            parameters.Add(new NpgsqlParameter<string>("timer_type", Outbox.TypeName(typeof(HoldExpiryDue))));
+            parameters.Add(new NpgsqlParameter<string>("timer_body", NpgsqlDbType.Jsonb)
+            {
+                TypedValue = JsonSerializer.Serialize(timer, Outbox.SerializerOptions),
+            });
+            parameters.Add(Nullable("trace_parent", NpgsqlDbType.Varchar,
+                trace?.IdFormat == ActivityIdFormat.W3C ? trace.Id : null));
+            parameters.Add(Nullable("trace_state", NpgsqlDbType.Varchar, trace?.TraceStateString));
+
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            if (reader.GetBoolean(0))
+            {
+                return (TakeOutcome.Taken, booking);
+            }
+
+            // Nothing taken, nothing written. The session as the statement found it says why, unless its seats would
+            // have fitted: then a concurrent change (other holds, a status change) decided, and the latest state says.
+            var outcome = reader.IsDBNull(1) ? TakeOutcome.SessionNotFound
+                : reader.GetString(1) != nameof(SessionStatus.Open) ? TakeOutcome.SessionNotOpen
+                : !reader.GetBoolean(2) ? TakeOutcome.Full
+                : (TakeOutcome?)null;
+            await reader.DisposeAsync();
+            return (outcome ?? await WhyNotTakenAsync(sessionId, ct), null);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    /// <summary>
+    /// The hold statement. Data-modifying CTEs run against one snapshot: <c>found</c> reads the session as it was,
+    /// <c>taken</c> is the conditional seat counter (the check constraint backs it up), and the inserts select from
+    /// <c>taken</c>, so they write nothing unless the seats were taken. The foreign keys are checked at the end of the
+    /// statement, when the booking row exists. The timer's outbox row numbers itself from the sequence (a single row).
+    /// </summary>
+    private const string HoldStatement = $"""
+        WITH found AS (
+            SELECT status, seats_taken + @quantity <= capacity AS fits FROM sessions WHERE id = @session),
+        taken AS (
+            UPDATE sessions SET seats_taken = seats_taken + @quantity
+            WHERE id = @session AND status = 'Open' AND seats_taken + @quantity <= capacity
+            RETURNING id),
+        booking AS (
+            INSERT INTO bookings (id, session_id, quantity, status, cooperative_id, regional_union, booked_by, created_at,
+                                  hold_expires_at, waitlist_entry_id, funded_cents)
+            SELECT @booking, id, @quantity, 'Held', @cooperative, @union, @booked_by, @now, @expires, @waitlist_entry, 0
+            FROM taken
+            RETURNING id),
+        people AS (
+            INSERT INTO attendees (booking_id, person_id, role, status, funded_cents, anonymised)
+            SELECT booking.id, p.person_id, p.role, 'Booked', 0, false
+            FROM booking CROSS JOIN unnest(@people, @roles) AS p (person_id, role)),
+        timer AS (
+            INSERT INTO {MessagingModel.OutboxTable} (id, aggregate_id, message_type, body, trace_parent, trace_state,
+                                                     created_at, not_before, attempts)
+            SELECT @timer, id::text, @timer_type, @timer_body, @trace_parent, @trace_state, @now, @expires, 0
+            FROM booking)
+        SELECT EXISTS (SELECT FROM taken), (SELECT status FROM found), coalesce((SELECT fits FROM found), false)
+        """;
+
+    private static NpgsqlParameter Nullable(string name, NpgsqlDbType type, object? value) =>
+        new(name, type) { Value = value ?? DBNull.Value };
+
+    private async Task<TakeOutcome> WhyNotTakenAsync(Guid sessionId, CancellationToken ct)
+    {
         var status = await db.Sessions.Where(s => s.Id == sessionId).Select(s => (SessionStatus?)s.Status)
             .SingleOrDefaultAsync(ct);
         return status switch
@@ -62,31 +171,6 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
             await db.Entry(booking).Collection(b => b.Attendees).LoadAsync(ct);
         }
 
-        return booking;
-    }
-
-    /// <summary>A new hold: the seats must have been taken in this transaction. Sets its durable expiry timer.</summary>
-    public Booking AddHold(Guid sessionId, IReadOnlyList<WaitingPerson> people, string regionalUnion, Guid? cooperativeId,
-        Guid? bookedBy, TimeSpan holdFor, Guid? waitlistEntryId = null)
-    {
-        var now = time.GetUtcNow();
-        var booking = new Booking
-        {
-            Id = Guid.CreateVersion7(now),
-            SessionId = sessionId,
-            Quantity = people.Count,
-            Status = BookingStatus.Held,
-            RegionalUnion = regionalUnion,
-            CooperativeId = cooperativeId,
-            BookedBy = bookedBy,
-            CreatedAt = now,
-            HoldExpiresAt = now + holdFor,
-            WaitlistEntryId = waitlistEntryId,
-            Attendees = people.Select(p => new Attendee { PersonId = p.PersonId, Role = p.Role, Status = AttendeeStatus.Booked }).ToList(),
-        };
-        db.Bookings.Add(booking);
-        db.AddIntegrationEvent(new HoldExpiryDue(Guid.CreateVersion7(now), now, booking.Id), booking.Id.ToString(),
-            notBefore: booking.HoldExpiresAt);
         return booking;
     }
 
@@ -138,15 +222,20 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
                     ORDER BY w.sequence LIMIT 1
                     FOR UPDATE OF w SKIP LOCKED
                     """).SingleOrDefaultAsync(ct);
-            if (next is null || await TryTakeAsync(sessionId, next.Quantity, ct) != TakeOutcome.Taken)
+            if (next is null)
             {
                 return offers;
             }
 
-            var booking = AddHold(sessionId, next.People, next.RegionalUnion, next.CooperativeId, next.BookedBy,
-                settings.OfferDuration, next.Id);
+            var (outcome, booking) = await HoldAsync(sessionId, next.People, next.RegionalUnion, next.CooperativeId,
+                next.BookedBy, settings.OfferDuration, ct, waitlistEntryId: next.Id);
+            if (outcome != TakeOutcome.Taken)
+            {
+                return offers;
+            }
+
             next.Status = WaitlistStatus.Offered;
-            next.OfferBookingId = booking.Id;
+            next.OfferBookingId = booking!.Id;
             next.OfferExpiresAt = booking.HoldExpiresAt;
             var now = time.GetUtcNow();
             db.AddIntegrationEvent(new WaitlistOfferMade(Guid.CreateVersion7(now), now, next.Id, sessionId, booking.Id,
