@@ -13,8 +13,8 @@ public static class ServiceDatabase
 {
     /// <summary>
     /// The service's own PostgreSQL database: one data source (shared by EF Core, the outbox relay and the health
-    /// check), snake_case names, the numbering of outbox rows, and migrations applied at start in Development or when
-    /// <c>Scop:MigrateAtStart</c> is true.
+    /// check), pooled DbContexts, snake_case names, the numbering of outbox rows, and migrations applied at start in
+    /// Development or when <c>Scop:MigrateAtStart</c> is true.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder,
         string connectionName)
@@ -33,7 +33,8 @@ public static class ServiceDatabase
         var dataSource = dataSourceBuilder.Build();
 
         builder.Services.AddSingleton(dataSource);
-        builder.Services.AddDbContext<TDbContext>(options => options
+        // Pooled: a request takes a reset context instead of building one and its services from scratch.
+        builder.Services.AddDbContextPool<TDbContext>(options => options
             .UseNpgsql(dataSource)
             .UseSnakeCaseNamingConvention()
             .AddInterceptors(new OutboxSequencer()));
