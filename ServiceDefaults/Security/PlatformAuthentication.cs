@@ -71,6 +71,9 @@ public static class PlatformAuthentication
             {
                 options.MapInboundClaims = false;
                 options.RequireHttpsMetadata = false;
+                // One full check per distinct token, not per request (see CachingJsonWebTokenHandler).
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new CachingJsonWebTokenHandler());
                 options.TokenValidationParameters = new TokenValidationParameters
                 {
                     ValidIssuer = settings.Issuer,
