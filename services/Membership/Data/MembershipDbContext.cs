@@ -27,6 +27,8 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.AddPlatformTables();
+        // Trigram indexes serve the register's name search (ILIKE '%word%'), which a b-tree cannot.
+        model.HasPostgresExtension("pg_trgm");
         model.Entity<Cooperative>(cooperative =>
         {
             cooperative.HasKey(c => c.Id);
@@ -37,6 +39,8 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
             cooperative.Property(c => c.CommuneCode).HasMaxLength(5);
             cooperative.Property(c => c.NafCode).HasMaxLength(6);
             cooperative.HasIndex(c => new { c.Name, c.Id });
+            cooperative.HasIndex(c => c.Name).HasMethod("gin").HasOperators("gin_trgm_ops")
+                .HasDatabaseName("ix_cooperatives_name_trigram");
             cooperative.Property(c => c.RegionalUnion).HasMaxLength(Cooperative.MaxRegionalUnionLength);
             cooperative.HasIndex(c => new { c.RegionalUnion, c.Name });
             cooperative.HasIndex(c => new { c.NafCode, c.Name });

@@ -21,6 +21,7 @@ namespace Scop.Aspire.Membership.Data.Migrations
                 .HasAnnotation("ProductVersion", "10.0.15")
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
+            NpgsqlModelBuilderExtensions.HasPostgresExtension(modelBuilder, "pg_trgm");
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
             modelBuilder.HasSequence("outbox_message_sequence");
@@ -152,6 +153,12 @@ namespace Scop.Aspire.Membership.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_cooperatives");
+
+                    b.HasIndex("Name")
+                        .HasDatabaseName("ix_cooperatives_name_trigram");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Name"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Name"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("Siren")
                         .IsUnique()

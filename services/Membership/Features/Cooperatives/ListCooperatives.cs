@@ -71,10 +71,15 @@ public static class ListCooperatives
             query = query.Where(c => EF.Functions.ILike(c.Name, pattern, "\\"));
         }
 
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(c => c.Name).ThenBy(c => c.Id)
-            .Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
+        // The page and the total in one round trip: the count is an uncorrelated subquery, which PostgreSQL runs once.
+        var filtered = query;
+        var rows = await query.OrderBy(c => c.Name).ThenBy(c => c.Id)
+            .Skip(paging.Skip).Take(paging.PageSize)
+            .Select(c => new { Cooperative = c, Total = filtered.LongCount() })
+            .ToListAsync(ct);
+        // Past the last page there is no row to carry the total.
+        var total = rows.Count > 0 ? rows[0].Total : await query.LongCountAsync(ct);
         return TypedResults.Ok(new PagedList<CooperativeResponse>(
-            items.Select(c => CooperativeResponse.From(c, reference)).ToList(), paging.Page, paging.PageSize, total));
+            rows.Select(r => CooperativeResponse.From(r.Cooperative, reference)).ToList(), paging.Page, paging.PageSize, total));
     }
 }
