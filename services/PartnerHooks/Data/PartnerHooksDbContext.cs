@@ -62,6 +62,9 @@ public sealed class PartnerHooksDbContext(DbContextOptions<PartnerHooksDbContext
             // One delivery per event and endpoint, whatever the redeliveries of the event.
             delivery.HasIndex(d => new { d.EndpointId, d.EventId }).IsUnique();
             delivery.HasIndex(d => d.NextAttemptAt).HasFilter("status = 'Pending'").HasDatabaseName("ix_deliveries_due");
+            // The worker's claim: each endpoint's oldest pending deliveries, without reading the whole backlog.
+            delivery.HasIndex(d => new { d.EndpointId, d.NextAttemptAt, d.Id }).HasFilter("status = 'Pending'")
+                .HasDatabaseName("ix_deliveries_pending_by_endpoint");
             delivery.HasIndex(d => new { d.CreatedAt, d.Id });
         });
 

@@ -25,12 +25,22 @@ public sealed partial class DeliveryProcessor(
 {
     public static readonly ActivitySource ActivitySource = new(typeof(DeliveryProcessor).Assembly.GetName().Name!);
 
-    public async Task AttemptAsync(Guid deliveryId, CancellationToken ct)
+    /// <summary>How precisely an endpoint's <c>last_success_at</c> follows its successes (see its health).</summary>
+    public static readonly TimeSpan LastSuccessResolution = TimeSpan.FromSeconds(1);
+
+    /// <param name="answered">
+    /// Called once the receiver has answered (or the request failed), before the attempt is recorded: from then on
+    /// the request no longer occupies the endpoint, only the database write remains.
+    /// </param>
+    public async Task AttemptAsync(Guid deliveryId, CancellationToken ct, Action? answered = null)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<PartnerHooksDbContext>();
-        var delivery = await db.Deliveries.SingleAsync(d => d.Id == deliveryId, ct);
-        var endpoint = await db.Endpoints.AsNoTracking().SingleAsync(e => e.Id == delivery.EndpointId, ct);
+        // The delivery (tracked: its outcome is saved) and its endpoint in one round trip.
+        var found = await db.Deliveries.Where(d => d.Id == deliveryId)
+            .Join(db.Endpoints, d => d.EndpointId, e => e.Id, (d, e) => new { Delivery = d, Endpoint = e })
+            .SingleAsync(ct);
+        var (delivery, endpoint) = (found.Delivery, found.Endpoint);
         if (delivery.Status != DeliveryStatus.Pending)
         {
             return;
@@ -50,6 +60,7 @@ public sealed partial class DeliveryProcessor(
         {
             var raw = endpoint.SigningSecrets(startedAt).Select(secrets.Unprotect).ToList();
             result = await client.SendAsync(endpoint.Url, delivery.WebhookId, delivery.Body, raw, ct);
+            answered?.Invoke();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -87,10 +98,16 @@ public sealed partial class DeliveryProcessor(
         if (result.Succeeded)
         {
             delivery.Succeeded(result.StatusCode!.Value, at);
+            await db.SaveChangesAsync(ct);
+            // The endpoint's row only when something changes: the end of a run of failures, or a last success more
+            // than a second old. Writing it on every success made concurrent deliveries to one endpoint queue on its
+            // row lock, one commit after the other.
+            var stale = at - LastSuccessResolution;
             await db.Database.ExecuteSqlAsync(
                 $"""
                 UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL, last_success_at = {at}
                 WHERE id = {endpoint.Id}
+                  AND (consecutive_failures <> 0 OR failing_since IS NOT NULL OR last_success_at IS NULL OR last_success_at < {stale})
                 """, ct);
         }
         else

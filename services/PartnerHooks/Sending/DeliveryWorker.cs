@@ -43,15 +43,15 @@ public sealed partial class DeliveryWorker(
                     continue;
                 }
 
+                var nextDue = await NextDueAfterAsync(claimedAt, stoppingToken);
                 var now = time.GetUtcNow();
-                var nextDue = await NextDueAsync(stoppingToken);
-                if (nextDue > claimedAt && nextDue <= now)
+                if (nextDue <= now)
                 {
                     continue; // it fell due while we looked: claim it now rather than after a poll interval
                 }
 
                 // Due rows that could not be claimed wait for a free slot (a wake-up) or a lapsed lease (the poll).
-                var wait = nextDue is { } due && due > now && due - now < settings.PollInterval ? due - now : settings.PollInterval;
+                var wait = nextDue is { } due && due - now < settings.PollInterval ? due - now : settings.PollInterval;
                 await signal.WaitAsync(wait, time, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -80,11 +80,22 @@ public sealed partial class DeliveryWorker(
     {
         inFlightPerEndpoint.AddOrUpdate(endpointId, 1, (_, n) => n + 1);
         Interlocked.Increment(ref inFlight);
+        var slotHeld = 1;
+        void ReleaseEndpointSlot()
+        {
+            // Once the receiver has answered, the endpoint's slot goes to its next delivery while this one is recorded.
+            if (Interlocked.Exchange(ref slotHeld, 0) == 1)
+            {
+                inFlightPerEndpoint.AddOrUpdate(endpointId, 0, (_, n) => n - 1);
+                signal.Wake();
+            }
+        }
+
         var task = Task.Run(async () =>
         {
             try
             {
-                await processor.AttemptAsync(deliveryId, stoppingToken);
+                await processor.AttemptAsync(deliveryId, stoppingToken, ReleaseEndpointSlot);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -96,7 +107,7 @@ public sealed partial class DeliveryWorker(
             }
             finally
             {
-                inFlightPerEndpoint.AddOrUpdate(endpointId, 0, (_, n) => n - 1);
+                ReleaseEndpointSlot();
                 Interlocked.Decrement(ref inFlight);
                 signal.Wake(); // a slot is free
             }
@@ -107,7 +118,9 @@ public sealed partial class DeliveryWorker(
 
     /// <summary>
     /// Claims due deliveries of enabled endpoints, oldest first, no more per endpoint than it has free slots, skipping
-    /// rows another worker holds. The lease makes the claim outlive this short transaction.
+    /// rows another worker holds. The lease makes the claim outlive this short transaction. Each enabled endpoint is
+    /// looked at through the index of its pending deliveries (at most one slot's worth each), so a pass costs the same
+    /// whether ten deliveries wait or a hundred thousand.
     /// </summary>
     private async Task<List<(Guid DeliveryId, Guid EndpointId)>> ClaimAsync(PartnerHooksOptions settings, DateTimeOffset now,
         CancellationToken ct)
@@ -123,17 +136,20 @@ public sealed partial class DeliveryWorker(
             WITH slots AS (
                 SELECT * FROM unnest(@busy_ids, @busy_free) AS s(endpoint_id, free)),
             due AS (
-                SELECT d.id, d.endpoint_id,
-                       row_number() OVER (PARTITION BY d.endpoint_id ORDER BY d.next_attempt_at, d.id) AS rank
-                FROM (SELECT id, endpoint_id, next_attempt_at FROM deliveries
-                      WHERE status = 'Pending' AND next_attempt_at <= @now
-                        AND (claimed_until IS NULL OR claimed_until <= @now)
-                      ORDER BY next_attempt_at
-                      LIMIT 5000) d
-                JOIN endpoints e ON e.id = d.endpoint_id AND e.enabled),
+                SELECT d.id, d.next_attempt_at, COALESCE(slots.free, @per_endpoint) AS free,
+                       row_number() OVER (PARTITION BY e.id ORDER BY d.next_attempt_at, d.id) AS rank
+                FROM endpoints e
+                LEFT JOIN slots ON slots.endpoint_id = e.id
+                CROSS JOIN LATERAL (
+                    SELECT p.id, p.next_attempt_at FROM deliveries p
+                    WHERE p.endpoint_id = e.id AND p.status = 'Pending' AND p.next_attempt_at <= @now
+                      AND (p.claimed_until IS NULL OR p.claimed_until <= @now)
+                    ORDER BY p.next_attempt_at, p.id
+                    LIMIT @per_endpoint) d
+                WHERE e.enabled),
             chosen AS (
-                SELECT due.id FROM due LEFT JOIN slots ON slots.endpoint_id = due.endpoint_id
-                WHERE due.rank <= COALESCE(slots.free, @per_endpoint)
+                SELECT id FROM due WHERE rank <= free
+                ORDER BY next_attempt_at, id
                 LIMIT @free)
             UPDATE deliveries SET claimed_until = @lease
             WHERE id IN (
@@ -162,13 +178,15 @@ public sealed partial class DeliveryWorker(
         return claimed;
     }
 
-    private async Task<DateTimeOffset?> NextDueAsync(CancellationToken ct)
+    /// <summary>
+    /// The first pending delivery that falls due after <paramref name="after"/> (a retry's next attempt): one step down
+    /// the index of pending deliveries by due time. Rows already due but not claimable wait for a wake-up instead.
+    /// </summary>
+    private async Task<DateTimeOffset?> NextDueAfterAsync(DateTimeOffset after, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("""
-            SELECT min(GREATEST(d.next_attempt_at, COALESCE(d.claimed_until, d.next_attempt_at)))
-            FROM deliveries d JOIN endpoints e ON e.id = d.endpoint_id AND e.enabled
-            WHERE d.status = 'Pending'
-            """);
+        await using var command = dataSource.CreateCommand(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'Pending' AND next_attempt_at > @after");
+        command.Parameters.AddWithValue("after", after);
         var value = await command.ExecuteScalarAsync(ct);
         return value is DateTime utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) : null;
     }

@@ -141,6 +141,10 @@ namespace Scop.Aspire.PartnerHooks.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_deliveries_endpoint_id_event_id");
 
+                    b.HasIndex("EndpointId", "NextAttemptAt", "Id")
+                        .HasDatabaseName("ix_deliveries_pending_by_endpoint")
+                        .HasFilter("status = 'Pending'");
+
                     b.ToTable("deliveries", (string)null);
                 });
 
