@@ -29,16 +29,18 @@ public sealed partial class AccessTokens
     private readonly Uri gateway;
     private readonly string? credentialsPath;
     private readonly string user;
+    private readonly string scopes;
     private readonly SemaphoreSlim refreshing = new(1, 1);
     private Token current;
 
     private sealed record Token(string Value, DateTimeOffset ExpiresAt);
 
-    private AccessTokens(Uri gateway, string? credentialsPath, string user, Token? fixedToken)
+    private AccessTokens(Uri gateway, string? credentialsPath, string user, Token? fixedToken, string scopes = Scopes)
     {
         this.gateway = gateway;
         this.credentialsPath = credentialsPath;
         this.user = user;
+        this.scopes = scopes;
         current = fixedToken ?? new Token("", DateTimeOffset.MinValue);
     }
 
@@ -46,14 +48,15 @@ public sealed partial class AccessTokens
     public static AccessTokens Fixed(Uri gateway, string jwt) => new(gateway, null, "", new Token(jwt, ExpiryOf(jwt)));
 
     /// <summary>A development user's tokens, signed in with the password from the seeded credentials file.</summary>
-    public static AccessTokens Development(Uri gateway, string credentialsPath, string user) => new(gateway, credentialsPath, user, null);
+    public static AccessTokens Development(Uri gateway, string credentialsPath, string user, string scopes = Scopes) =>
+        new(gateway, credentialsPath, user, null, scopes);
 
     public bool Renewable => credentialsPath is not null;
 
     public DateTimeOffset ExpiresAt => current.ExpiresAt;
 
     public string Describe() => Renewable
-        ? $"development user '{user}' (code + PKCE, scopes '{Scopes}', credentials {credentialsPath})"
+        ? $"development user '{user}' (code + PKCE, scopes '{scopes}', credentials {credentialsPath})"
         : "the token given with --token";
 
     /// <summary>A token with at least two minutes left (a fixed token is returned as it is, even near its end).</summary>
@@ -137,7 +140,7 @@ public sealed partial class AccessTokens
         var verifier = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(48));
         var challenge = Base64Url.EncodeToString(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
         var authorize = $"/connect/authorize?client_id={ClientId}&response_type=code&redirect_uri={Uri.EscapeDataString(RedirectUri)}"
-            + $"&scope={Uri.EscapeDataString(Scopes)}&code_challenge={challenge}&code_challenge_method=S256&state=bench";
+            + $"&scope={Uri.EscapeDataString(scopes)}&code_challenge={challenge}&code_challenge_method=S256&state=bench";
 
         var login = await RedirectAsync(browser, new HttpRequestMessage(HttpMethod.Get, authorize), "authorize", ct);
         var page = await browser.GetStringAsync(login, ct);

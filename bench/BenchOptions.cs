@@ -9,7 +9,8 @@ public sealed record BenchOptions
     public const string DefaultGateway = "http://localhost:8080";
     public const string DefaultPg = "Host=127.0.0.1;Port=55432;Username=scop";
 
-    public static readonly string[] Scenarios = ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "all"];
+    public static readonly string[] Scenarios =
+        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "identity", "membership-search", "webhook-delivery", "all"];
 
     public required string Scenario { get; init; }
     public int? Clients { get; init; }
@@ -43,12 +44,18 @@ public sealed record BenchOptions
                                 membership commit to portal feed entry, and as the client sees it.
           training-bookings     seat holds on one hot session (1,000 seats) and across 1,000 sessions, then at half
                                 that rate; 0 oversold seats checked in the database; floor: pgbench -N TPS.
+          identity              client-credentials tokens/s through the gateway (floor: the gateway ping), and the ping
+                                with a bearer token against the same ping anonymous (target: >= 80 %).
+          membership-search     N clients searching the demo register (name, union, sector, legal form, paging;
+                                target p95 < 50 ms), then registration beside pgbench -N. Needs seed-demo first.
+          webhook-delivery      a receiver in the bench subscribed through partner-hooks; open-loop registrations at
+                                R/s, each a signed CooperativeJoined webhook; latency from the event to the receiver's 2xx.
           all                   pgbench floor, gateway-floor, register-cooperative, event-latency; one combined JSON.
 
         Options:
           --clients N           concurrent clients (default 32)
-          --duration T          measured time: 20, 20s, 1m, 500ms (default 20 s; event-latency 30 s)
-          --rate R              event-latency arrival rate, events per second (default 100)
+          --duration T          measured time: 20, 20s, 1m, 500ms (default 20 s; event-latency, webhook-delivery 30 s)
+          --rate R              event-latency and webhook-delivery arrival rate, events per second (default 100)
           --gateway URL         gateway base address, loopback only (default http://localhost:8080)
           --out DIR             where the JSON goes (default bench/results)
           --pg CONN             PostgreSQL for the pgbench floor (default "Host=127.0.0.1;Port=55432;Username=scop")
@@ -56,7 +63,7 @@ public sealed record BenchOptions
           --floor-duration T    length of the short floor phases (default 5 s)
           --pgbench-seconds S   pgbench -T (default 15)
           --poll-interval T     event-latency feed poll interval (default 20 ms)
-          --missing-after T     how long event-latency waits for late events after the run (default 10 s)
+          --missing-after T     how long event-latency and webhook-delivery wait for late events (default 10 s)
           --token JWT           bearer token for the writes (membership, training); used as is, never renewed.
                                 It needs the audiences membership, portal and training and a role that may
                                 register cooperatives anywhere and schedule sessions (confederation-admin)

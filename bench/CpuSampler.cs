@@ -4,8 +4,9 @@ namespace Scop.Aspire.Bench;
 
 /// <summary>
 /// Where the CPU went during a phase, read from /proc: the machine as a whole and each part of the system (gateway,
-/// membership, portal, PostgreSQL, RabbitMQ, Redis, the bench itself), plus everything else on the machine, which on
-/// a shared 2-core box is the noise the floors are there to expose. "cores" is CPU seconds per wall second.
+/// membership, portal, identity, partner-hooks, training, PostgreSQL, RabbitMQ, Redis, the bench itself), plus
+/// everything else on the machine, which on a shared 2-core box is the noise the floors are there to expose. "cores"
+/// is CPU seconds per wall second.
 /// </summary>
 public sealed record CpuUsage(double Seconds, double MachineBusyPercent, SortedDictionary<string, double> Cores);
 
@@ -189,6 +190,21 @@ public sealed partial class CpuSampler
         if (cmd.Contains("Scop.Aspire.Gateway", StringComparison.Ordinal))
         {
             return "gateway";
+        }
+
+        if (cmd.Contains("Scop.Aspire.Identity", StringComparison.Ordinal))
+        {
+            return "identity";
+        }
+
+        if (cmd.Contains("Scop.Aspire.PartnerHooks", StringComparison.Ordinal))
+        {
+            return "partner-hooks";
+        }
+
+        if (cmd.Contains("Scop.Aspire.Training", StringComparison.Ordinal))
+        {
+            return "training";
         }
 
         if (info.Comm == "postgres")

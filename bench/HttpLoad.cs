@@ -121,6 +121,57 @@ public static class HttpLoad
             LatencySummary.From(workers.SelectMany(w => w.Latencies)), usage);
     }
 
+    /// <summary>Sends on the clock, whatever the answers: each request's latency includes any queueing it met.</summary>
+    public static async Task<PhaseResult> OpenLoopAsync(string name, double rate, TimeSpan duration,
+        Func<CancellationToken, Task<Outcome>> send, CancellationToken ct)
+    {
+        var total = (long)Math.Round(rate * duration.TotalSeconds);
+        var latencies = new double[total];
+        var outcomes = new Outcome[total];
+        var clock = Stopwatch.StartNew();
+        var tasks = new List<Task>((int)total);
+        for (long i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / rate);
+            var wait = due - clock.Elapsed;
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, ct);
+            }
+
+            var index = i;
+            tasks.Add(Task.Run(async () =>
+            {
+                var start = Stopwatch.GetTimestamp();
+                try
+                {
+                    outcomes[index] = await send(ct);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    outcomes[index] = Outcome.Exception(e);
+                }
+
+                latencies[index] = HttpLoad.Milliseconds(start, Stopwatch.GetTimestamp());
+            }, ct));
+        }
+
+        await Task.WhenAll(tasks);
+        var seconds = clock.Elapsed.TotalSeconds;
+        var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var errorBreakdown = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var outcome in outcomes)
+        {
+            var target = outcome.Kind == OutcomeKind.Error ? errorBreakdown : counters;
+            target[outcome.Key] = target.GetValueOrDefault(outcome.Key) + 1;
+        }
+
+        var ok = outcomes.LongCount(o => o.Kind == OutcomeKind.Ok);
+        return new PhaseResult(name, 0, seconds, total, outcomes.LongCount(o => o.Answered), ok, counters,
+            new ErrorSummary(errorBreakdown.Values.Sum(), errorBreakdown), total / seconds, ok / seconds,
+            LatencySummary.From(latencies), null);
+    }
+
     private static async Task<(Worker[] Workers, TimeSpan Elapsed)> RunAsync(int clients, TimeSpan duration,
         Func<CancellationToken, Task<Outcome>> send, CancellationToken ct)
     {

@@ -98,13 +98,26 @@ switch (options.Scenario)
 
     default:
     {
-        var result = options.Scenario switch
+        ScenarioResult result;
+        try
         {
-            "gateway-floor" => await scenarios.GatewayFloorAsync(stop.Token),
-            "register-cooperative" => await scenarios.RegisterCooperativeAsync(null, null, stop.Token),
-            "training-bookings" => await new TrainingBookings(options, http, new CpuSampler(pgPort), Console.Error).RunAsync(null, stop.Token),
-            _ => await scenarios.EventLatencyAsync(stop.Token),
-        };
+            result = options.Scenario switch
+            {
+                "gateway-floor" => await scenarios.GatewayFloorAsync(stop.Token),
+                "register-cooperative" => await scenarios.RegisterCooperativeAsync(null, null, stop.Token),
+                "training-bookings" => await new TrainingBookings(options, http, new CpuSampler(pgPort), Console.Error).RunAsync(null, stop.Token),
+                "identity" => await new IdentityTokens(options, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
+                "membership-search" => await new MembershipSearch(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
+                "webhook-delivery" => await new WebhookDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
+                _ => await scenarios.EventLatencyAsync(stop.Token),
+            };
+        }
+        catch (Exception e) when (e is BenchSetupException or TokenException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+
         path = ResultWriter.Write(options.OutDirectory, options.Scenario, started, result);
         summary = result.Summary + (result.Targets is { Count: > 0 } t
             ? " Targets: " + string.Join("; ", t.Select(x => $"{x.Target}: {x.Measured} -> {(x.Met ? "met" : "MISSED")}"))
