@@ -138,6 +138,37 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
     }
 
     [Fact]
+    public async Task A_remote_national_session_needs_the_people_s_regional_union_and_a_draft_session_takes_no_booking()
+    {
+        var course = await App.CreateCourseAsync(Client);
+        var body = new JsonObject
+        {
+            ["courseId"] = course.ToString(), ["startsOn"] = App.WorkingDay(20).ToString("yyyy-MM-dd"), ["remote"] = true,
+            ["capacity"] = 3, ["priceCents"] = 0, ["status"] = "Open",
+        };
+        var remote = (await (await Client.PostAsJsonAsync("/api/training/sessions", body)).ExpectAsync(201)).GetProperty("id").GetGuid();
+
+        var problem = await (await TrainingApp.BookAsync(Client, remote, TrainingApp.Booking(1))).ExpectAsync(400);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("regionalUnion", out _));
+        Assert.Equal(0, await App.SeatsTakenAsync(remote));
+        Assert.Equal(0, await App.ScalarAsync("SELECT count(*) FROM bookings WHERE session_id = @s", ("s", remote)));
+
+        var booking = TrainingApp.Booking(2);
+        booking["regionalUnion"] = "urscop-ouest";
+        var held = await (await TrainingApp.BookAsync(Client, remote, booking)).ExpectAsync(201);
+        Assert.Equal("urscop-ouest", held.GetProperty("regionalUnion").GetString());
+        Assert.Equal(2, held.GetProperty("attendees").GetArrayLength());
+        Assert.Equal(2, await App.SeatsTakenAsync(remote));
+
+        body["status"] = "Draft";
+        body["regionalUnion"] = "urscop-ouest";
+        var draft = (await (await Client.PostAsJsonAsync("/api/training/sessions", body)).ExpectAsync(201)).GetProperty("id").GetGuid();
+        var closed = await (await TrainingApp.BookAsync(Client, draft, TrainingApp.Booking(1))).ExpectAsync(409);
+        Assert.Equal("Session not open", closed.GetProperty("title").GetString());
+        Assert.Equal(0, await App.SeatsTakenAsync(draft));
+    }
+
+    [Fact]
     public async Task A_retried_booking_with_its_Idempotency_Key_books_once()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 5);

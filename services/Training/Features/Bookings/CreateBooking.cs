@@ -94,46 +94,36 @@ public static class CreateBooking
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        // One read for the session and its course's prerequisites; it locks nothing.
-        var found = await (
-                from s in db.Sessions.AsNoTracking()
-                join c in db.Courses on s.CourseId equals c.Id
-                where s.Id == id
-                select new { Session = s, c.Prerequisites })
-            .SingleOrDefaultAsync(ct);
-        if (found is null)
-        {
-            return Problems.NotFound("Session", id);
-        }
-
-        var session = found.Session;
-        union = string.IsNullOrEmpty(union) ? session.RegionalUnion : union;
-        if (union is null)
-        {
-            return JsonBody.Invalid("regionalUnion", "Required for a remote session: the regional union of the people booked.");
-        }
-
-        if (await MissingPrerequisitesAsync(db, found.Prerequisites, people, ct) is { Length: > 0 } missing)
-        {
-            return Problems.Conflict("Prerequisites missing", missing);
-        }
-
         // A plain hold is one statement that commits by itself (or joins the idempotency filter's transaction). A hold
         // that asks the fund to pay takes its seats and the fund's decision in one transaction: all of it or nothing.
         var funded = r.RequestFunding == true;
         await using var own = funded ? await db.BeginUnlessInTransactionAsync(ct) : null;
-        var (outcome, booking) = await ledger.HoldAsync(id, people, union, r.CooperativeId, r.BookedBy,
-            options.Value.HoldDuration, ct);
-        switch (outcome)
+        var hold = new HoldRequest(id, people, string.IsNullOrEmpty(union) ? null : union, r.CooperativeId, r.BookedBy,
+            options.Value.HoldDuration);
+        var result = await ledger.HoldAsync(hold, ct);
+        if (result.Outcome == TakeOutcome.PrerequisitesToCheck)
+        {
+            if (await MissingPrerequisitesAsync(db, result.Session!.Prerequisites, people, ct) is { Length: > 0 } missing)
+            {
+                return Problems.Conflict("Prerequisites missing", missing);
+            }
+
+            result = await ledger.HoldAsync(hold with { PrerequisitesChecked = true }, ct);
+        }
+
+        switch (result.Outcome)
         {
             case TakeOutcome.SessionNotFound:
                 return Problems.NotFound("Session", id);
+            case TakeOutcome.RegionalUnionRequired:
+                return JsonBody.Invalid("regionalUnion", "Required for a remote session: the regional union of the people booked.");
             case TakeOutcome.SessionNotOpen:
                 return Problems.Conflict("Session not open", "The session does not take bookings.");
             case TakeOutcome.Full when r.WaitlistIfFull == false:
                 return Problems.Conflict("Session full", $"Fewer than {people.Count} seats are left.");
             case TakeOutcome.Full:
-                var entry = await JoinWaitlist.AddAsync(db, time, id, people, union, r.CooperativeId, r.BookedBy, ct);
+                var entry = await JoinWaitlist.AddAsync(db, time, id, people, result.Session!.RegionalUnion!, r.CooperativeId,
+                    r.BookedBy, ct);
                 if (own is not null)
                 {
                     await own.CommitAsync(ct);
@@ -143,11 +133,12 @@ public static class CreateBooking
                     await JoinWaitlist.ResponseAsync(db, entry, withLeaveLink: true, ct));
         }
 
+        var booking = result.Booking!;
         FundingDecision? funding = null;
         if (funded)
         {
-            db.Attach(booking!);
-            funding = await ledger.DecideFundingAsync(booking!, session, r.CooperativeHeadcount!.Value, ct);
+            db.Attach(booking);
+            funding = await ledger.DecideFundingAsync(booking, result.Session!, r.CooperativeHeadcount!.Value, ct);
             await db.SaveChangesAsync(ct);
             if (own is not null)
             {
@@ -155,11 +146,11 @@ public static class CreateBooking
             }
         }
 
-        return TypedResults.Created($"/api/training/bookings/{booking!.Id}", BookingResponse.From(booking, funding));
+        return TypedResults.Created($"/api/training/bookings/{booking.Id}", BookingResponse.From(booking, funding));
     }
 
     /// <summary>The people who lack a prerequisite of the course, described; empty when everyone may come.</summary>
-    private static async Task<string> MissingPrerequisitesAsync(TrainingDbContext db, List<Guid> prerequisites,
+    private static async Task<string> MissingPrerequisitesAsync(TrainingDbContext db, IReadOnlyList<Guid> prerequisites,
         List<WaitingPerson> people, CancellationToken ct)
     {
         if (prerequisites.Count == 0)

@@ -18,7 +18,27 @@ public enum TakeOutcome
     SessionNotFound,
     SessionNotOpen,
     Full,
+
+    /// <summary>A remote session, and the request named no regional union for the people booked.</summary>
+    RegionalUnionRequired,
+
+    /// <summary>The course has prerequisites: check the people, then ask again with <see cref="HoldRequest.PrerequisitesChecked"/>.</summary>
+    PrerequisitesToCheck,
 }
+
+/// <summary>
+/// A hold to take: seats for <paramref name="People"/> until <paramref name="HoldFor"/> from now. Without a
+/// <paramref name="RegionalUnion"/> the people count for the session's own.
+/// </summary>
+public sealed record HoldRequest(Guid SessionId, IReadOnlyList<WaitingPerson> People, string? RegionalUnion,
+    Guid? CooperativeId, Guid? BookedBy, TimeSpan HoldFor, Guid? WaitlistEntryId = null, bool PrerequisitesChecked = false);
+
+/// <summary>What a session asks of a booking, as the hold statement found it.</summary>
+public sealed record SessionTerms(Guid CourseId, string? RegionalUnion, DateOnly StartsOn, long PriceCents,
+    IReadOnlyList<Guid> Prerequisites);
+
+/// <summary>The outcome of <see cref="SeatLedger.HoldAsync"/>: the booking when taken, the session's terms when it exists.</summary>
+public sealed record HoldResult(TakeOutcome Outcome, Booking? Booking, SessionTerms? Session);
 
 /// <summary>
 /// Seats and money, counted in PostgreSQL and nowhere else. Every change is a conditional update that the database
@@ -31,36 +51,20 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
     private readonly TrainingOptions settings = options.Value;
 
     /// <summary>
-    /// A new hold in one statement, so one round trip: takes <paramref name="people"/>'s seats of an open session if
-    /// they are all free, and in the same statement writes the booking, its people and its durable expiry timer (an
-    /// outbox row published at <see cref="Booking.HoldExpiresAt"/>). The session row stays locked only while
-    /// PostgreSQL runs that statement and commits, never across a round trip to this process, so concurrent holds on
-    /// one session follow each other at the database's pace. Outside a transaction the statement commits by itself;
-    /// inside one (an idempotent request, the fund's decision, a waiting-list offer) it joins it. When the seats are
-    /// not taken nothing is written, and the outcome says why.
+    /// A new hold in one statement, so one round trip: it reads the session and its course, takes the seats of an
+    /// open session if they are all free, and writes the booking, its people and its durable expiry timer (an outbox
+    /// row published at <see cref="Booking.HoldExpiresAt"/>). The session row stays locked only while PostgreSQL runs
+    /// that statement and commits, never across a round trip to this process, so concurrent holds on one session
+    /// follow each other at the database's pace. Outside a transaction the statement commits by itself; inside one
+    /// (an idempotent request, the fund's decision, a waiting-list offer) it joins it. When the seats are not taken
+    /// nothing is written, and the outcome says why; a course with prerequisites is never held before the caller has
+    /// checked them.
     /// </summary>
-    public async Task<(TakeOutcome Outcome, Booking? Booking)> HoldAsync(Guid sessionId, IReadOnlyList<WaitingPerson> people,
-        string regionalUnion, Guid? cooperativeId, Guid? bookedBy, TimeSpan holdFor, CancellationToken ct,
-        Guid? waitlistEntryId = null)
+    public async Task<HoldResult> HoldAsync(HoldRequest request, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         var id = Guid.CreateVersion7(now);
-        var booking = new Booking
-        {
-            Id = id,
-            SessionId = sessionId,
-            Quantity = people.Count,
-            Status = BookingStatus.Held,
-            RegionalUnion = regionalUnion,
-            CooperativeId = cooperativeId,
-            BookedBy = bookedBy,
-            CreatedAt = now,
-            HoldExpiresAt = now + holdFor,
-            WaitlistEntryId = waitlistEntryId,
-            Attendees = people.Select(p => new Attendee { BookingId = id, PersonId = p.PersonId, Role = p.Role, Status = AttendeeStatus.Booked })
-                .ToList(),
-        };
-        var timer = new HoldExpiryDue(Guid.CreateVersion7(now), now, booking.Id);
+        var timer = new HoldExpiryDue(Guid.CreateVersion7(now), now, id);
         var trace = Activity.Current;
 
         await db.Database.OpenConnectionAsync(ct);
@@ -69,17 +73,18 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
             await using var command = new NpgsqlCommand(HoldStatement, (NpgsqlConnection)db.Database.GetDbConnection(),
                 (NpgsqlTransaction?)db.Database.CurrentTransaction?.GetDbTransaction());
             var parameters = command.Parameters;
-            parameters.Add(new NpgsqlParameter<Guid>("session", sessionId));
-            parameters.Add(new NpgsqlParameter<int>("quantity", booking.Quantity));
-            parameters.Add(new NpgsqlParameter<Guid>("booking", booking.Id));
-            parameters.Add(Nullable("cooperative", NpgsqlDbType.Uuid, cooperativeId));
-            parameters.Add(new NpgsqlParameter<string>("union", regionalUnion));
-            parameters.Add(Nullable("booked_by", NpgsqlDbType.Uuid, bookedBy));
+            parameters.Add(new NpgsqlParameter<Guid>("session", request.SessionId));
+            parameters.Add(new NpgsqlParameter<int>("quantity", request.People.Count));
+            parameters.Add(Nullable("union", NpgsqlDbType.Varchar, request.RegionalUnion));
+            parameters.Add(new NpgsqlParameter<bool>("prerequisites_checked", request.PrerequisitesChecked));
+            parameters.Add(new NpgsqlParameter<Guid>("booking", id));
+            parameters.Add(Nullable("cooperative", NpgsqlDbType.Uuid, request.CooperativeId));
+            parameters.Add(Nullable("booked_by", NpgsqlDbType.Uuid, request.BookedBy));
             parameters.Add(new NpgsqlParameter<DateTimeOffset>("now", now));
-            parameters.Add(new NpgsqlParameter<DateTimeOffset>("expires", booking.HoldExpiresAt.Value));
-            parameters.Add(Nullable("waitlist_entry", NpgsqlDbType.Uuid, waitlistEntryId));
-            parameters.Add(new NpgsqlParameter<Guid[]>("people", booking.Attendees.Select(a => a.PersonId).ToArray()));
-            parameters.Add(new NpgsqlParameter<string[]>("roles", booking.Attendees.Select(a => a.Role.ToString()).ToArray()));
+            parameters.Add(new NpgsqlParameter<DateTimeOffset>("expires", now + request.HoldFor));
+            parameters.Add(Nullable("waitlist_entry", NpgsqlDbType.Uuid, request.WaitlistEntryId));
+            parameters.Add(new NpgsqlParameter<Guid[]>("people", request.People.Select(p => p.PersonId).ToArray()));
+            parameters.Add(new NpgsqlParameter<string[]>("roles", request.People.Select(p => p.Role.ToString()).ToArray()));
             parameters.Add(new NpgsqlParameter<Guid>("timer", timer.EventId));
             parameters.Add(new NpgsqlParameter<string>("timer_type", Outbox.TypeName(typeof(HoldExpiryDue))));
             parameters.Add(new NpgsqlParameter<string>("timer_body", NpgsqlDbType.Jsonb)
@@ -90,21 +95,36 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
                 trace?.IdFormat == ActivityIdFormat.W3C ? trace.Id : null));
             parameters.Add(Nullable("trace_state", NpgsqlDbType.Varchar, trace?.TraceStateString));
 
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            if (reader.GetBoolean(0))
+            bool taken, fits;
+            SessionTerms? terms = null;
+            string? status;
+            await using (var reader = await command.ExecuteReaderAsync(ct))
             {
-                return (TakeOutcome.Taken, booking);
+                await reader.ReadAsync(ct);
+                taken = reader.GetBoolean(0);
+                status = reader.IsDBNull(1) ? null : reader.GetString(1);
+                fits = !reader.IsDBNull(2) && reader.GetBoolean(2);
+                if (status is not null)
+                {
+                    terms = new SessionTerms(reader.GetGuid(4), reader.IsDBNull(3) ? null : reader.GetString(3),
+                        reader.GetFieldValue<DateOnly>(5), reader.GetInt64(6), reader.GetFieldValue<Guid[]>(7));
+                }
+            }
+
+            if (taken)
+            {
+                return new HoldResult(TakeOutcome.Taken, NewBooking(id, request, terms!.RegionalUnion!, now), terms);
             }
 
             // Nothing taken, nothing written. The session as the statement found it says why, unless its seats would
             // have fitted: then a concurrent change (other holds, a status change) decided, and the latest state says.
-            var outcome = reader.IsDBNull(1) ? TakeOutcome.SessionNotFound
-                : reader.GetString(1) != nameof(SessionStatus.Open) ? TakeOutcome.SessionNotOpen
-                : !reader.GetBoolean(2) ? TakeOutcome.Full
-                : (TakeOutcome?)null;
-            await reader.DisposeAsync();
-            return (outcome ?? await WhyNotTakenAsync(sessionId, ct), null);
+            var outcome = terms is null ? TakeOutcome.SessionNotFound
+                : terms.RegionalUnion is null ? TakeOutcome.RegionalUnionRequired
+                : !request.PrerequisitesChecked && terms.Prerequisites.Count > 0 ? TakeOutcome.PrerequisitesToCheck
+                : status != nameof(SessionStatus.Open) ? TakeOutcome.SessionNotOpen
+                : !fits ? TakeOutcome.Full
+                : await WhyNotTakenAsync(request.SessionId, ct);
+            return new HoldResult(outcome, null, terms);
         }
         finally
         {
@@ -113,22 +133,28 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
     }
 
     /// <summary>
-    /// The hold statement. Data-modifying CTEs run against one snapshot: <c>found</c> reads the session as it was,
-    /// <c>taken</c> is the conditional seat counter (the check constraint backs it up), and the inserts select from
-    /// <c>taken</c>, so they write nothing unless the seats were taken. The foreign keys are checked at the end of the
-    /// statement, when the booking row exists. The timer's outbox row numbers itself from the sequence (a single row).
+    /// The hold statement. Data-modifying CTEs run against one snapshot: <c>found</c> reads the session and its course
+    /// as they were, <c>taken</c> is the conditional seat counter (the check constraint backs it up; a concurrent
+    /// holder of the row makes it wait, then it checks the row again), and the inserts select from <c>taken</c>, so
+    /// they write nothing unless the seats were taken. The foreign keys are checked at the end of the statement, when
+    /// the booking row exists. The timer's outbox row numbers itself from the sequence (a single row).
     /// </summary>
     private const string HoldStatement = $"""
         WITH found AS (
-            SELECT status, seats_taken + @quantity <= capacity AS fits FROM sessions WHERE id = @session),
+            SELECT s.status, s.seats_taken + @quantity <= s.capacity AS fits, coalesce(@union, s.regional_union) AS regional_union,
+                   s.course_id, s.starts_on, s.price_cents, c.prerequisites
+            FROM sessions s JOIN courses c ON c.id = s.course_id
+            WHERE s.id = @session),
         taken AS (
-            UPDATE sessions SET seats_taken = seats_taken + @quantity
-            WHERE id = @session AND status = 'Open' AND seats_taken + @quantity <= capacity
-            RETURNING id),
+            UPDATE sessions s SET seats_taken = s.seats_taken + @quantity
+            FROM found
+            WHERE s.id = @session AND s.status = 'Open' AND s.seats_taken + @quantity <= s.capacity
+              AND found.regional_union IS NOT NULL AND (@prerequisites_checked OR cardinality(found.prerequisites) = 0)
+            RETURNING s.id, found.regional_union),
         booking AS (
             INSERT INTO bookings (id, session_id, quantity, status, cooperative_id, regional_union, booked_by, created_at,
                                   hold_expires_at, waitlist_entry_id, funded_cents)
-            SELECT @booking, id, @quantity, 'Held', @cooperative, @union, @booked_by, @now, @expires, @waitlist_entry, 0
+            SELECT @booking, id, @quantity, 'Held', @cooperative, regional_union, @booked_by, @now, @expires, @waitlist_entry, 0
             FROM taken
             RETURNING id),
         people AS (
@@ -140,8 +166,27 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
                                                      created_at, not_before, attempts)
             SELECT @timer, id::text, @timer_type, @timer_body, @trace_parent, @trace_state, @now, @expires, 0
             FROM booking)
-        SELECT EXISTS (SELECT FROM taken), (SELECT status FROM found), coalesce((SELECT fits FROM found), false)
+        SELECT EXISTS (SELECT FROM taken), f.status, f.fits, f.regional_union, f.course_id, f.starts_on, f.price_cents,
+               f.prerequisites
+        FROM (SELECT) AS one LEFT JOIN found f ON true
         """;
+
+    private static Booking NewBooking(Guid id, HoldRequest request, string regionalUnion, DateTimeOffset now) => new()
+    {
+        Id = id,
+        SessionId = request.SessionId,
+        Quantity = request.People.Count,
+        Status = BookingStatus.Held,
+        RegionalUnion = regionalUnion,
+        CooperativeId = request.CooperativeId,
+        BookedBy = request.BookedBy,
+        CreatedAt = now,
+        HoldExpiresAt = now + request.HoldFor,
+        WaitlistEntryId = request.WaitlistEntryId,
+        Attendees = request.People
+            .Select(p => new Attendee { BookingId = id, PersonId = p.PersonId, Role = p.Role, Status = AttendeeStatus.Booked })
+            .ToList(),
+    };
 
     private static NpgsqlParameter Nullable(string name, NpgsqlDbType type, object? value) =>
         new(name, type) { Value = value ?? DBNull.Value };
@@ -227,15 +272,16 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
                 return offers;
             }
 
-            var (outcome, booking) = await HoldAsync(sessionId, next.People, next.RegionalUnion, next.CooperativeId,
-                next.BookedBy, settings.OfferDuration, ct, waitlistEntryId: next.Id);
-            if (outcome != TakeOutcome.Taken)
+            // The entry's people passed the prerequisites when they joined.
+            var hold = await HoldAsync(new HoldRequest(sessionId, next.People, next.RegionalUnion, next.CooperativeId,
+                next.BookedBy, settings.OfferDuration, next.Id, PrerequisitesChecked: true), ct);
+            if (hold.Booking is not { } booking)
             {
                 return offers;
             }
 
             next.Status = WaitlistStatus.Offered;
-            next.OfferBookingId = booking!.Id;
+            next.OfferBookingId = booking.Id;
             next.OfferExpiresAt = booking.HoldExpiresAt;
             var now = time.GetUtcNow();
             db.AddIntegrationEvent(new WaitlistOfferMade(Guid.CreateVersion7(now), now, next.Id, sessionId, booking.Id,
@@ -249,7 +295,7 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
     /// The mutual fund's decision on a booking for a small cooperative: each person up to the yearly ceiling, all of
     /// it from the year's fund or nothing. Recorded with its reason whatever the outcome.
     /// </summary>
-    public async Task<FundingDecision> DecideFundingAsync(Booking booking, Session session, int cooperativeHeadcount,
+    public async Task<FundingDecision> DecideFundingAsync(Booking booking, SessionTerms session, int cooperativeHeadcount,
         CancellationToken ct)
     {
         var now = time.GetUtcNow();
