@@ -36,7 +36,7 @@ public static class DeliveryPlanner
             db.Deliveries.Add(Domain.Delivery.Create(endpointId, eventId, cloudEvent.Type, body, now, traceParent));
         }
 
-        await db.NotifyDeliveriesAsync(ct); // delivered to listeners at commit
+        // The insert trigger wakes the workers when this commits (see PartnerHooksDbContext.CreateDeliveriesNotifyTrigger).
         return endpointIds.Count;
     }
 }

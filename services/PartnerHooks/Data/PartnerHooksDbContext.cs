@@ -27,6 +27,25 @@ public sealed class PartnerHooksDbContext(DbContextOptions<PartnerHooksDbContext
     public Task NotifyDeliveriesAsync(CancellationToken ct) =>
         Database.ExecuteSqlRawAsync($"NOTIFY {DeliveriesChannel}", ct);
 
+    /// <summary>
+    /// New deliveries wake the workers by themselves: a statement trigger notifies at commit, so planning an event
+    /// costs no extra round trip. (A replay changes rows instead of adding them and notifies explicitly.)
+    /// </summary>
+    public const string CreateDeliveriesNotifyTrigger = $"""
+        CREATE OR REPLACE FUNCTION notify_partner_hook_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            NOTIFY {DeliveriesChannel};
+            RETURN NULL;
+        END $$;
+        CREATE OR REPLACE TRIGGER deliveries_notify AFTER INSERT ON deliveries
+            FOR EACH STATEMENT EXECUTE FUNCTION notify_partner_hook_deliveries();
+        """;
+
+    public const string DropDeliveriesNotifyTrigger = """
+        DROP TRIGGER IF EXISTS deliveries_notify ON deliveries;
+        DROP FUNCTION IF EXISTS notify_partner_hook_deliveries();
+        """;
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.AddPlatformTables();

@@ -101,14 +101,18 @@ public sealed partial class DeliveryProcessor(
             await db.SaveChangesAsync(ct);
             // The endpoint's row only when something changes: the end of a run of failures, or a last success more
             // than a second old. Writing it on every success made concurrent deliveries to one endpoint queue on its
-            // row lock, one commit after the other.
+            // row lock, one commit after the other. The row as read with the delivery tells whether to try at all; the
+            // statement checks again against the row as it is now.
             var stale = at - LastSuccessResolution;
-            await db.Database.ExecuteSqlAsync(
-                $"""
-                UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL, last_success_at = {at}
-                WHERE id = {endpoint.Id}
-                  AND (consecutive_failures <> 0 OR failing_since IS NOT NULL OR last_success_at IS NULL OR last_success_at < {stale})
-                """, ct);
+            if (endpoint.ConsecutiveFailures != 0 || endpoint.FailingSince is not null || endpoint.LastSuccessAt is not { } last || last < stale)
+            {
+                await db.Database.ExecuteSqlAsync(
+                    $"""
+                    UPDATE endpoints SET consecutive_failures = 0, failing_since = NULL, last_success_at = {at}
+                    WHERE id = {endpoint.Id}
+                      AND (consecutive_failures <> 0 OR failing_since IS NOT NULL OR last_success_at IS NULL OR last_success_at < {stale})
+                    """, ct);
+            }
         }
         else
         {
