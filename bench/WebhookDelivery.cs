@@ -246,8 +246,9 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
 
     /// <summary>
     /// Where the time goes, read (read-only) from the two databases: the event's time to membership's outbox row marked
-    /// sent (the relay), "sent" to the delivery row in partner-hooks (RabbitMQ and the consumer), the delivery row to the
-    /// first attempt (partner-hooks' worker), and the attempts each delivery took.
+    /// sent (the relay), "sent" to the delivery row in partner-hooks (RabbitMQ and the consumer, up to the moment it plans
+    /// the delivery), the delivery row to the first attempt (the consumer's commit, then partner-hooks' worker), and the
+    /// attempts each delivery took.
     /// </summary>
     private async Task<Dictionary<string, object?>> StagesAsync(IReadOnlyDictionary<Guid, (DateTimeOffset Time, DateTimeOffset ReceivedAt)> events,
         Guid endpointId, CancellationToken ct)
