@@ -127,6 +127,9 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
         var machine = MachineInfo.Current();
         var duration = options.DurationOr(TimeSpan.FromSeconds(30));
         var pingFloor = await GatewayPingAsync("gateway ping, 1 client", 1, options.FloorDuration, TimeSpan.FromSeconds(1), ct);
+        var backlog = await OutboxBacklog.WaitUntilDrainedAsync(options.Pg, "membership", TimeSpan.FromMinutes(2), ct);
+        progress.WriteLine(string.Create(Invariant,
+            $"[bench] membership's outbox held {backlog.PendingAtStart} due events from earlier phases; drained in {backlog.Seconds:0.#} s ({backlog.PendingAtEnd} left)"));
 
         progress.WriteLine(string.Create(Invariant,
             $"[bench] event-latency: {options.Rate:0.#} registrations/s for {duration.TotalSeconds:0.#} s, feed polled every {options.PollInterval.TotalMilliseconds:0} ms..."));
@@ -152,7 +155,8 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
             + $"{run.Conflicts} conflicts, {run.Errors.Total} errors{Breakdown(run.Errors)}; POST (from its scheduled time) {run.PostLatencyMs}. "
             + $"Commit to feed entry (publishedAt - occurredAt): {run.ServerLatencyMs}; as the client sees it (201 to first seen in the feed): "
             + $"{run.ClientObservedLatencyMs}; missing {run.Missing}, duplicates {run.Duplicates}. "
-            + $"Floors in the same run: gateway ping with 1 client {pingFloor.LatencyMs}; one feed read {run.FeedReadMs}; poll interval {options.PollInterval.TotalMilliseconds:0} ms.");
+            + $"Floors in the same run: gateway ping with 1 client {pingFloor.LatencyMs}; one feed read {run.FeedReadMs}; poll interval {options.PollInterval.TotalMilliseconds:0} ms. "
+            + $"Before the start, {backlog.PendingAtStart} events left by earlier phases were published in {backlog.Seconds:0.#} s ({backlog.PendingAtEnd} left).");
         return new ScenarioResult
         {
             Scenario = "event-latency",
@@ -190,6 +194,7 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
                 ["sendSeconds"] = run.SendSeconds,
                 ["completionSeconds"] = run.CompletionSeconds,
                 ["stages"] = stages,
+                ["backlogBeforeStart"] = backlog,
                 ["drainSeconds"] = run.DrainSeconds,
                 ["poller"] = run.Poller,
             },

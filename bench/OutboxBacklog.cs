@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Scop.Aspire.Bench;
+
+/// <summary>
+/// What a service's outbox still holds. A latency scenario starts once the events an earlier, saturating phase left
+/// queued are published: otherwise it would measure that queue, not its own rate. The wait is reported, so a relay
+/// that drains slowly still shows.
+/// </summary>
+public static class OutboxBacklog
+{
+    public sealed record Drain(long PendingAtStart, double Seconds, long PendingAtEnd);
+
+    public static async Task<Drain> WaitUntilDrainedAsync(string pg, string database, TimeSpan limit, CancellationToken ct)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(pg) { Database = database, Pooling = false, Timeout = 10 };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(ct);
+        var started = Stopwatch.GetTimestamp();
+        var atStart = await PendingAsync(connection, ct);
+        var pending = atStart;
+        while (pending > 0 && Stopwatch.GetElapsedTime(started) < limit)
+        {
+            await Task.Delay(250, ct);
+            pending = await PendingAsync(connection, ct);
+        }
+
+        return new Drain(atStart, Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 2), pending);
+    }
+
+    private static async Task<long> PendingAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND (not_before IS NULL OR not_before <= now())", connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+}
