@@ -17,9 +17,10 @@ public static class MessagingModel
     public const string OutboxSequence = "outbox_message_sequence";
 
     /// <summary>
-    /// Wakes the relay when outbox rows are committed: a statement trigger NOTIFYs, PostgreSQL delivers it at commit
-    /// (never before the rows are visible) and folds the notifications of one transaction into one. It costs a
-    /// writer no round trip. Each service's migrations create it; a test schema made with EnsureCreated runs it too.
+    /// Wakes the relay when outbox rows to publish now are committed: the trigger NOTIFYs, PostgreSQL delivers it at
+    /// commit (never before the rows are visible) and folds the notifications of one transaction into one. It costs a
+    /// writer no round trip. A timer set for later wakes nobody: the relay sleeps until the next one falls due.
+    /// Each service's migrations create it; a test schema made with EnsureCreated runs it too.
     /// </summary>
     public const string CreateOutboxNotifyTrigger = $"""
         CREATE OR REPLACE FUNCTION notify_outbox_messages() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -27,8 +28,10 @@ public static class MessagingModel
             NOTIFY {OutboxChannel};
             RETURN NULL;
         END $$;
-        CREATE OR REPLACE TRIGGER outbox_messages_notify AFTER INSERT ON {OutboxTable}
-            FOR EACH STATEMENT EXECUTE FUNCTION notify_outbox_messages();
+        DROP TRIGGER IF EXISTS outbox_messages_notify ON {OutboxTable};
+        CREATE TRIGGER outbox_messages_notify AFTER INSERT ON {OutboxTable}
+            FOR EACH ROW WHEN (NEW.not_before IS NULL OR NEW.not_before <= now())
+            EXECUTE FUNCTION notify_outbox_messages();
         """;
 
     public const string DropOutboxNotifyTrigger = $"""
@@ -50,7 +53,12 @@ public static class MessagingModel
             outbox.Property(m => m.Body).HasColumnType("jsonb");
             outbox.Property(m => m.TraceParent).HasMaxLength(100);
             outbox.Property(m => m.TraceState).HasMaxLength(500);
-            outbox.HasIndex(m => m.Sequence).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_pending");
+            // Events to publish now, in order; timers are indexed by their moment, so waiting timers (thousands of
+            // seat holds, offers, grace checks) cost the relay nothing until they fall due.
+            outbox.HasIndex(m => m.Sequence).HasFilter("sent_at IS NULL AND not_before IS NULL")
+                .HasDatabaseName("ix_outbox_messages_pending");
+            outbox.HasIndex(m => m.NotBefore).HasFilter("sent_at IS NULL AND not_before IS NOT NULL")
+                .HasDatabaseName("ix_outbox_messages_timers");
             outbox.HasIndex(m => new { m.AggregateId, m.Sequence }).HasFilter("sent_at IS NULL")
                 .HasDatabaseName("ix_outbox_messages_pending_by_aggregate");
             outbox.HasIndex(m => m.SentAt).HasFilter("sent_at IS NOT NULL");

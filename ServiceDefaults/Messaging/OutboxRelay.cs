@@ -141,7 +141,8 @@ public sealed partial class OutboxRelay : BackgroundService
     }
 
     /// <summary>
-    /// Claims due rows, oldest first, skipping rows another relay holds. A row is kept only if no earlier unsent due
+    /// Claims due rows, oldest first, skipping rows another relay holds: events to publish now through their index in
+    /// order, timers that fell due through theirs (never scanning the timers still waiting). A row is kept only if no earlier unsent due
     /// row of its aggregate is left outside the claim: that keeps the order per aggregate across replicas. A timer not
     /// yet due holds nothing back: it belongs at its moment, after whatever its aggregate publishes meanwhile.
     /// </summary>
@@ -149,13 +150,24 @@ public sealed partial class OutboxRelay : BackgroundService
         CancellationToken ct)
     {
         const string sql = $"""
-            WITH claimed AS (
+            WITH immediate AS (
                 SELECT id, sequence, aggregate_id, message_type, body, trace_parent, trace_state
                 FROM {MessagingModel.OutboxTable}
-                WHERE sent_at IS NULL AND (not_before IS NULL OR not_before <= @now)
+                WHERE sent_at IS NULL AND not_before IS NULL
                 ORDER BY sequence
                 LIMIT @limit
-                FOR UPDATE SKIP LOCKED)
+                FOR UPDATE SKIP LOCKED),
+            due_timers AS (
+                SELECT id, sequence, aggregate_id, message_type, body, trace_parent, trace_state
+                FROM {MessagingModel.OutboxTable}
+                WHERE sent_at IS NULL AND not_before IS NOT NULL AND not_before <= @now
+                ORDER BY not_before
+                LIMIT @limit
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                SELECT * FROM immediate
+                UNION ALL
+                SELECT * FROM due_timers)
             SELECT c.id, c.aggregate_id, c.message_type, c.body, c.trace_parent, c.trace_state
             FROM claimed c
             WHERE c.aggregate_id IS NULL OR NOT EXISTS (
@@ -285,7 +297,7 @@ public sealed partial class OutboxRelay : BackgroundService
         if (idle || now - nextDueReadAt >= TimeSpan.FromSeconds(1))
         {
             await using var command = dataSource.CreateCommand(
-                $"SELECT min(not_before) FROM {MessagingModel.OutboxTable} WHERE sent_at IS NULL AND not_before > @now");
+                $"SELECT min(not_before) FROM {MessagingModel.OutboxTable} WHERE sent_at IS NULL AND not_before IS NOT NULL AND not_before > @now");
             command.Parameters.AddWithValue("now", now);
             nextDue = await command.ExecuteScalarAsync(ct) is DateTime due
                 ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc))

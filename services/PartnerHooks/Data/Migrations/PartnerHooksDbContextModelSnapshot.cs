@@ -444,13 +444,17 @@ namespace Scop.Aspire.PartnerHooks.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_outbox_messages");
 
+                    b.HasIndex("NotBefore")
+                        .HasDatabaseName("ix_outbox_messages_timers")
+                        .HasFilter("sent_at IS NULL AND not_before IS NOT NULL");
+
                     b.HasIndex("SentAt")
                         .HasDatabaseName("ix_outbox_messages_sent_at")
                         .HasFilter("sent_at IS NOT NULL");
 
                     b.HasIndex("Sequence")
                         .HasDatabaseName("ix_outbox_messages_pending")
-                        .HasFilter("sent_at IS NULL");
+                        .HasFilter("sent_at IS NULL AND not_before IS NULL");
 
                     b.HasIndex("AggregateId", "Sequence")
                         .HasDatabaseName("ix_outbox_messages_pending_by_aggregate")
