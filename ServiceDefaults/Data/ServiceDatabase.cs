@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,12 +50,15 @@ public static class ServiceDatabase
         return builder;
     }
 
+    /// <summary>The most connections a service keeps to its database unless its connection string says otherwise.</summary>
+    public const int DefaultMaxPoolSize = 30;
+
     /// <summary>
     /// Connection settings for a service that sends the same few statements over and over (its writes, the outbox
     /// claim, the inbox insert): prepared once per connection, PostgreSQL stops parsing and planning them on every
     /// call. And no reset when a connection goes back to the pool: the services keep no session state (no SET, no
     /// advisory locks, no temporary tables), so the reset would be half a dozen statements per checkout for nothing.
-    /// A connection string that sets either itself keeps its value.
+    /// At most <see cref="DefaultMaxPoolSize"/> connections. A connection string that sets any of these keeps its value.
     /// </summary>
     private static string Tuned(string connectionString)
     {
@@ -68,6 +72,14 @@ public static class ServiceDatabase
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
         {
             settings.NoResetOnClose = true;
+        }
+
+        // Every service shares one server (max_connections 200 in local mode, 100 by PostgreSQL's default): Npgsql's
+        // own default of 100 per service lets one busy service take what the others need, and they answer 500 with
+        // "53300: too many clients". Beyond its share, a burst waits in the service's pool instead.
+        if (!Regex.IsMatch(connectionString, @"Max(imum)?\s*Pool\s*Size", RegexOptions.IgnoreCase))
+        {
+            settings.MaxPoolSize = DefaultMaxPoolSize;
         }
 
         return settings.ConnectionString;
