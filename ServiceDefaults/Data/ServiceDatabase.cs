@@ -24,7 +24,8 @@ public static class ServiceDatabase
         var connectionString = builder.Configuration.GetConnectionString(connectionName)
             ?? throw new InvalidOperationException(
                 $"Connection string '{connectionName}' is missing (ConnectionStrings:{connectionName}).");
-        var dataSourceBuilder = new NpgsqlDataSourceBuilder(Tuned(connectionString));
+        var dataSourceBuilder = new NpgsqlDataSourceBuilder(Tuned(connectionString,
+            builder.Configuration.GetValue(MaxConnectionsKey, DefaultMaxPoolSize)));
         // A command gets a span when it serves a request or a message; the relay's polling and the health checks
         // would otherwise fill the dashboard with one-span traces of no interest, several per second per service.
         dataSourceBuilder.ConfigureTracing(tracing => tracing
@@ -53,14 +54,17 @@ public static class ServiceDatabase
     /// <summary>The most connections a service keeps to its database unless its connection string says otherwise.</summary>
     public const int DefaultMaxPoolSize = 30;
 
+    /// <summary>Configuration key of a service's connection cap (<see cref="DefaultMaxPoolSize"/> unless set).</summary>
+    public const string MaxConnectionsKey = "Scop:Database:MaxConnections";
+
     /// <summary>
     /// Connection settings for a service that sends the same few statements over and over (its writes, the outbox
     /// claim, the inbox insert): prepared once per connection, PostgreSQL stops parsing and planning them on every
     /// call. And no reset when a connection goes back to the pool: the services keep no session state (no SET, no
     /// advisory locks, no temporary tables), so the reset would be half a dozen statements per checkout for nothing.
-    /// At most <see cref="DefaultMaxPoolSize"/> connections. A connection string that sets any of these keeps its value.
+    /// At most <paramref name="maxConnections"/> connections. A connection string that sets any of these keeps its value.
     /// </summary>
-    private static string Tuned(string connectionString)
+    private static string Tuned(string connectionString, int maxConnections)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
         if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
@@ -79,7 +83,7 @@ public static class ServiceDatabase
         // "53300: too many clients". Beyond its share, a burst waits in the service's pool instead.
         if (!Regex.IsMatch(connectionString, @"Max(imum)?\s*Pool\s*Size", RegexOptions.IgnoreCase))
         {
-            settings.MaxPoolSize = DefaultMaxPoolSize;
+            settings.MaxPoolSize = maxConnections;
         }
 
         return settings.ConnectionString;

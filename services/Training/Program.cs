@@ -11,8 +11,6 @@ using Scop.Aspire.Training.Features.Bookings;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-var settings = builder.Configuration.GetSection(TrainingOptions.Section).Get<TrainingOptions>() ?? new TrainingOptions();
-builder.LimitDatabaseConnections(ResourceNames.TrainingDatabase, settings.MaxDatabaseConnections);
 builder.AddServiceDatabase<TrainingDbContext>(ResourceNames.TrainingDatabase);
 builder.AddMessaging<TrainingDbContext>(ResourceNames.Training);
 builder.AddPlatformAuthentication(PlatformAudiences.Training);

@@ -25,11 +25,4 @@ public sealed class TrainingOptions
 
     /// <summary>The yearly target of managers entering training: 5 % of the network's managers.</summary>
     public int TargetManagers { get; set; } = 150;
-
-    /// <summary>
-    /// The most PostgreSQL connections the service keeps open (its share of the server's <c>max_connections</c>, which
-    /// every service draws on). Requests beyond it wait in the service for a connection; a hold needs one for one round
-    /// trip.
-    /// </summary>
-    public int MaxDatabaseConnections { get; set; } = 30;
 }

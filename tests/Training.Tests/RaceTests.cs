@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
+using Npgsql;
 using Scop.Aspire.Training.Tests.Support;
 
 namespace Scop.Aspire.Training.Tests;
@@ -60,7 +60,7 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
 
         // The database server's connections are shared by every service: leave the service only a few more than its
         // own limit, as the other services' pools do after a busy minute.
-        var limit = App.Services.GetRequiredService<IOptions<TrainingOptions>>().Value.MaxDatabaseConnections;
+        var limit = new NpgsqlConnectionStringBuilder(App.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString).MaxPoolSize;
         await using var others = await App.OccupyConnectionsAsync(leaveFree: limit + 10);
 
         var statuses = new ConcurrentBag<int>();
