@@ -14,8 +14,9 @@ public static class ServiceDatabase
 {
     /// <summary>
     /// The service's own PostgreSQL database: one data source (shared by EF Core, the outbox relay and the health
-    /// check), pooled DbContexts, snake_case names, the numbering of outbox rows, and migrations applied at start in
-    /// Development or when <c>Scop:MigrateAtStart</c> is true.
+    /// check), pooled DbContexts, snake_case names, the numbering of outbox rows, the wake-ups of workers after a
+    /// commit (<see cref="CommitWakeups"/>), and migrations applied at start in Development or when
+    /// <c>Scop:MigrateAtStart</c> is true.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDatabase<TDbContext>(this IHostApplicationBuilder builder,
         string connectionName)
@@ -36,10 +37,10 @@ public static class ServiceDatabase
 
         builder.Services.AddSingleton(dataSource);
         // Pooled: a request takes a reset context instead of building one and its services from scratch.
-        builder.Services.AddDbContextPool<TDbContext>(options => options
+        builder.Services.AddDbContextPool<TDbContext>((services, options) => options
             .UseNpgsql(dataSource)
             .UseSnakeCaseNamingConvention()
-            .AddInterceptors(new OutboxSequencer()));
+            .AddInterceptors(new OutboxSequencer(), services.GetRequiredService<CommitWakeInterceptor>()));
         builder.Services.AddHealthChecks().AddNpgSql(_ => dataSource, name: connectionName, tags: ["ready"]);
 
         if (builder.Environment.IsDevelopment() || builder.Configuration.GetValue<bool>("Scop:MigrateAtStart"))
@@ -47,6 +48,8 @@ public static class ServiceDatabase
             // Registered before the relay and the bus, so they start on a migrated schema.
             builder.Services.AddHostedService<MigrateAtStart<TDbContext>>();
         }
+
+        builder.Services.AddCommitWakeups();
 
         return builder;
     }

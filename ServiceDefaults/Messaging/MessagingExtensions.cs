@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Scop.Aspire.ServiceDefaults.Data;
 
 namespace Scop.Aspire.ServiceDefaults.Messaging;
 
@@ -57,6 +58,10 @@ public static class MessagingExtensions
         builder.Services.AddSingleton(new ErrorQueueHealthCheck(broker, errorQueues));
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("error-queues",
             services => services.GetRequiredService<ErrorQueueHealthCheck>(), HealthStatus.Degraded, ["ready"]));
+        // Rows to publish now wake the relay when they commit; a timer set for later wakes nobody (the relay sleeps
+        // until the next one falls due).
+        builder.Services.AddCommitWakeup<OutboxMessage>(MessagingModel.OutboxChannel,
+            message => message.NotBefore is not { } notBefore || notBefore <= DateTimeOffset.UtcNow);
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxRelay>());
         return builder;

@@ -17,10 +17,9 @@ public static class MessagingModel
     public const string OutboxSequence = "outbox_message_sequence";
 
     /// <summary>
-    /// Wakes the relay when outbox rows to publish now are committed: the trigger NOTIFYs, PostgreSQL delivers it at
-    /// commit (never before the rows are visible) and folds the notifications of one transaction into one. It costs a
-    /// writer no round trip. A timer set for later wakes nobody: the relay sleeps until the next one falls due.
-    /// Each service's migrations create it; a test schema made with EnsureCreated runs it too.
+    /// The insert trigger that once woke the relay, kept for the migrations that created and then dropped it. A NOTIFY
+    /// inside the writing transaction serialises the commits of the whole server (see
+    /// <see cref="Data.CommitWakeups"/>, which wakes the relay now).
     /// </summary>
     public const string CreateOutboxNotifyTrigger = $"""
         CREATE OR REPLACE FUNCTION notify_outbox_messages() RETURNS trigger LANGUAGE plpgsql AS $$

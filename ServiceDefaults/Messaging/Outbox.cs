@@ -47,8 +47,8 @@ public static class Outbox
 /// <summary>
 /// Numbers new outbox rows in the order they were added. EF Core inserts rows in an order of its own, so when a unit
 /// of work holds several, the database cannot be left to number them at insert time; a single row takes the
-/// sequence's default at insert, saving a round trip. The relay is woken by the table's trigger
-/// (<see cref="MessagingModel.CreateOutboxNotifyTrigger"/>), not from here.
+/// sequence's default at insert, saving a round trip. The relay is woken once the rows commit
+/// (<see cref="Data.CommitWakeups"/>), not from here.
 /// </summary>
 internal sealed class OutboxSequencer : SaveChangesInterceptor
 {

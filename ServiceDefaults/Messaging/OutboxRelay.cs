@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Scop.Aspire.ServiceDefaults.Data;
 
 namespace Scop.Aspire.ServiceDefaults.Messaging;
 
@@ -22,7 +23,7 @@ public sealed partial class OutboxRelay : BackgroundService
     private readonly OutboxOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<OutboxRelay> logger;
-    private readonly OutboxSignal signal;
+    private readonly WakeChannel signal;
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type?> MessageTypes = new();
     private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
     private DateTimeOffset lastMeasured = DateTimeOffset.MinValue;
@@ -32,14 +33,14 @@ public sealed partial class OutboxRelay : BackgroundService
     private double oldestPendingAgeSeconds;
 
     public OutboxRelay(NpgsqlDataSource dataSource, IBus bus, IOptions<OutboxOptions> options, TimeProvider time,
-        ILogger<OutboxRelay> logger, IMeterFactory meters)
+        ILogger<OutboxRelay> logger, IMeterFactory meters, CommitWakeups wakeups)
     {
         this.dataSource = dataSource;
         this.bus = bus;
         this.options = options.Value;
         this.time = time;
         this.logger = logger;
-        signal = new OutboxSignal(dataSource, logger);
+        signal = wakeups.Channel(MessagingModel.OutboxChannel);
 
         var meter = meters.Create(MessagingTelemetry.MeterName);
         meter.CreateObservableGauge("scop.outbox.pending", () => Volatile.Read(ref pendingCount), "{message}",
@@ -62,7 +63,6 @@ public sealed partial class OutboxRelay : BackgroundService
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listening = signal.ListenAsync(stoppingToken);
         var backoff = options.MinBackoff;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -73,7 +73,10 @@ public sealed partial class OutboxRelay : BackgroundService
                 await MeasureAndCleanUpAsync(stoppingToken);
                 if (claimed < options.BatchSize)
                 {
-                    await signal.WaitAsync(await TimeUntilNextDueAsync(idle: claimed == 0, stoppingToken), stoppingToken);
+                    // The real clock: it paces the polling of a database that lives in real time, while due times
+                    // follow the relay's TimeProvider.
+                    await signal.WaitAsync(await TimeUntilNextDueAsync(idle: claimed == 0, stoppingToken), TimeProvider.System,
+                        stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -87,8 +90,6 @@ public sealed partial class OutboxRelay : BackgroundService
                 backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.MaxBackoff.Ticks));
             }
         }
-
-        await listening;
     }
 
     /// <summary>Back-off waits run on the real clock, like the broker they wait for.</summary>

@@ -21,6 +21,12 @@ public static class OpenTelemetryDefaults
         // EF Core logs every SQL command at Information: on a busy service that is most of the log volume and a
         // good share of the CPU (written, shipped to the dashboard, stored). Warnings and errors still show.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        // ASP.NET Core writes several Information lines per request; the request's trace already tells its story.
+        // A service's configuration (Logging:LogLevel:Microsoft.AspNetCore) can still ask for them.
+        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
+        {
+            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        }
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Scop.Aspire.PartnerHooks;
 using Scop.Aspire.PartnerHooks.Data;
+using Scop.Aspire.PartnerHooks.Domain;
 using Scop.Aspire.PartnerHooks.Sending;
 using Scop.Aspire.PartnerHooks.Features;
 using Scop.Aspire.PartnerHooks.Features.Deliveries;
@@ -46,7 +47,8 @@ builder.Services.AddSingleton(services =>
         options.RequestTimeout, options.MaxRetryAfter);
 });
 builder.Services.AddSingleton<SecretProtector>();
-builder.Services.AddSingleton<DeliverySignal>();
+// New deliveries wake the workers of every replica once the event's unit of work commits.
+builder.Services.AddCommitWakeup<Delivery>(PartnerHooksDbContext.DeliveriesChannel, _ => true);
 builder.Services.AddSingleton<DeliveryProcessor>();
 builder.Services.AddHostedService<DeliveryWorker>();
 

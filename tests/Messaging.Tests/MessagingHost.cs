@@ -66,10 +66,7 @@ public sealed class MessagingHost : IAsyncDisposable
         await using (var scope = host.Services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-            if (await db.Database.EnsureCreatedAsync())
-            {
-                await db.Database.ExecuteSqlRawAsync(MessagingModel.CreateOutboxNotifyTrigger); // as the services' migrations do
-            }
+            await db.Database.EnsureCreatedAsync();
         }
 
         var messaging = new MessagingHost(host, servers, serviceName, database);

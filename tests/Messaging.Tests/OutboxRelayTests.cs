@@ -36,6 +36,21 @@ public sealed class OutboxRelayTests(MessagingServers servers)
     }
 
     [Fact]
+    public async Task A_commit_in_one_replica_wakes_the_relay_of_another_without_waiting_for_its_poll()
+    {
+        await using var writer = await MessagingHost.StartAsync(servers, pollInterval: TimeSpan.FromMinutes(5));
+        await using var publisher = await MessagingHost.StartAsync(servers, restartOf: writer, pollInterval: TimeSpan.FromMinutes(5));
+        await writer.Relay.StopAsync(CancellationToken.None); // only the other replica's relay can publish
+        await Task.Delay(TimeSpan.FromSeconds(1)); // both relays' first look is over
+
+        var saved = await writer.SaveEventsAsync([("order-1", 1)]);
+
+        await MessagingHost.WaitUntilAsync(async () => (await publisher.EffectsAsync()).Count == 1, TimeSpan.FromSeconds(20),
+            "the other replica published the event long before its next poll");
+        Assert.Equal(saved[0].EventId, Assert.Single(await publisher.EffectsAsync()).EventId);
+    }
+
+    [Fact]
     public async Task An_event_committed_while_the_broker_is_down_arrives_once_the_broker_is_back()
     {
         await using var service = await MessagingHost.StartAsync(servers);

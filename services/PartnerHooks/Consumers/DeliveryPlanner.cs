@@ -36,7 +36,7 @@ public static class DeliveryPlanner
             db.Deliveries.Add(Domain.Delivery.Create(endpointId, eventId, cloudEvent.Type, body, now, traceParent));
         }
 
-        // The insert trigger wakes the workers when this commits (see PartnerHooksDbContext.CreateDeliveriesNotifyTrigger).
+        // The new rows wake the workers when this commits (see Program: AddCommitWakeup<Delivery>).
         return endpointIds.Count;
     }
 }

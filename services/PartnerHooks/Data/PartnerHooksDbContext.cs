@@ -9,7 +9,7 @@ namespace Scop.Aspire.PartnerHooks.Data;
 public sealed class PartnerHooksDbContext(DbContextOptions<PartnerHooksDbContext> options)
     : DbContext(options), IDataProtectionKeyContext
 {
-    /// <summary>The LISTEN/NOTIFY channel that wakes the delivery worker when deliveries become due.</summary>
+    /// <summary>The channel that wakes the delivery worker when deliveries become due (<see cref="CommitWakeups"/>).</summary>
     public const string DeliveriesChannel = "partner_hook_deliveries";
 
     public DbSet<Partner> Partners => Set<Partner>();
@@ -23,13 +23,9 @@ public sealed class PartnerHooksDbContext(DbContextOptions<PartnerHooksDbContext
     /// <summary>The Data Protection keys that encrypt the signing secrets.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
-    /// <summary>Wakes the delivery worker of every replica when the current transaction commits.</summary>
-    public Task NotifyDeliveriesAsync(CancellationToken ct) =>
-        Database.ExecuteSqlRawAsync($"NOTIFY {DeliveriesChannel}", ct);
-
     /// <summary>
-    /// New deliveries wake the workers by themselves: a statement trigger notifies at commit, so planning an event
-    /// costs no extra round trip. (A replay changes rows instead of adding them and notifies explicitly.)
+    /// The insert trigger that once woke the workers, kept for the migrations that created and then dropped it: its
+    /// NOTIFY serialised the commits of the whole server (see <see cref="CommitWakeups"/>, which wakes them now).
     /// </summary>
     public const string CreateDeliveriesNotifyTrigger = $"""
         CREATE OR REPLACE FUNCTION notify_partner_hook_deliveries() RETURNS trigger LANGUAGE plpgsql AS $$

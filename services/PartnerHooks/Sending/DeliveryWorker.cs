@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Scop.Aspire.PartnerHooks.Data;
+using Scop.Aspire.ServiceDefaults.Data;
 
 namespace Scop.Aspire.PartnerHooks.Sending;
 
@@ -14,18 +16,18 @@ namespace Scop.Aspire.PartnerHooks.Sending;
 public sealed partial class DeliveryWorker(
     NpgsqlDataSource dataSource,
     DeliveryProcessor processor,
-    DeliverySignal signal,
+    CommitWakeups wakeups,
     TimeProvider time,
     IOptions<PartnerHooksOptions> options,
     ILogger<DeliveryWorker> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, int> inFlightPerEndpoint = new();
     private readonly ConcurrentDictionary<Task, byte> running = new();
+    private readonly WakeChannel signal = wakeups.Channel(PartnerHooksDbContext.DeliveriesChannel);
     private int inFlight;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var listening = signal.ListenAsync(stoppingToken);
         var settings = options.Value;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -73,7 +75,6 @@ public sealed partial class DeliveryWorker(
         }
 
         await Task.WhenAll(running.Keys);
-        await listening;
     }
 
     private void Dispatch(Guid deliveryId, Guid endpointId, CancellationToken stoppingToken)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.PartnerHooks.Data;
 using Scop.Aspire.PartnerHooks.Domain;
+using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
 
 namespace Scop.Aspire.PartnerHooks.Features.Deliveries;
@@ -19,7 +20,7 @@ public static class ReplayDelivery
             .WithIdempotency<PartnerHooksDbContext>();
 
     public static async Task<Results<Accepted<DeliveryResponse>, ProblemHttpResult>> HandleAsync(
-        Guid id, PartnerHooksDbContext db, TimeProvider time, CancellationToken ct)
+        Guid id, PartnerHooksDbContext db, CommitWakeups wakeups, TimeProvider time, CancellationToken ct)
     {
         var delivery = await db.Deliveries.SingleOrDefaultAsync(d => d.Id == id, ct);
         if (delivery is null)
@@ -40,8 +41,8 @@ public static class ReplayDelivery
         }
 
         delivery.Replay(time.GetUtcNow());
-        await db.NotifyDeliveriesAsync(ct);
         await db.SaveChangesAsync(ct);
+        wakeups.AfterCommit(db, PartnerHooksDbContext.DeliveriesChannel);
         return TypedResults.Accepted($"/api/partner-hooks/deliveries/{id}",
             (await DeliveryEndpoints.WithAttemptsAsync(db, [delivery], ct))[0]);
     }
@@ -65,7 +66,7 @@ public static class ReplayFailedDeliveries
             .WithIdempotency<PartnerHooksDbContext>();
 
     public static async Task<Results<Accepted<Replayed>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpRequest http, PartnerHooksDbContext db, TimeProvider time, CancellationToken ct)
+        HttpRequest http, PartnerHooksDbContext db, CommitWakeups wakeups, TimeProvider time, CancellationToken ct)
     {
         var (request, problem) = await JsonBody.ReadAsync<Request>(http, ct);
         if (problem is not null)
@@ -99,7 +100,7 @@ public static class ReplayFailedDeliveries
             WHERE e.id = d.endpoint_id AND e.enabled AND d.status = 'Failed' AND d.completed_at >= {since}
               AND ({endpointFilter} = '00000000-0000-0000-0000-000000000000'::uuid OR d.endpoint_id = {endpointFilter})
             """, ct);
-        await db.NotifyDeliveriesAsync(ct);
+        wakeups.AfterCommit(db, PartnerHooksDbContext.DeliveriesChannel);
         return TypedResults.Accepted("/api/partner-hooks/deliveries?status=Pending", new Replayed(count));
     }
 }
