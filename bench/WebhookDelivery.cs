@@ -20,7 +20,8 @@ namespace Scop.Aspire.Bench;
 /// <summary>
 /// <c>webhook-delivery</c>: a partner's receiver runs inside the bench (Kestrel on 127.0.0.1), subscribed through the
 /// partner-hooks API (as the development confederation admin) to <c>scop.membership.cooperative.joined</c>. Then
-/// cooperatives are registered open-loop at R/s (100) for T s (30): each registration commits a CooperativeJoined
+/// cooperatives are registered open-loop at R/s (100), first for an unmeasured warm-up (<see cref="WarmupDuration"/>),
+/// then for T s (30): each registration commits a CooperativeJoined
 /// event, which reaches partner-hooks through the outbox and RabbitMQ and becomes one signed webhook. The receiver
 /// verifies every signature (Standard Webhooks), deduplicates on <c>webhook-id</c> and answers 204 at once. Latency:
 /// the event's <c>time</c> (membership's handler timestamp, taken just before its commit) to the receiver's answer.
@@ -32,6 +33,13 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
     public const string EventType = "scop.membership.cooperative.joined";
     public const double TargetP99Ms = 1_000;
     public const int PingFloorCount = 10;
+
+    /// <summary>
+    /// The same flow at the same rate, unmeasured, before the clock runs: a freshly started service runs unoptimised
+    /// code until the runtime's tiered compilation has seen it work a while (the first half minute after a start was
+    /// ten times slower), and a platform serves its partners long after its start.
+    /// </summary>
+    public static readonly TimeSpan WarmupDuration = TimeSpan.FromSeconds(15);
 
     private const string HooksPrefix = "/api/partner-hooks";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -62,7 +70,7 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
             throw;
         }
 
-        var (pingFloor, onDemand, sending, created, usage, drainSeconds, sendStart, sirenPrefix) = measured;
+        var (pingFloor, onDemand, warmup, sending, created, usage, drainSeconds, sendStart, sirenPrefix) = measured;
         var outcome = receiver.Summarize(created, sendStart);
         var stages = await StagesAsync(outcome.EventIds, endpointId, ct);
         var disabled = await RetireAsync(admin, receiver, endpointId, ct);
@@ -95,7 +103,7 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
             {
                 ["gateway"] = options.Gateway.ToString(), ["ratePerSecond"] = options.Rate, ["durationSeconds"] = duration.TotalSeconds,
                 ["missingAfterSeconds"] = options.MissingAfter.TotalSeconds, ["eventType"] = EventType, ["receiver"] = receiver.Url,
-                ["endpointId"] = endpointId, ["sirenPrefix"] = sirenPrefix,
+                ["endpointId"] = endpointId, ["sirenPrefix"] = sirenPrefix, ["warmupSeconds"] = WarmupDuration.TotalSeconds,
             },
             Requests = sending.Requests,
             Errors = sending.Errors,
@@ -117,6 +125,7 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
             Floors = new() { ["gatewayPingOneClient"] = pingFloor, ["webhookOnDemandMs"] = onDemand },
             Details = new()
             {
+                ["warmup"] = warmup,
                 ["registrations"] = sending,
                 ["drainSeconds"] = drainSeconds,
                 ["stages"] = stages,
@@ -127,7 +136,7 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
         };
     }
 
-    private sealed record Measured(PhaseResult PingFloor, LatencySummary OnDemand, PhaseResult Sending,
+    private sealed record Measured(PhaseResult PingFloor, LatencySummary OnDemand, Warmup Warmup, PhaseResult Sending,
         ConcurrentDictionary<Guid, DateTimeOffset> Created, CpuUsage Usage, double DrainSeconds, DateTimeOffset SendStart,
         string SirenPrefix);
 
@@ -141,9 +150,11 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
         var onDemand = await OnDemandPingsAsync(admin, endpointId, ct);
         progress.WriteLine($"[bench] {PingFloorCount} webhooks on demand (POST …/endpoints/{{id}}/ping): {onDemand}");
 
+        var factory = new CooperativeFactory("webhook");
+        var warmup = await WarmUpAsync(factory, receiver, ct);
+
         progress.WriteLine(string.Create(Invariant,
             $"[bench] webhook-delivery: {options.Rate:0.#} registrations/s for {duration.TotalSeconds:0.#} s, each a CooperativeJoined webhook..."));
-        var factory = new CooperativeFactory("webhook");
         var created = new ConcurrentDictionary<Guid, DateTimeOffset>();
         var before = cpu.Take();
         var sendStart = DateTimeOffset.UtcNow;
@@ -168,8 +179,39 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
 
         var usage = CpuSampler.Between(before, cpu.Take());
         var drainSeconds = Math.Round(drain.Elapsed.TotalSeconds, 2);
-        return new Measured(pingFloor, onDemand, sending, created, usage, drainSeconds, sendStart, factory.Prefix);
+        return new Measured(pingFloor, onDemand, warmup, sending, created, usage, drainSeconds, sendStart, factory.Prefix);
     }
+
+    /// <summary>Registrations at the rate for <see cref="WarmupDuration"/>, then the wait for their webhooks (30 s at most).</summary>
+    private async Task<Warmup> WarmUpAsync(CooperativeFactory factory, WebhookReceiver receiver, CancellationToken ct)
+    {
+        progress.WriteLine(string.Create(Invariant,
+            $"[bench] webhook-delivery: warm-up, {options.Rate:0.#} registrations/s for {WarmupDuration.TotalSeconds:0} s (not measured)..."));
+        var created = new ConcurrentBag<Guid>();
+        var sending = await HttpLoad.OpenLoopAsync("warm-up, open loop", options.Rate, WarmupDuration, async token =>
+        {
+            var (outcome, cooperative) = await Requests.RegisterAsync(http, factory.Next(), token);
+            if (cooperative is not null)
+            {
+                created.Add(cooperative.Id);
+            }
+
+            return outcome;
+        }, ct);
+        var drain = Stopwatch.StartNew();
+        while (drain.Elapsed < TimeSpan.FromSeconds(30) && !ct.IsCancellationRequested && !created.All(receiver.HasCooperative))
+        {
+            await Task.Delay(50, ct);
+        }
+
+        var warmup = new Warmup(WarmupDuration.TotalSeconds, sending.Requests, created.Count(receiver.HasCooperative),
+            Math.Round(drain.Elapsed.TotalSeconds, 2));
+        progress.WriteLine($"[bench] warm-up: {warmup.Delivered} of {warmup.Registrations} webhooks arrived, the last {warmup.DrainSeconds} s after the sending ended");
+        return warmup;
+    }
+
+    /// <summary>What the warm-up sent and how long its last webhooks took to arrive after it.</summary>
+    public sealed record Warmup(double Seconds, long Registrations, long Delivered, double DrainSeconds);
 
     /// <summary>A partner of this run and its endpoint (the receiver), through the API; the signing secret is shown once.</summary>
     private async Task<(Guid EndpointId, string Secret)> SubscribeAsync(AccessTokens admin, string url, string run, CancellationToken ct)

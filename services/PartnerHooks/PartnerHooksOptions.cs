@@ -17,8 +17,11 @@ public sealed class PartnerHooksOptions
     /// <summary>How long a receiver has to answer one attempt.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Requests in flight to one endpoint at most: a slow endpoint holds its own slots, not others'.</summary>
-    public int MaxConcurrencyPerEndpoint { get; set; } = 4;
+    /// <summary>
+    /// Requests in flight to one endpoint at most: a slow endpoint holds its own slots, not others'. It also caps what
+    /// one endpoint can receive at this many per round trip: 4 held a partner behind a 40 ms round trip to 100 a second.
+    /// </summary>
+    public int MaxConcurrencyPerEndpoint { get; set; } = 16;
 
     /// <summary>Requests in flight across all endpoints at most.</summary>
     public int MaxConcurrency { get; set; } = 64;

@@ -83,7 +83,6 @@ public sealed partial class DeliveryProcessor(
     private async Task RecordAsync(PartnerHooksDbContext db, Domain.Delivery delivery, WebhookEndpoint endpoint,
         DateTimeOffset at, AttemptResult result, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.DeliveryAttempts.Add(new DeliveryAttempt
         {
             DeliveryId = delivery.Id,
@@ -97,12 +96,15 @@ public sealed partial class DeliveryProcessor(
 
         if (result.Succeeded)
         {
+            // The attempt and the delivery's outcome in one SaveChanges, which is atomic by itself: the common case
+            // costs one batch and its commit.
             delivery.Succeeded(result.StatusCode!.Value, at);
             await db.SaveChangesAsync(ct);
             // The endpoint's row only when something changes: the end of a run of failures, or a last success more
             // than a second old. Writing it on every success made concurrent deliveries to one endpoint queue on its
             // row lock, one commit after the other. The row as read with the delivery tells whether to try at all; the
-            // statement checks again against the row as it is now.
+            // statement checks again against the row as it is now. A crash before it leaves the endpoint's health a
+            // success behind, which the next success repairs.
             var stale = at - LastSuccessResolution;
             if (endpoint.ConsecutiveFailures != 0 || endpoint.FailingSince is not null || endpoint.LastSuccessAt is not { } last || last < stale)
             {
@@ -113,33 +115,36 @@ public sealed partial class DeliveryProcessor(
                       AND (consecutive_failures <> 0 OR failing_since IS NOT NULL OR last_success_at IS NULL OR last_success_at < {stale})
                     """, ct);
             }
+
+            return;
         }
-        else
+
+        // A failure changes the endpoint's health and may disable it: all of it commits together, or none.
+        db.Database.AutoSavepointsEnabled = false; // all or nothing: a savepoint per SaveChanges would only cost round trips
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        delivery.Failed(result.StatusCode, result.Error ?? "failed", at, result.RetryAfter, Random.Shared);
+        var failingSince = await db.Database.SqlQuery<DateTimeOffset>(
+            $"""
+            UPDATE endpoints SET consecutive_failures = consecutive_failures + 1,
+                failing_since = COALESCE(failing_since, {at}), last_failure_at = {at}
+            WHERE id = {endpoint.Id}
+            RETURNING failing_since AS "Value"
+            """).ToListAsync(ct);
+
+        string? disableReason = null;
+        if (result.Gone)
         {
-            delivery.Failed(result.StatusCode, result.Error ?? "failed", at, result.RetryAfter, Random.Shared);
-            var failingSince = await db.Database.SqlQuery<DateTimeOffset>(
-                $"""
-                UPDATE endpoints SET consecutive_failures = consecutive_failures + 1,
-                    failing_since = COALESCE(failing_since, {at}), last_failure_at = {at}
-                WHERE id = {endpoint.Id}
-                RETURNING failing_since AS "Value"
-                """).ToListAsync(ct);
+            disableReason = "The endpoint answered 410 Gone.";
+        }
+        else if (failingSince is [var since] && at - since >= options.Value.DisableAfterFailingFor)
+        {
+            disableReason = $"No successful delivery since {since:u}: failing for {(at - since).TotalDays:0.#} days.";
+        }
 
-            string? disableReason = null;
-            if (result.Gone)
-            {
-                disableReason = "The endpoint answered 410 Gone.";
-            }
-            else if (failingSince is [var since] && at - since >= options.Value.DisableAfterFailingFor)
-            {
-                disableReason = $"No successful delivery since {since:u}: failing for {(at - since).TotalDays:0.#} days.";
-            }
-
-            if (disableReason is not null)
-            {
-                delivery.Abandon(disableReason, at);
-                await DisableAsync(db, endpoint.Id, disableReason, at, ct);
-            }
+        if (disableReason is not null)
+        {
+            delivery.Abandon(disableReason, at);
+            await DisableAsync(db, endpoint.Id, disableReason, at, ct);
         }
 
         await db.SaveChangesAsync(ct);

@@ -45,11 +45,11 @@ public sealed partial class DeliveryWorker(
                     continue;
                 }
 
-                var nextDue = await NextDueAfterAsync(claimedAt, stoppingToken);
+                var nextDue = await NextRetryDueAfterAsync(claimedAt, stoppingToken);
                 var now = time.GetUtcNow();
                 if (nextDue <= now)
                 {
-                    continue; // it fell due while we looked: claim it now rather than after a poll interval
+                    continue; // a retry fell due while we looked: claim it now rather than after a poll interval
                 }
 
                 // Due rows that could not be claimed wait for a free slot (a wake-up) or a lapsed lease (the poll).
@@ -180,13 +180,15 @@ public sealed partial class DeliveryWorker(
     }
 
     /// <summary>
-    /// The first pending delivery that falls due after <paramref name="after"/> (a retry's next attempt): one step down
-    /// the index of pending deliveries by due time. Rows already due but not claimable wait for a wake-up instead.
+    /// The first pending retry that falls due after <paramref name="after"/>: one step down the index of pending
+    /// deliveries by due time. A first attempt is left out (its due time is its creation): its commit wakes the worker,
+    /// and counting it here, when every slot is busy and new deliveries keep coming, made the worker spin from claim to
+    /// claim. Rows already due but not claimable wait for a wake-up (a slot freed) instead.
     /// </summary>
-    private async Task<DateTimeOffset?> NextDueAfterAsync(DateTimeOffset after, CancellationToken ct)
+    private async Task<DateTimeOffset?> NextRetryDueAfterAsync(DateTimeOffset after, CancellationToken ct)
     {
         await using var command = dataSource.CreateCommand(
-            "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'Pending' AND next_attempt_at > @after");
+            "SELECT min(next_attempt_at) FROM deliveries WHERE status = 'Pending' AND next_attempt_at > @after AND next_attempt_at > created_at");
         command.Parameters.AddWithValue("after", after);
         var value = await command.ExecuteScalarAsync(ct);
         return value is DateTime utc ? new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc)) : null;
