@@ -36,10 +36,10 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
 
     /// <summary>
     /// The same flow at the same rate, unmeasured, before the clock runs: a freshly started service runs unoptimised
-    /// code until the runtime's tiered compilation has seen it work a while (the first half minute after a start was
-    /// ten times slower), and a platform serves its partners long after its start.
+    /// code until the runtime's tiered compilation has seen it work a while (right after a start, the same run was
+    /// several times slower), and a platform serves its partners long after its start.
     /// </summary>
-    public static readonly TimeSpan WarmupDuration = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan WarmupDuration = TimeSpan.FromSeconds(30);
 
     private const string HooksPrefix = "/api/partner-hooks";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
