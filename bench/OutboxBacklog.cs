@@ -29,6 +29,48 @@ public static class OutboxBacklog
         return new Drain(atStart, Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 2), pending);
     }
 
+    public sealed record Quiet(long ConsumedWhileWaiting, double Seconds);
+
+    /// <summary>
+    /// Waits until the consumers have worked off what earlier phases published: each consumed message leaves one inbox
+    /// row, so once no inbox of <paramref name="databases"/> has grown for a second, their queues are empty.
+    /// </summary>
+    public static async Task<Quiet> WaitUntilConsumersIdleAsync(string pg, IReadOnlyList<string> databases, TimeSpan limit,
+        CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var first = await InboxRowsAsync(pg, databases, ct);
+        var last = first;
+        var unchangedSince = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(unchangedSince) < TimeSpan.FromSeconds(1) && Stopwatch.GetElapsedTime(started) < limit)
+        {
+            await Task.Delay(250, ct);
+            var now = await InboxRowsAsync(pg, databases, ct);
+            if (now != last)
+            {
+                last = now;
+                unchangedSince = Stopwatch.GetTimestamp();
+            }
+        }
+
+        return new Quiet(last - first, Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 2));
+    }
+
+    private static async Task<long> InboxRowsAsync(string pg, IReadOnlyList<string> databases, CancellationToken ct)
+    {
+        long total = 0;
+        foreach (var database in databases)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(pg) { Database = database, Pooling = true, Timeout = 10 };
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM inbox_messages", connection);
+            total += (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+
+        return total;
+    }
+
     private static async Task<long> PendingAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(

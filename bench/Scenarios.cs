@@ -130,6 +130,9 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
         var backlog = await OutboxBacklog.WaitUntilDrainedAsync(options.Pg, "membership", TimeSpan.FromMinutes(2), ct);
         progress.WriteLine(string.Create(Invariant,
             $"[bench] membership's outbox held {backlog.PendingAtStart} due events from earlier phases; drained in {backlog.Seconds:0.#} s ({backlog.PendingAtEnd} left)"));
+        var consumers = await OutboxBacklog.WaitUntilConsumersIdleAsync(options.Pg, ["portal", "partnerhooks", "training"], TimeSpan.FromMinutes(2), ct);
+        progress.WriteLine(string.Create(Invariant,
+            $"[bench] the consumers worked off {consumers.ConsumedWhileWaiting} messages of earlier phases in {consumers.Seconds:0.#} s"));
 
         progress.WriteLine(string.Create(Invariant,
             $"[bench] event-latency: {options.Rate:0.#} registrations/s for {duration.TotalSeconds:0.#} s, feed polled every {options.PollInterval.TotalMilliseconds:0} ms..."));
@@ -195,6 +198,7 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
                 ["completionSeconds"] = run.CompletionSeconds,
                 ["stages"] = stages,
                 ["backlogBeforeStart"] = backlog,
+                ["consumersIdleBeforeStart"] = consumers,
                 ["drainSeconds"] = run.DrainSeconds,
                 ["poller"] = run.Poller,
             },
