@@ -19,7 +19,7 @@ public sealed record BenchOptions
     public Uri Gateway { get; init; } = new(DefaultGateway);
     public string OutDirectory { get; init; } = DefaultOutDirectory();
     public string Pg { get; init; } = DefaultPg;
-    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan FloorDuration { get; init; } = TimeSpan.FromSeconds(5);
     public int PgbenchSeconds { get; init; } = 15;
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
@@ -59,7 +59,7 @@ public sealed record BenchOptions
           --gateway URL         gateway base address, loopback only (default http://localhost:8080)
           --out DIR             where the JSON goes (default bench/results)
           --pg CONN             PostgreSQL for the pgbench floor (default "Host=127.0.0.1;Port=55432;Username=scop")
-          --warmup T            unmeasured warm-up before each closed-loop phase (default 3 s)
+          --warmup T            unmeasured warm-up before each closed-loop phase (default 10 s)
           --floor-duration T    length of the short floor phases (default 5 s)
           --pgbench-seconds S   pgbench -T (default 15)
           --poll-interval T     event-latency feed poll interval (default 20 ms)
