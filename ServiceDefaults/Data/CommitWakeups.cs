@@ -31,7 +31,7 @@ public sealed partial class CommitWakeups : BackgroundService
     private readonly ILogger<CommitWakeups> logger;
     private readonly Dictionary<string, WakeChannel> channels;
     private readonly ConcurrentDictionary<string, byte> toNotify = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim notifyRequested = new(0, 1);
+    private readonly WakeChannel notifyRequested = new();
     private readonly ConditionalWeakTable<DbContext, HashSet<string>> pendingUntilCommit = new();
 
     /// <summary>Marks this process's own notifications, which its listener ignores (it woke its workers already).</summary>
@@ -72,7 +72,7 @@ public sealed partial class CommitWakeups : BackgroundService
     {
         Channel(channel).Wake();
         toNotify[channel] = 0;
-        Release(notifyRequested);
+        notifyRequested.Wake();
     }
 
     internal void Pend(DbContext db, string channel)
@@ -203,21 +203,6 @@ public sealed partial class CommitWakeups : BackgroundService
     private static async Task DelayAsync(TimeSpan delay, CancellationToken ct) =>
         await Task.Delay(delay, ct).ContinueWith(_ => { }, TaskScheduler.Default);
 
-    private static void Release(SemaphoreSlim semaphore)
-    {
-        try
-        {
-            if (semaphore.CurrentCount == 0)
-            {
-                semaphore.Release();
-            }
-        }
-        catch (SemaphoreFullException)
-        {
-            // already signalled
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening for other replicas' commits failed; polling until reconnected")]
     private static partial void LogListenFailed(ILogger logger, Exception exception);
 
@@ -244,6 +229,9 @@ public sealed class WakeChannel
             // already awake
         }
     }
+
+    /// <summary>Waits for a wake-up, however long it takes.</summary>
+    public Task WaitAsync(CancellationToken ct) => wake.WaitAsync(ct);
 
     /// <summary>Waits for a wake-up or for <paramref name="timeout"/> on <paramref name="time"/>'s clock.</summary>
     public async Task WaitAsync(TimeSpan timeout, TimeProvider time, CancellationToken ct)
