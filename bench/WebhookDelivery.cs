@@ -155,10 +155,35 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
 
         progress.WriteLine(string.Create(Invariant,
             $"[bench] webhook-delivery: {options.Rate:0.#} registrations/s for {duration.TotalSeconds:0.#} s, each a CooperativeJoined webhook..."));
-        var created = new ConcurrentDictionary<Guid, DateTimeOffset>();
         var before = cpu.Take();
         var sendStart = DateTimeOffset.UtcNow;
-        var sending = await HttpLoad.OpenLoopAsync("register, open loop", options.Rate, duration, async token =>
+        var (sending, created) = await RegisterAtRateAsync("register, open loop", factory, duration, ct);
+        progress.WriteLine($"[bench] {sending.Line()}");
+
+        // Late webhooks: wait until every created cooperative has arrived, or for --missing-after at most.
+        var drainSeconds = await WaitForWebhooksAsync(receiver, created.Keys, options.MissingAfter, ct);
+        var usage = CpuSampler.Between(before, cpu.Take());
+        return new Measured(pingFloor, onDemand, warmup, sending, created, usage, drainSeconds, sendStart, factory.Prefix);
+    }
+
+    /// <summary>Registrations at the rate for <see cref="WarmupDuration"/>, then the wait for their webhooks (30 s at most).</summary>
+    private async Task<Warmup> WarmUpAsync(CooperativeFactory factory, WebhookReceiver receiver, CancellationToken ct)
+    {
+        progress.WriteLine(string.Create(Invariant,
+            $"[bench] webhook-delivery: warm-up, {options.Rate:0.#} registrations/s for {WarmupDuration.TotalSeconds:0} s (not measured)..."));
+        var (sending, created) = await RegisterAtRateAsync("warm-up, open loop", factory, WarmupDuration, ct);
+        var drainSeconds = await WaitForWebhooksAsync(receiver, created.Keys, TimeSpan.FromSeconds(30), ct);
+        var warmup = new Warmup(WarmupDuration.TotalSeconds, sending.Requests, created.Keys.Count(receiver.HasCooperative), drainSeconds);
+        progress.WriteLine($"[bench] warm-up: {warmup.Delivered} of {warmup.Registrations} webhooks arrived, the last {warmup.DrainSeconds} s after the sending ended");
+        return warmup;
+    }
+
+    /// <summary>Registrations open-loop at <c>--rate</c>: the phase, and each cooperative created with its registration time.</summary>
+    private async Task<(PhaseResult Sending, ConcurrentDictionary<Guid, DateTimeOffset> Created)> RegisterAtRateAsync(string name,
+        CooperativeFactory factory, TimeSpan duration, CancellationToken ct)
+    {
+        var created = new ConcurrentDictionary<Guid, DateTimeOffset>();
+        var sending = await HttpLoad.OpenLoopAsync(name, options.Rate, duration, async token =>
         {
             var (outcome, cooperative) = await Requests.RegisterAsync(http, factory.Next(), token);
             if (cooperative is not null)
@@ -168,46 +193,19 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
 
             return outcome;
         }, ct);
-        progress.WriteLine($"[bench] {sending.Line()}");
-
-        // Late webhooks: wait until every created cooperative has arrived, or for --missing-after at most.
-        var drain = Stopwatch.StartNew();
-        while (drain.Elapsed < options.MissingAfter && !ct.IsCancellationRequested && !created.Keys.All(receiver.HasCooperative))
-        {
-            await Task.Delay(50, ct);
-        }
-
-        var usage = CpuSampler.Between(before, cpu.Take());
-        var drainSeconds = Math.Round(drain.Elapsed.TotalSeconds, 2);
-        return new Measured(pingFloor, onDemand, warmup, sending, created, usage, drainSeconds, sendStart, factory.Prefix);
+        return (sending, created);
     }
 
-    /// <summary>Registrations at the rate for <see cref="WarmupDuration"/>, then the wait for their webhooks (30 s at most).</summary>
-    private async Task<Warmup> WarmUpAsync(CooperativeFactory factory, WebhookReceiver receiver, CancellationToken ct)
+    /// <summary>Waits until the webhook of every cooperative in <paramref name="ids"/> has arrived, or <paramref name="limit"/>; the seconds waited.</summary>
+    private static async Task<double> WaitForWebhooksAsync(WebhookReceiver receiver, ICollection<Guid> ids, TimeSpan limit, CancellationToken ct)
     {
-        progress.WriteLine(string.Create(Invariant,
-            $"[bench] webhook-delivery: warm-up, {options.Rate:0.#} registrations/s for {WarmupDuration.TotalSeconds:0} s (not measured)..."));
-        var created = new ConcurrentBag<Guid>();
-        var sending = await HttpLoad.OpenLoopAsync("warm-up, open loop", options.Rate, WarmupDuration, async token =>
-        {
-            var (outcome, cooperative) = await Requests.RegisterAsync(http, factory.Next(), token);
-            if (cooperative is not null)
-            {
-                created.Add(cooperative.Id);
-            }
-
-            return outcome;
-        }, ct);
         var drain = Stopwatch.StartNew();
-        while (drain.Elapsed < TimeSpan.FromSeconds(30) && !ct.IsCancellationRequested && !created.All(receiver.HasCooperative))
+        while (drain.Elapsed < limit && !ct.IsCancellationRequested && !ids.All(receiver.HasCooperative))
         {
             await Task.Delay(50, ct);
         }
 
-        var warmup = new Warmup(WarmupDuration.TotalSeconds, sending.Requests, created.Count(receiver.HasCooperative),
-            Math.Round(drain.Elapsed.TotalSeconds, 2));
-        progress.WriteLine($"[bench] warm-up: {warmup.Delivered} of {warmup.Registrations} webhooks arrived, the last {warmup.DrainSeconds} s after the sending ended");
-        return warmup;
+        return Math.Round(drain.Elapsed.TotalSeconds, 2);
     }
 
     /// <summary>What the warm-up sent and how long its last webhooks took to arrive after it.</summary>
