@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -51,6 +53,12 @@ public static class OpenTelemetryDefaults
                 .AddHttpClientInstrumentation()
                 .AddNpgsql()
                 .AddRedisInstrumentation());
+        if (TracesPerSecond(builder.Configuration) is { } budget)
+        {
+            // The real clock, not the service's TimeProvider: a budget per second of the machine, whatever a test's clock says.
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing =>
+                tracing.SetSampler(TraceBudgetSampler.ForServices(budget, TimeProvider.System)));
+        }
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -58,5 +66,25 @@ public static class OpenTelemetryDefaults
         }
 
         return builder;
+    }
+
+    /// <summary>The trace budget per second of <see cref="TraceBudgetSampler"/>, or null for "all": every trace recorded.</summary>
+    private static int? TracesPerSecond(IConfiguration configuration)
+    {
+        var value = configuration[TraceBudgetSampler.TracesPerSecondKey];
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return TraceBudgetSampler.DefaultTracesPerSecond;
+        }
+
+        if (value.Trim().Equals("all", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var budget) && budget > 0
+            ? budget
+            : throw new InvalidOperationException(
+                $"{TraceBudgetSampler.TracesPerSecondKey} is '{value}': a number of traces a second above 0, or 'all'.");
     }
 }
