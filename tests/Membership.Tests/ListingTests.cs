@@ -82,6 +82,40 @@ public sealed class ListingTests(MembershipServers servers, MembershipAppPerClas
     }
 
     [Fact]
+    public async Task A_page_past_the_last_is_empty_and_still_counts_the_matches()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        foreach (var letter in new[] { "A", "B", "C" })
+        {
+            using var created = await client.SendAsync(TestData.Post(TestData.Registration($"Beyond {tag} {letter}")));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        }
+
+        using var response = await client.GetAsync($"/api/membership/cooperatives?name={tag}&pageSize=2&page=7");
+
+        var page = await response.ReadJsonAsync();
+        Assert.Empty(page.GetProperty("items").EnumerateArray());
+        Assert.Equal(3, page.GetProperty("totalCount").GetInt64());
+        Assert.False(page.GetProperty("hasNextPage").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_listed_cooperative_is_the_one_its_own_address_answers_etag_included()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..12];
+        using var created = await client.SendAsync(TestData.Post(TestData.Registration($"Same {tag}")));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var one = await client.GetAsync(created.Headers.Location);
+        var expected = await one.ReadJsonAsync();
+
+        using var listed = await client.GetAsync($"/api/membership/cooperatives?name={tag}");
+
+        var item = Assert.Single((await listed.ReadJsonAsync()).GetProperty("items").EnumerateArray());
+        Assert.Equal(expected.GetRawText(), item.GetRawText());
+        Assert.Equal(one.Headers.ETag?.Tag, item.GetProperty("eTag").GetString());
+    }
+
+    [Fact]
     public async Task The_list_filters_by_legal_form_and_name_case_insensitively()
     {
         var tag = Guid.NewGuid().ToString("N")[..12];

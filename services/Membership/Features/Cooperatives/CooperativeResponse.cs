@@ -27,21 +27,31 @@ public sealed record CooperativeResponse(
     DateOnly? FoundedOn,
     string ETag)
 {
-    public static CooperativeResponse From(Cooperative cooperative, FrenchReferenceData reference)
+    public static CooperativeResponse From(Cooperative cooperative, FrenchReferenceData reference) =>
+        From(cooperative.Id, cooperative.Name, cooperative.Siren, cooperative.LegalForm, cooperative.CommuneCode,
+            cooperative.NafCode, cooperative.RegionalUnion, cooperative.RegisteredAt, cooperative.Street,
+            cooperative.PostalCode, cooperative.TradeFederations, cooperative.Headcount, cooperative.WorkerMembers,
+            cooperative.ProfitSharingAgreement, cooperative.FoundedOn, cooperative.Version, reference);
+
+    /// <summary>The answer from a cooperative's stored fields, with the names its codes stand for.</summary>
+    public static CooperativeResponse From(Guid id, string name, string siren, LegalForm legalForm, string communeCode,
+        string nafCode, string regionalUnion, DateTimeOffset registeredAt, string? street, string? postalCode,
+        IReadOnlyList<string> tradeFederations, int? headcount, int? workerMembers, bool profitSharingAgreement,
+        DateOnly? foundedOn, uint version, FrenchReferenceData reference)
     {
-        var commune = reference.FindCommune(cooperative.CommuneCode);
-        reference.TryNormalizeNafCode(cooperative.NafCode, out _, out var nafLabel);
+        var commune = reference.FindCommune(communeCode);
+        reference.TryNormalizeNafCode(nafCode, out _, out var nafLabel);
         var epci = string.IsNullOrEmpty(commune?.Epci) ? null : commune.Epci;
-        return new CooperativeResponse(cooperative.Id, cooperative.Name, cooperative.Siren, cooperative.LegalForm,
-            cooperative.CommuneCode, commune?.Name, commune?.Departement, commune?.Region, cooperative.NafCode,
-            nafLabel.Length == 0 ? null : nafLabel, cooperative.RegionalUnion, cooperative.RegisteredAt,
-            cooperative.Street, cooperative.PostalCode, epci, reference.EpciName(epci), cooperative.TradeFederations,
-            cooperative.Headcount, cooperative.WorkerMembers, cooperative.ProfitSharingAgreement, cooperative.FoundedOn,
-            ETagOf(cooperative));
+        return new CooperativeResponse(id, name, siren, legalForm, communeCode, commune?.Name, commune?.Departement,
+            commune?.Region, nafCode, nafLabel.Length == 0 ? null : nafLabel, regionalUnion, registeredAt, street,
+            postalCode, epci, reference.EpciName(epci), tradeFederations, headcount, workerMembers,
+            profitSharingAgreement, foundedOn, ETagOf(version));
     }
 
     /// <summary>A strong entity tag from the row version: it changes with every committed update.</summary>
-    public static string ETagOf(Cooperative cooperative) => $"\"{cooperative.Version}\"";
+    public static string ETagOf(Cooperative cooperative) => ETagOf(cooperative.Version);
+
+    private static string ETagOf(uint version) => $"\"{version}\"";
 }
 
 /// <summary>The optional details of a cooperative, as a request carries them, and their validation.</summary>

@@ -1,7 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using Scop.Aspire.Membership.Data;
+using Npgsql;
 using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.Membership.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
@@ -18,7 +17,7 @@ public static class ListCooperatives
             .RequireAuthorization(PlatformPolicies.ReadCooperatives);
 
     public static async Task<Results<Ok<PagedList<CooperativeResponse>>, ValidationProblem>> HandleAsync(
-        ClaimsPrincipal user, MembershipDbContext db, FrenchReferenceData reference, CancellationToken ct,
+        ClaimsPrincipal user, NpgsqlDataSource database, FrenchReferenceData reference, CancellationToken ct,
         int? page = null, int? pageSize = null, string? legalForm = null, string? name = null, string? union = null,
         string? sector = null)
     {
@@ -28,7 +27,7 @@ public static class ListCooperatives
             return problem;
         }
 
-        var query = CallerScope.Of(user).Apply(db.Cooperatives.AsNoTracking(), c => c.RegionalUnion, c => c.Id);
+        var filter = new CooperativeFilter();
         if (!string.IsNullOrWhiteSpace(legalForm))
         {
             if (!Enum.TryParse<LegalForm>(legalForm, ignoreCase: true, out var form) || !Enum.IsDefined(form))
@@ -36,13 +35,12 @@ public static class ListCooperatives
                 return JsonBody.Invalid("legalForm", "One of SCOP, SCIC or CAE.");
             }
 
-            query = query.Where(c => c.LegalForm == form);
+            filter = filter with { LegalForm = form };
         }
 
         if (!string.IsNullOrWhiteSpace(union))
         {
-            var wanted = union.Trim().ToLowerInvariant();
-            query = query.Where(c => c.RegionalUnion == wanted);
+            filter = filter with { RegionalUnion = union.Trim().ToLowerInvariant() };
         }
 
         if (!string.IsNullOrWhiteSpace(sector))
@@ -51,12 +49,11 @@ public static class ListCooperatives
             var trimmed = sector.Trim();
             if (trimmed.Length == 2 && trimmed.All(char.IsAsciiDigit))
             {
-                var prefix = trimmed + ".";
-                query = query.Where(c => c.NafCode.StartsWith(prefix));
+                filter = filter with { NafDivision = trimmed };
             }
             else if (reference.TryNormalizeNafCode(trimmed, out var naf, out _))
             {
-                query = query.Where(c => c.NafCode == naf);
+                filter = filter with { NafCode = naf };
             }
             else
             {
@@ -66,20 +63,9 @@ public static class ListCooperatives
 
         if (!string.IsNullOrWhiteSpace(name))
         {
-            var pattern = $"%{name.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_")}%";
-            // The escape character is explicit: without it the provider emits ESCAPE '' and the escapes above match literally.
-            query = query.Where(c => EF.Functions.ILike(c.Name, pattern, "\\"));
+            filter = filter with { NameContains = name.Trim() };
         }
 
-        // The page and the total in one round trip: the count is an uncorrelated subquery, which PostgreSQL runs once.
-        var filtered = query;
-        var rows = await query.OrderBy(c => c.Name).ThenBy(c => c.Id)
-            .Skip(paging.Skip).Take(paging.PageSize)
-            .Select(c => new { Cooperative = c, Total = filtered.LongCount() })
-            .ToListAsync(ct);
-        // Past the last page there is no row to carry the total.
-        var total = rows.Count > 0 ? rows[0].Total : await query.LongCountAsync(ct);
-        return TypedResults.Ok(new PagedList<CooperativeResponse>(
-            rows.Select(r => CooperativeResponse.From(r.Cooperative, reference)).ToList(), paging.Page, paging.PageSize, total));
+        return TypedResults.Ok(await CooperativeSearch.RunAsync(database, CallerScope.Of(user), filter, paging, reference, ct));
     }
 }
