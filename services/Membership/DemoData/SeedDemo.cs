@@ -140,6 +140,14 @@ public static class SeedDemo
             Console.WriteLine($"{Math.Min(start + batch, Cooperatives),5} / {Cooperatives} cooperatives, {peopleDone,6} / {People} people ({clock.Elapsed.TotalSeconds:0.0} s)");
         }
 
+        // Statistics for the planner now, not at autovacuum's next pass: the first searches of a freshly loaded register
+        // would otherwise be planned for the empty tables the migrations created.
+        await using (var scope = services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<MembershipDbContext>().Database
+                .ExecuteSqlRawAsync("ANALYZE cooperatives, people, person_roles, memberships, membership_term");
+        }
+
         Console.WriteLine($"Loaded {Cooperatives} cooperatives and {peopleDone} people in {clock.Elapsed.TotalSeconds:0.0} s.");
         return 0;
     }
