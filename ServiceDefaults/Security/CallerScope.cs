@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using System.Security.Claims;
+using Npgsql;
 
 namespace Scop.Aspire.ServiceDefaults.Security;
 
@@ -76,6 +77,22 @@ public sealed class CallerScope
         }
 
         return query.Where(Expression.Lambda<Func<T, bool>>(filter, row));
+    }
+
+    /// <summary>
+    /// The rule of <see cref="Apply{T}"/> for a hand-written statement: a condition on the given columns, its values
+    /// added to <paramref name="parameters"/>; null nationwide.
+    /// </summary>
+    public string? SqlCondition(NpgsqlParameterCollection parameters, string regionalUnionColumn, string idColumn)
+    {
+        if (Nationwide)
+        {
+            return null;
+        }
+
+        parameters.Add(new NpgsqlParameter<string[]>("scope_unions", [.. RegionalUnions]));
+        parameters.Add(new NpgsqlParameter<Guid[]>("scope_cooperatives", [.. Cooperatives]));
+        return $"({regionalUnionColumn} = ANY(@scope_unions) OR {idColumn} = ANY(@scope_cooperatives))";
     }
 
     private sealed class ReplaceParameter(ParameterExpression from, ParameterExpression to) : ExpressionVisitor

@@ -78,12 +78,9 @@ public static class CooperativeSearch
     private static string Where(NpgsqlParameterCollection parameters, CallerScope scope, CooperativeFilter filter)
     {
         var conditions = new List<string>();
-        if (!scope.Nationwide)
+        if (scope.SqlCondition(parameters, "regional_union", "id") is { } visible)
         {
-            // A delegate sees their regional unions, a manager their cooperatives, anyone else nothing.
-            parameters.Add(new NpgsqlParameter<string[]>("scope_unions", [.. scope.RegionalUnions]));
-            parameters.Add(new NpgsqlParameter<Guid[]>("scope_cooperatives", [.. scope.Cooperatives]));
-            conditions.Add("(regional_union = ANY(@scope_unions) OR id = ANY(@scope_cooperatives))");
+            conditions.Add(visible);
         }
 
         if (filter.LegalForm is { } legalForm)
