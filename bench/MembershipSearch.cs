@@ -209,12 +209,16 @@ public sealed class MembershipSearch(BenchOptions options, HttpClient http, Scen
     }
 
     private static bool Inside(JsonElement item, Query query) =>
-        (query.Name is null || item.GetProperty("name").GetString()!.Contains(query.Name, StringComparison.OrdinalIgnoreCase))
+        (query.Name is null || ContainsIgnoringCaseAndAccents(item.GetProperty("name").GetString()!, query.Name))
         && (query.Union is null || item.GetProperty("regionalUnion").GetString() == query.Union)
         && (query.LegalForm is null || string.Equals(item.GetProperty("legalForm").GetString(), query.LegalForm, StringComparison.OrdinalIgnoreCase))
         && (query.Sector is null || (query.Sector.Length == 2
             ? item.GetProperty("nafCode").GetString()!.StartsWith(query.Sector + ".", StringComparison.Ordinal)
             : item.GetProperty("nafCode").GetString() == query.Sector));
+
+    /// <summary>The search's own promise: capitals and accents do not matter ("energie" finds "Énergie").</summary>
+    private static bool ContainsIgnoringCaseAndAccents(string name, string words) =>
+        CultureInfo.InvariantCulture.CompareInfo.IndexOf(name, words, CompareOptions.IgnoreCase | CompareOptions.IgnoreNonSpace) >= 0;
 
     /// <summary>
     /// The demo register must be there (read-only check in the membership database): the figures mean little on an

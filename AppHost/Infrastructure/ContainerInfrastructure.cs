@@ -1,3 +1,4 @@
+using Scop.Aspire.LocalServers;
 using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.AppHost.Infrastructure;
@@ -8,6 +9,7 @@ public static class ContainerInfrastructure
     public static InfrastructureResources Add(IDistributedApplicationBuilder builder)
     {
         var postgres = builder.AddPostgres(ResourceNames.Postgres)
+            .WithArgs([.. LocalPostgres.ServerSettings])
             .WithDataVolume();
 
         var membershipDatabase = postgres.AddDatabase(ResourceNames.MembershipDatabase, DatabaseNames.Membership);

@@ -21,6 +21,7 @@ public sealed class LocalServersTests
         Assert.Contains("listen_addresses=127.0.0.1", command.Arguments);
         Assert.Contains("fsync=off", command.Arguments);
         Assert.Contains("max_connections=200", command.Arguments);
+        Assert.Contains("random_page_cost=1.1", command.Arguments);
         Assert.Equal("/var/tmp/scop/postgres/pg-sockets", command.Arguments[command.Arguments.ToList().IndexOf("-k") + 1]);
         if (Posix.IsRoot)
         {

@@ -157,6 +157,39 @@ public sealed class RegisterTests(MembershipServers servers, MembershipAppPerCla
     }
 
     [Fact]
+    public async Task The_name_search_ignores_capitals_and_accents_and_follows_a_rename()
+    {
+        var marker = $"Fold{Guid.NewGuid():N}"[..16];
+        var created = await RegisterAsync(new JsonObject { ["name"] = $"Œuvres Énergétiques {marker}" }, communeCode: "69123", nafCode: "43.21A");
+        var id = created.GetProperty("id").GetGuid();
+
+        async Task<Guid[]> Found(string words)
+        {
+            using var response = await admin.GetAsync($"/api/membership/cooperatives?name={Uri.EscapeDataString(words)}");
+            var page = await response.ReadJsonAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, page.ToString());
+            return page.GetProperty("items").EnumerateArray().Select(c => c.GetProperty("id").GetGuid()).ToArray();
+        }
+
+        Assert.Equal([id], await Found($"oeuvres energetiques {marker}"));
+        Assert.Equal([id], await Found($"ŒUVRES ÉNERGÉTIQUES {marker.ToUpperInvariant()}"));
+        Assert.Equal([id], await Found($"énergétiques {marker}"));
+
+        // Renamed and moved to another NAF division: found by the new name and division, no longer by the old ones.
+        using var read = await admin.GetAsync($"/api/membership/cooperatives/{id}");
+        using var renamed = await Put(id, new { name = $"Atelier Hélène {marker}", communeCode = "69123", nafCode = "62.01Z" },
+            read.Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.OK, renamed.StatusCode);
+        Assert.Equal([id], await Found($"helene {marker}"));
+        Assert.Empty(await Found($"energetiques {marker}"));
+
+        using var division = await admin.GetAsync($"/api/membership/cooperatives?name={marker}&sector=62");
+        Assert.Single((await division.ReadJsonAsync()).GetProperty("items").EnumerateArray());
+        using var oldDivision = await admin.GetAsync($"/api/membership/cooperatives?name={marker}&sector=43");
+        Assert.Empty((await oldDivision.ReadJsonAsync()).GetProperty("items").EnumerateArray());
+    }
+
+    [Fact]
     public async Task A_hire_publishes_person_hired_and_leaving_ends_roles_and_revokes_the_card()
     {
         var cooperative = (await RegisterAsync()).GetProperty("id").GetGuid();

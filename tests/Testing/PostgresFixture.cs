@@ -59,7 +59,7 @@ public sealed partial class PostgresFixture : ServerFixture
                 .WithPassword(ContainerPassword)
                 .WithDatabase("postgres")
                 .WithPortBinding(port, PostgreSqlBuilder.PostgreSqlPort)
-                .WithCommand("-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=200")
+                .WithCommand([.. LocalPostgres.ServerSettings, .. LocalPostgres.ThrowAwaySettings])
                 .Build();
             return new ContainerHost("postgres", Log, container, port);
         }

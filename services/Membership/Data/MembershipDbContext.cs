@@ -27,7 +27,7 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.AddPlatformTables();
-        // Trigram indexes serve the register's name search (ILIKE '%word%'), which a b-tree cannot.
+        // Trigram indexes serve the register's name search (LIKE '%word%'), which a b-tree cannot.
         model.HasPostgresExtension("pg_trgm");
         model.Entity<Cooperative>(cooperative =>
         {
@@ -39,11 +39,14 @@ public sealed class MembershipDbContext(DbContextOptions<MembershipDbContext> op
             cooperative.Property(c => c.CommuneCode).HasMaxLength(5);
             cooperative.Property(c => c.NafCode).HasMaxLength(6);
             cooperative.HasIndex(c => new { c.Name, c.Id });
-            cooperative.HasIndex(c => c.Name).HasMethod("gin").HasOperators("gin_trgm_ops")
-                .HasDatabaseName("ix_cooperatives_name_trigram");
+            // Folded names are longer when a ligature is spelt out, so no length limit of their own.
+            cooperative.HasIndex(c => c.SearchName).HasMethod("gin").HasOperators("gin_trgm_ops")
+                .HasDatabaseName("ix_cooperatives_search_name_trigram");
             cooperative.Property(c => c.RegionalUnion).HasMaxLength(Cooperative.MaxRegionalUnionLength);
             cooperative.HasIndex(c => new { c.RegionalUnion, c.Name });
             cooperative.HasIndex(c => new { c.NafCode, c.Name });
+            cooperative.Property(c => c.NafDivision).HasMaxLength(2);
+            cooperative.HasIndex(c => new { c.NafDivision, c.Name });
             cooperative.Property(c => c.Street).HasMaxLength(Cooperative.MaxStreetLength);
             cooperative.Property(c => c.PostalCode).HasMaxLength(5);
             cooperative.Property(c => c.Version).IsRowVersion();

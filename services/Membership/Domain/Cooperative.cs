@@ -34,6 +34,12 @@ public sealed class Cooperative
 
     public string NafCode { get; private set; } = "";
 
+    /// <summary>The NAF division (the code's first two digits), kept beside the code so a search by division is an index lookup.</summary>
+    public string NafDivision { get; private set; } = "";
+
+    /// <summary>The name as the search compares it (<see cref="SearchText.Fold"/>), kept in step with <see cref="Name"/>.</summary>
+    public string SearchName { get; private set; } = "";
+
     /// <summary>The regional union (UR) the cooperative belongs to, from its commune's région: whose delegates act for it.</summary>
     public string RegionalUnion { get; private set; } = "";
 
@@ -76,25 +82,42 @@ public sealed class Cooperative
     /// <summary>Changes what may change after registration; the SIREN and the legal form do not.</summary>
     public void Update(string name, string communeCode, string nafCode, string regionalUnion, CooperativeDetails details)
     {
-        Name = name;
+        Rename(name);
         CommuneCode = communeCode;
-        NafCode = nafCode;
+        Classify(nafCode);
         RegionalUnion = regionalUnion;
         Describe(details);
     }
 
     public static Cooperative Register(string name, string siren, LegalForm legalForm, string communeCode, string nafCode,
-        string regionalUnion, DateTimeOffset now) => new()
+        string regionalUnion, DateTimeOffset now)
     {
-        Id = Guid.CreateVersion7(now),
-        Name = name,
-        Siren = siren,
-        LegalForm = legalForm,
-        CommuneCode = communeCode,
-        NafCode = nafCode,
-        RegionalUnion = regionalUnion,
-        RegisteredAt = now,
-    };
+        var cooperative = new Cooperative
+        {
+            Id = Guid.CreateVersion7(now),
+            Siren = siren,
+            LegalForm = legalForm,
+            CommuneCode = communeCode,
+            RegionalUnion = regionalUnion,
+            RegisteredAt = now,
+        };
+        cooperative.Rename(name);
+        cooperative.Classify(nafCode);
+        return cooperative;
+    }
+
+    private void Rename(string name)
+    {
+        Name = name;
+        SearchName = SearchText.Fold(name);
+    }
+
+    /// <param name="nafCode">A sub-class of the NAF list ("43.21A"), checked by the caller.</param>
+    private void Classify(string nafCode)
+    {
+        NafCode = nafCode;
+        NafDivision = nafCode[..2];
+    }
 }
 
 /// <summary>What a cooperative declares about itself beyond its identity.</summary>

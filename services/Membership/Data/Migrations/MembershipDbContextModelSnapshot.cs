@@ -99,6 +99,12 @@ namespace Scop.Aspire.Membership.Data.Migrations
                         .HasColumnType("character varying(6)")
                         .HasColumnName("naf_code");
 
+                    b.Property<string>("NafDivision")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("naf_division");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -123,6 +129,11 @@ namespace Scop.Aspire.Membership.Data.Migrations
                     b.Property<DateTimeOffset>("RegisteredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("registered_at");
+
+                    b.Property<string>("SearchName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("search_name");
 
                     b.Property<string>("Siren")
                         .IsRequired()
@@ -154,11 +165,11 @@ namespace Scop.Aspire.Membership.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_cooperatives");
 
-                    b.HasIndex("Name")
-                        .HasDatabaseName("ix_cooperatives_name_trigram");
+                    b.HasIndex("SearchName")
+                        .HasDatabaseName("ix_cooperatives_search_name_trigram");
 
-                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Name"), "gin");
-                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("Name"), new[] { "gin_trgm_ops" });
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("SearchName"), "gin");
+                    NpgsqlIndexBuilderExtensions.HasOperators(b.HasIndex("SearchName"), new[] { "gin_trgm_ops" });
 
                     b.HasIndex("Siren")
                         .IsUnique()
@@ -166,6 +177,9 @@ namespace Scop.Aspire.Membership.Data.Migrations
 
                     b.HasIndex("NafCode", "Name")
                         .HasDatabaseName("ix_cooperatives_naf_code_name");
+
+                    b.HasIndex("NafDivision", "Name")
+                        .HasDatabaseName("ix_cooperatives_naf_division_name");
 
                     b.HasIndex("Name", "Id")
                         .HasDatabaseName("ix_cooperatives_name_id");

@@ -98,9 +98,9 @@ public static class CooperativeSearch
 
         if (filter.NafDivision is { } division)
         {
-            // Two digits, checked by the caller: every sub-class of the division starts with them and a dot.
-            parameters.Add(new NpgsqlParameter<string>("naf_prefix", division + ".%"));
-            conditions.Add("naf_code LIKE @naf_prefix");
+            // Two digits, checked by the caller.
+            parameters.Add(new NpgsqlParameter<string>("naf_division", division));
+            conditions.Add("naf_division = @naf_division");
         }
 
         if (filter.NafCode is { } naf)
@@ -111,10 +111,11 @@ public static class CooperativeSearch
 
         if (filter.NameContains is { } words)
         {
-            // The words match literally: the pattern's own characters are escaped, with the escape character named.
-            var escaped = words.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+            // Folded like the stored names, so capitals and accents do not matter; the words match literally: the
+            // pattern's own characters are escaped, with the escape character named.
+            var escaped = SearchText.Fold(words).Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
             parameters.Add(new NpgsqlParameter<string>("name_pattern", $"%{escaped}%"));
-            conditions.Add("name ILIKE @name_pattern ESCAPE '\\'");
+            conditions.Add("search_name LIKE @name_pattern ESCAPE '\\'");
         }
 
         return conditions.Count == 0 ? "true" : string.Join(" AND ", conditions);
