@@ -7,7 +7,7 @@ namespace Scop.Aspire.Bench;
 public sealed record BenchOptions
 {
     public const string DefaultGateway = "http://localhost:8080";
-    public const string DefaultPg = "Host=127.0.0.1;Port=55432;Username=scop";
+    public const string DefaultPg = "Host=127.0.0.1;Port=25432;Username=scop";
 
     public static readonly string[] Scenarios =
         ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "identity", "membership-search", "webhook-delivery", "all"];
@@ -58,7 +58,7 @@ public sealed record BenchOptions
           --rate R              event-latency and webhook-delivery arrival rate, events per second (default 100)
           --gateway URL         gateway base address, loopback only (default http://localhost:8080)
           --out DIR             where the JSON goes (default bench/results)
-          --pg CONN             PostgreSQL for the pgbench floor (default "Host=127.0.0.1;Port=55432;Username=scop")
+          --pg CONN             PostgreSQL for the pgbench floor (default "Host=127.0.0.1;Port=25432;Username=scop")
           --warmup T            unmeasured warm-up before each closed-loop phase (default 10 s)
           --floor-duration T    length of the short floor phases (default 5 s)
           --pgbench-seconds S   pgbench -T (default 15)

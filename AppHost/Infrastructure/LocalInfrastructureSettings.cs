@@ -5,7 +5,9 @@ namespace Scop.Aspire.AppHost.Infrastructure;
 
 /// <summary>
 /// Where the local servers keep their data and which ports they listen on. Fixed ports by default, so a
-/// developer's tools (psql, redis-cli) always find them; a port set to 0 takes any free one (tests).
+/// developer's tools (psql, redis-cli) always find them; a port set to 0 takes any free one (tests). The defaults lie
+/// below Linux's ephemeral range (32768-60999): a port in it may be held, now and then, by the local end of some
+/// outgoing connection, and the server would not start.
 /// </summary>
 public sealed record LocalInfrastructureSettings(
     string DataRoot,
@@ -29,11 +31,11 @@ public sealed record LocalInfrastructureSettings(
 
         return new LocalInfrastructureSettings(
             dataRoot,
-            Port(configuration, "Postgres", 55432),
-            Port(configuration, "RabbitMq", 55672),
-            Port(configuration, "RabbitMqDistribution", 55673),
-            Port(configuration, "Redis", 56379),
-            Port(configuration, "Epmd", 55674),
+            Port(configuration, "Postgres", 25432),
+            Port(configuration, "RabbitMq", 25682),
+            Port(configuration, "RabbitMqDistribution", 25683),
+            Port(configuration, "Redis", 26379),
+            Port(configuration, "Epmd", 25684),
             configuration["Scop:RabbitMqNodeName"] is { Length: > 0 } node ? node : "scop@localhost");
     }
 

@@ -20,7 +20,7 @@ public static class SeedDemo
     public const int People = 36_000;
 
     /// <summary>The local-mode database of the AppHost (see README), when no connection string is given.</summary>
-    public const string DefaultConnection = "Host=127.0.0.1;Port=55432;Username=scop;Database=membership";
+    public const string DefaultConnection = "Host=127.0.0.1;Port=25432;Username=scop;Database=membership";
 
     private static readonly string[] NafCodes =
     [
