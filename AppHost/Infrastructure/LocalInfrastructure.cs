@@ -48,7 +48,7 @@ public static class LocalInfrastructure
         {
             throw new InfrastructureSetupException(
                 $"Port(s) {string.Join(", ", busy.Select(p => $"{p.Port} ({p.Key})"))} already in use on 127.0.0.1. " +
-                "Is another AppHost running? Stop it, or choose other ports, e.g. --Scop:Ports:Postgres=55442.");
+                $"Is another AppHost running? Stop it, or choose other ports, e.g. --{busy[0].Key}={busy[0].Port + 10}.");
         }
     }
 
