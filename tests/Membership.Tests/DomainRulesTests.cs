@@ -3,6 +3,22 @@ using Scop.Aspire.Membership.ReferenceData;
 
 namespace Scop.Aspire.Membership.Tests;
 
+public sealed class SearchTextTests
+{
+    [Theory]
+    [InlineData("Énergies Solidaires", "energies solidaires")]
+    [InlineData("ŒUVRES d'Art", "oeuvres d'art")]
+    [InlineData("Cœur de Ville", "coeur de ville")]
+    [InlineData("Ex æquo", "ex aequo")]
+    [InlineData("Ça Crée Là-Bas", "ca cree la-bas")]
+    [InlineData("Straße 100% bio_", "strasse 100% bio_")] // wildcards stay as they are: the search escapes them
+    [InlineData("atelier", "atelier")]
+    public void Names_and_words_fold_to_lower_case_without_accents(string text, string folded)
+    {
+        Assert.Equal(folded, SearchText.Fold(text));
+    }
+}
+
 public sealed class SirenTests
 {
     [Theory]
