@@ -44,9 +44,9 @@ public sealed partial class OutboxRelay : BackgroundService
 
         var meter = meters.Create(MessagingTelemetry.MeterName);
         meter.CreateObservableGauge("scop.outbox.pending", () => Volatile.Read(ref pendingCount), "{message}",
-            "Outbox rows not yet published");
+            "Outbox rows due and not yet published (timers waiting for their moment are not counted)");
         meter.CreateObservableGauge("scop.outbox.oldest_pending_age", () => Volatile.Read(ref oldestPendingAgeSeconds), "s",
-            "Age of the oldest outbox row not yet published");
+            "Time since the oldest row due and not yet published became due");
         Published = meter.CreateCounter<long>("scop.outbox.published", "{message}", "Outbox rows published");
     }
 
@@ -310,15 +310,28 @@ public sealed partial class OutboxRelay : BackgroundService
         return wait < options.PollInterval ? wait : options.PollInterval;
     }
 
-    /// <summary>Refreshes the pending gauges and deletes old sent rows, at most once a second / once an hour.</summary>
+    /// <summary>
+    /// Refreshes the pending gauges and deletes old sent rows, at most once a second / once an hour. Pending means due
+    /// and not yet published: events, and timers whose moment has come, each aged from when it became due. Timers still
+    /// waiting are not a backlog, and counting them read every one of them each second: with 200,000 holds waiting
+    /// to expire, a parallel scan of 0.3 s a second, which took the booking path's spare CPU.
+    /// </summary>
     private async Task MeasureAndCleanUpAsync(CancellationToken ct)
     {
         var now = time.GetUtcNow();
         if (now - lastMeasured >= TimeSpan.FromSeconds(1))
         {
             lastMeasured = now;
-            await using var command = dataSource.CreateCommand(
-                $"SELECT count(*), min(created_at) FROM {MessagingModel.OutboxTable} WHERE sent_at IS NULL");
+            // Each half walks its own partial index, so the cost follows the backlog, not the table.
+            await using var command = dataSource.CreateCommand($"""
+                SELECT count(*), min(due_since) FROM (
+                    SELECT created_at AS due_since FROM {MessagingModel.OutboxTable}
+                    WHERE sent_at IS NULL AND not_before IS NULL
+                    UNION ALL
+                    SELECT not_before FROM {MessagingModel.OutboxTable}
+                    WHERE sent_at IS NULL AND not_before IS NOT NULL AND not_before <= @now) pending
+                """);
+            command.Parameters.AddWithValue("now", now);
             await using var reader = await command.ExecuteReaderAsync(ct);
             await reader.ReadAsync(ct);
             Volatile.Write(ref pendingCount, reader.GetInt64(0));

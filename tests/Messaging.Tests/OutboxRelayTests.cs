@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Scop.Aspire.ServiceDefaults.Messaging;
@@ -180,6 +181,46 @@ public sealed class OutboxRelayTests(MessagingServers servers)
         time.Advance(TimeSpan.FromMinutes(1));
         await MessagingHost.WaitUntilAsync(async () => (await service.EffectsAsync()).Count == 1, Patience,
             "the timer fired once due");
+    }
+
+    [Fact]
+    public async Task The_pending_gauges_count_what_is_due_not_timers_waiting_for_their_moment()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var service = await MessagingHost.StartAsync(servers, time);
+        await service.SaveEventsAsync([("hold-2", 1), ("hold-3", 1)], notBefore: time.GetUtcNow().AddMinutes(15));
+
+        // The gauges are refreshed at most once a second of the service's clock.
+        time.Advance(TimeSpan.FromSeconds(2));
+        service.Relay.Wake();
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(2, (await service.OutboxStateAsync()).Pending); // the rows are there, unsent
+        var (pending, oldestAge) = ReadPendingGauges(service);
+        Assert.Equal(0, pending);
+        Assert.Equal(0, oldestAge);
+    }
+
+    /// <summary>The relay's two gauges as a metrics exporter reads them, from this service's meters only.</summary>
+    private static (long Pending, double OldestAgeSeconds) ReadPendingGauges(MessagingHost service)
+    {
+        var factory = service.Services.GetRequiredService<IMeterFactory>();
+        long? pending = null;
+        double? oldestAge = null;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name is "scop.outbox.pending" or "scop.outbox.oldest_pending_age")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => pending = value);
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) => oldestAge = value);
+        listener.Start();
+        listener.RecordObservableInstruments();
+        return (pending ?? throw new InvalidOperationException("no scop.outbox.pending gauge"),
+            oldestAge ?? throw new InvalidOperationException("no scop.outbox.oldest_pending_age gauge"));
     }
 
     [Fact]
