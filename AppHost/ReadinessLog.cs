@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -40,7 +39,7 @@ internal static class ReadinessLog
     {
         var notifications = services.GetRequiredService<ResourceNotificationService>();
         var stopping = services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
-        var reported = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var reported = new HashSet<string>(StringComparer.Ordinal); // one loop reads and writes it
         try
         {
             await foreach (var change in notifications.WatchAsync(stopping))
@@ -48,7 +47,7 @@ internal static class ReadinessLog
                 var snapshot = change.Snapshot;
                 var failed = snapshot.State?.Text == KnownResourceStates.FailedToStart
                     || (KnownResourceStates.TerminalStates.Contains(snapshot.State?.Text) && snapshot.ExitCode is not (null or 0));
-                if (failed && !stopping.IsCancellationRequested && reported.TryAdd(change.ResourceId, 0))
+                if (failed && !stopping.IsCancellationRequested && reported.Add(change.ResourceId))
                 {
                     var lastLines = await LastLinesAsync(services, change.ResourceId, stopping);
                     Logger(services).LogError("{Resource} stopped ({State}, exit code {ExitCode}); what depends on it waits. Its last lines:{NewLine}{Lines}",
