@@ -4,6 +4,7 @@ using Scop.Aspire.ServiceDefaults;
 
 var builder = DistributedApplication.CreateBuilder(args);
 builder.LogWhenResourcesAreReady();
+builder.KeepDashboardTelemetryInMemory();
 
 // Infrastructure: PostgreSQL, RabbitMQ and Redis, as containers or as the machine's own servers.
 if (!InfrastructureSetup.TryAdd(builder, out var infrastructure, out var problem))
