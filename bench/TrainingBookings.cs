@@ -12,7 +12,8 @@ namespace Scop.Aspire.Bench;
 /// (1) 64 clients book one hot session of 1,000 seats, (2) 64 clients book at random across 1,000 sessions, (3) the
 /// same spread load sent open-loop at half the rate measured in (2), for its p99. Afterwards it reads the training
 /// database: no session may hold more seats than its capacity, and each session's seat counter must equal the seats of
-/// its active bookings. Floor: <c>pgbench -N</c> TPS in the same run.
+/// its active bookings. Floors: <c>pgbench -N</c> TPS in the same run, and beside the p99 of (3), the machine's own
+/// stalls during (3) (<see cref="MachinePauses"/>).
 /// </summary>
 public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuSampler cpu, TextWriter progress)
 {
@@ -55,8 +56,11 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         var spreadPhase = await Log(HttpLoad.ClosedLoopAsync("spread-sessions", Clients, duration, options.Warmup,
             token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), cpu, ct));
         var halfRate = Math.Max(1, spreadPhase.OkThroughput / 2);
+        var pauses = MachinePauses.Start();
         var halfPhase = await Log(HttpLoad.OpenLoopAsync("spread-half-rate", halfRate, duration,
             token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), ct));
+        var halfPauses = pauses.Stop();
+        progress.WriteLine($"[bench] during the half-rate phase, {halfPauses.Line()}");
 
         var check = await CheckDatabaseAsync(ct);
         progress.WriteLine($"[bench] database check: {check.Sessions} sessions, {check.Oversold} seats oversold, {check.Mismatched} counters off");
@@ -81,7 +85,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
             $"training-bookings: hot session ({HotCapacity} seats, {Clients} clients): {hotPhase.Throughput:0.#} answers/s "
             + $"({hotPhase.Counters.GetValueOrDefault("held")} held, {hotPhase.Counters.GetValueOrDefault("full")} refused as full), {hotPhase.LatencyMs}; "
             + $"spread over {SpreadSessions} sessions: {spreadPhase.OkThroughput:0.#} holds/s, {spreadPhase.LatencyMs}; "
-            + $"at half that rate ({halfRate:0.#}/s): {halfPhase.LatencyMs}. Floor: pgbench -N {pgTps:0.#} TPS; "
+            + $"at half that rate ({halfRate:0.#}/s): {halfPhase.LatencyMs}; meanwhile {halfPauses.Line()}. Floor: pgbench -N {pgTps:0.#} TPS; "
             + $"spread bookings reach {share:P0} of it, the hot session {hotShare:P0}. "
             + $"Database after the run: {check.Oversold} seats oversold, {check.Mismatched} seat counters off; {fiveHundreds} responses 5xx.");
         return new ScenarioResult
@@ -105,7 +109,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
                 ["oversoldSeats"] = check.Oversold, ["seatCountersOff"] = check.Mismatched, ["responses5xx"] = fiveHundreds,
                 ["sessionsChecked"] = check.Sessions, ["seatsHeld"] = check.SeatsHeld,
             },
-            Floors = new() { ["pgbench"] = pgbench },
+            Floors = new() { ["pgbench"] = pgbench, ["machinePausesAtHalfRate"] = halfPauses },
             Details = new() { ["hotSession"] = hotPhase, ["spreadSessions"] = spreadPhase, ["spreadHalfRate"] = halfPhase },
             Targets = targets,
             Cpu = spreadPhase.Cpu,
