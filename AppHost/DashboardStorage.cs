@@ -16,10 +16,10 @@ internal static class DashboardStorage
     /// <summary>
     /// Keeps the dashboard's telemetry of this run in memory, as dashboards before Aspire 13.6 did. Since 13.6 the
     /// dashboard writes every span, log and metric point it receives into SQLite, and by default keeps the last ten
-    /// runs on disk under <c>~/.aspire</c>. Under load that was 14 MB and 7,800 writes a second on the disk where
-    /// PostgreSQL flushes its WAL; the platform's commits waited behind them, and a booking's p99 went from under
-    /// 70 ms to seconds. In memory, the telemetry of one run is kept, and dropped when the dashboard stops.
-    /// A <c>ASPIRE_DASHBOARD_PERSISTENCE_MODE</c> set by the user (say <c>Run</c>, to keep runs) is left as it is.
+    /// runs on disk under <c>~/.aspire</c>. Under load (the training bench) that was 14 MB and 7,800 writes a second,
+    /// on the disk where PostgreSQL flushes its WAL at every commit. In memory, the telemetry of one run is kept, and
+    /// dropped when the dashboard stops. An <c>ASPIRE_DASHBOARD_PERSISTENCE_MODE</c> set by the user (say <c>Run</c>,
+    /// to keep runs) is left as it is.
     /// </summary>
     public static IDistributedApplicationBuilder KeepDashboardTelemetryInMemory(this IDistributedApplicationBuilder builder)
     {
