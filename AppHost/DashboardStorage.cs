@@ -5,10 +5,10 @@ namespace Scop.Aspire.AppHost;
 internal static class DashboardStorage
 {
     /// <summary>Where the dashboard's telemetry goes on Linux: a file system in memory.</summary>
-    public const string MemoryDirectory = "/dev/shm";
+    private const string MemoryDirectory = "/dev/shm";
 
     /// <summary>Below this much free room (a container's /dev/shm is often 64 MB), the dashboard keeps its default.</summary>
-    public const long RoomNeeded = 1L << 30;
+    private const long RoomNeeded = 1L << 30;
 
     private const string DashboardResourceName = "aspire-dashboard";
     private const string PersistenceModeVariable = "ASPIRE_DASHBOARD_PERSISTENCE_MODE";

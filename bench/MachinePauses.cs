@@ -12,10 +12,9 @@ public sealed record PauseSummary(double Seconds, long Wakeups, double LongestMs
 }
 
 /// <summary>
-/// The floor under a tail latency. A dedicated thread sleeps 1 ms in a loop and keeps how late it wakes. It asks for
-/// nothing but the CPU, so a delay of 100 ms means the machine gave no thread a core for that long: a saturated run
-/// queue, or the virtual machine itself held by its host. A request in flight at that moment cannot be faster, so a
-/// p99 is read beside it.
+/// The floor under a tail latency. A dedicated thread sleeps 1 ms in a loop and keeps how late it wakes. It waits on
+/// nothing but a core, so a delay of 100 ms means it got none for that long: a saturated run queue, or the virtual
+/// machine itself held by its host. A request in flight at that moment cannot be faster, so a p99 is read beside it.
 /// </summary>
 public sealed class MachinePauses : IDisposable
 {

@@ -56,7 +56,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         var spreadPhase = await Log(HttpLoad.ClosedLoopAsync("spread-sessions", Clients, duration, options.Warmup,
             token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), cpu, ct));
         var halfRate = Math.Max(1, spreadPhase.OkThroughput / 2);
-        var pauses = MachinePauses.Start();
+        using var pauses = MachinePauses.Start();
         var halfPhase = await Log(HttpLoad.OpenLoopAsync("spread-half-rate", halfRate, duration,
             token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), ct));
         var halfPauses = pauses.Stop();
