@@ -30,6 +30,10 @@ public static class MessagingExtensions
         var endpointNames = new KebabCaseEndpointNameFormatter(serviceName, false);
         builder.Services.AddMassTransit(bus =>
         {
+            // MassTransit reports the bus's configuration to its makers a few minutes after start. The platform sends
+            // nothing to a third party; and where it cannot reach out, the failed attempt logged an exception with its
+            // stack trace in every service at once, which stalled requests for seconds on a loaded machine.
+            bus.DisableUsageTelemetry();
             bus.SetEndpointNameFormatter(endpointNames);
             bus.AddConsumers(typeof(TDbContext).Assembly);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
