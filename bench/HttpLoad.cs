@@ -25,6 +25,24 @@ public readonly record struct Outcome(OutcomeKind Kind, string Key, bool Answere
     public static Outcome Exception(Exception e) => new(OutcomeKind.Error, $"exception: {e.GetType().Name}", false);
 }
 
+/// <summary>
+/// One second of an open-loop phase, by the time the requests were sent (UTC): how many, and how long the slowest
+/// waited. It places a tail in time, beside the services' logs and the machine's own stalls.
+/// </summary>
+public sealed record LoadSecond(DateTimeOffset At, long Sent, double P99Ms, double MaxMs)
+{
+    public static IReadOnlyList<LoadSecond> From(DateTimeOffset start, double[] sentAtSeconds, double[] latencies) =>
+        sentAtSeconds.Select((sentAt, i) => (Second: (long)sentAt, Latency: latencies[i]))
+            .GroupBy(r => r.Second)
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var summary = LatencySummary.From(g.Select(r => r.Latency));
+                return new LoadSecond(start.AddSeconds(g.Key), summary.Count, summary.P99, summary.Max);
+            })
+            .ToList();
+}
+
 /// <summary>One closed-loop phase: N clients, each sends, waits for the answer, sends again, until the time is up.</summary>
 public sealed record PhaseResult(
     string Name,
@@ -38,7 +56,8 @@ public sealed record PhaseResult(
     double Throughput,
     double OkThroughput,
     LatencySummary LatencyMs,
-    CpuUsage? Cpu)
+    CpuUsage? Cpu,
+    IReadOnlyList<LoadSecond>? Timeline = null)
 {
     public string Line() =>
         $"{Name}: {Clients} clients x {Seconds:0.#} s, {Requests} requests, {Ok} ok ({OkThroughput:0.#}/s), {Errors.Total} errors; {LatencyMs}";
@@ -128,6 +147,8 @@ public static class HttpLoad
         var total = (long)Math.Round(rate * duration.TotalSeconds);
         var latencies = new double[total];
         var outcomes = new Outcome[total];
+        var sentAt = new double[total];
+        var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var tasks = new List<Task>((int)total);
         for (long i = 0; i < total; i++)
@@ -140,6 +161,7 @@ public static class HttpLoad
             }
 
             var index = i;
+            sentAt[index] = clock.Elapsed.TotalSeconds;
             tasks.Add(Task.Run(async () =>
             {
                 var start = Stopwatch.GetTimestamp();
@@ -169,7 +191,7 @@ public static class HttpLoad
         var ok = outcomes.LongCount(o => o.Kind == OutcomeKind.Ok);
         return new PhaseResult(name, 0, seconds, total, outcomes.LongCount(o => o.Answered), ok, counters,
             new ErrorSummary(errorBreakdown.Values.Sum(), errorBreakdown), total / seconds, ok / seconds,
-            LatencySummary.From(latencies), null);
+            LatencySummary.From(latencies), null, LoadSecond.From(started, sentAt, latencies));
     }
 
     private static async Task<(Worker[] Workers, TimeSpan Elapsed)> RunAsync(int clients, TimeSpan duration,

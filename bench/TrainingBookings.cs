@@ -13,7 +13,7 @@ namespace Scop.Aspire.Bench;
 /// same spread load sent open-loop at half the rate measured in (2), for its p99. Afterwards it reads the training
 /// database: no session may hold more seats than its capacity, and each session's seat counter must equal the seats of
 /// its active bookings. Floors: <c>pgbench -N</c> TPS in the same run, and beside the p99 of (3), the machine's own
-/// stalls during (3) (<see cref="MachinePauses"/>).
+/// stalls during (3) (<see cref="MachinePauses"/>) and the holds of earlier runs that expired meanwhile.
 /// </summary>
 public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuSampler cpu, TextWriter progress)
 {
@@ -57,10 +57,17 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
             token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), cpu, ct));
         var halfRate = Math.Max(1, spreadPhase.OkThroughput / 2);
         using var pauses = MachinePauses.Start();
+        var halfStarted = DateTimeOffset.UtcNow;
         var halfPhase = await Log(HttpLoad.OpenLoopAsync("spread-half-rate", halfRate, duration,
             token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), ct));
         var halfPauses = pauses.Stop();
-        progress.WriteLine($"[bench] during the half-rate phase, {halfPauses.Line()}");
+        var expiredMeanwhile = await HoldsExpiredBetweenAsync(halfStarted, DateTimeOffset.UtcNow, ct);
+        progress.WriteLine($"[bench] during the half-rate phase, {halfPauses.Line()}; the service let {expiredMeanwhile} holds expire");
+        if (halfPhase.Timeline is { Count: > 0 } seconds && seconds.MaxBy(s => s.P99Ms) is { } slowest)
+        {
+            progress.WriteLine(string.Create(Invariant,
+                $"[bench] its slowest second: requests sent at {slowest.At:HH:mm:ss} UTC, {slowest.Sent} of them, p99 {slowest.P99Ms:0.#} ms, max {slowest.MaxMs:0.#} ms"));
+        }
 
         var check = await CheckDatabaseAsync(ct);
         progress.WriteLine($"[bench] database check: {check.Sessions} sessions, {check.Oversold} seats oversold, {check.Mismatched} counters off");
@@ -85,7 +92,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
             $"training-bookings: hot session ({HotCapacity} seats, {Clients} clients): {hotPhase.Throughput:0.#} answers/s "
             + $"({hotPhase.Counters.GetValueOrDefault("held")} held, {hotPhase.Counters.GetValueOrDefault("full")} refused as full), {hotPhase.LatencyMs}; "
             + $"spread over {SpreadSessions} sessions: {spreadPhase.OkThroughput:0.#} holds/s, {spreadPhase.LatencyMs}; "
-            + $"at half that rate ({halfRate:0.#}/s): {halfPhase.LatencyMs}; meanwhile {halfPauses.Line()}. Floor: pgbench -N {pgTps:0.#} TPS; "
+            + $"at half that rate ({halfRate:0.#}/s): {halfPhase.LatencyMs}; meanwhile {halfPauses.Line()}, and {expiredMeanwhile} holds expired. Floor: pgbench -N {pgTps:0.#} TPS; "
             + $"spread bookings reach {share:P0} of it, the hot session {hotShare:P0}. "
             + $"Database after the run: {check.Oversold} seats oversold, {check.Mismatched} seat counters off; {fiveHundreds} responses 5xx.");
         return new ScenarioResult
@@ -108,6 +115,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
             {
                 ["oversoldSeats"] = check.Oversold, ["seatCountersOff"] = check.Mismatched, ["responses5xx"] = fiveHundreds,
                 ["sessionsChecked"] = check.Sessions, ["seatsHeld"] = check.SeatsHeld,
+                ["holdsExpiredAtHalfRate"] = expiredMeanwhile,
             },
             Floors = new() { ["pgbench"] = pgbench, ["machinePausesAtHalfRate"] = halfPauses },
             Details = new() { ["hotSession"] = hotPhase, ["spreadSessions"] = spreadPhase, ["spreadHalfRate"] = halfPhase },
@@ -150,11 +158,28 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         return document.RootElement.GetProperty("id").GetGuid();
     }
 
+    /// <summary>
+    /// Holds that expired between two moments. Each expiry is work for the service (seats released, the waiting list
+    /// asked), so holds of a run made one hold duration (15 min) earlier on the same system expire in a wave that
+    /// competes with this run's requests; the count makes such a run visible.
+    /// </summary>
+    private async Task<long> HoldsExpiredBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    {
+        await using var db = new NpgsqlConnection(TrainingDatabase);
+        await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT count(*) FROM bookings WHERE status = 'Expired' AND ended_at >= @from AND ended_at < @to", db);
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("from", from));
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("to", to));
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    private string TrainingDatabase => new NpgsqlConnectionStringBuilder(options.Pg) { Database = "training" }.ConnectionString;
+
     /// <summary>Counts, in the training database itself, seats beyond capacity and counters that disagree with the bookings.</summary>
     private async Task<(long Sessions, long Oversold, long Mismatched, long SeatsHeld)> CheckDatabaseAsync(CancellationToken ct)
     {
-        var connection = new NpgsqlConnectionStringBuilder(options.Pg) { Database = "training" }.ConnectionString;
-        await using var db = new NpgsqlConnection(connection);
+        await using var db = new NpgsqlConnection(TrainingDatabase);
         await db.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
             """
