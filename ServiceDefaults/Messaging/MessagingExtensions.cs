@@ -31,8 +31,8 @@ public static class MessagingExtensions
         builder.Services.AddMassTransit(bus =>
         {
             // MassTransit reports the bus's configuration to its makers a few minutes after start. The platform sends
-            // nothing to a third party; and where it cannot reach out, the failed attempt logged an exception with its
-            // stack trace in every service at once, which stalled requests for seconds on a loaded machine.
+            // nothing to a third party; and where it cannot reach out, every service logged the failed attempt, an
+            // exception with its stack trace, at the same moment, in the middle of whatever load it was under.
             bus.DisableUsageTelemetry();
             bus.SetEndpointNameFormatter(endpointNames);
             bus.AddConsumers(typeof(TDbContext).Assembly);
