@@ -16,9 +16,18 @@ builder.Services.AddSingleton<RedisRateLimiter>();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver()
-    .ConfigureHttpClient((_, handler) =>
-        handler.ConnectTimeout = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.ConnectTimeout
-            ?? new GatewayOptions().ConnectTimeout);
+    .ConfigureHttpClient((cluster, handler) =>
+    {
+        var gateway = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        if (gateway.MaxConnectionsPerService < 1)
+        {
+            throw new InvalidOperationException(
+                $"{GatewayOptions.Section}:{nameof(GatewayOptions.MaxConnectionsPerService)} is {gateway.MaxConnectionsPerService}: at least 1.");
+        }
+
+        handler.ConnectTimeout = gateway.ConnectTimeout;
+        handler.MaxConnectionsPerServer = cluster.NewConfig.MaxConnectionsPerServer ?? gateway.MaxConnectionsPerService;
+    });
 
 var app = builder.Build();
 

@@ -11,6 +11,14 @@ public sealed class GatewayOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// Connections the gateway keeps to one service at most; requests beyond them wait in the gateway for a free one.
+    /// A service answers no faster with more (its database pool holds 30 connections), while a burst that opened
+    /// hundreds made the service and the gateway spend their CPU on new connections, and on compiling the code that
+    /// accepts them, instead of on requests. A cluster's own <c>HttpClient:MaxConnectionsPerServer</c> wins.
+    /// </summary>
+    public int MaxConnectionsPerService { get; set; } = 64;
+
+    /// <summary>
     /// The routes (ids in <c>ReverseProxy:Routes</c>) that anyone may call without a token. Every other route needs one.
     /// </summary>
     public HashSet<string> AnonymousRoutes { get; set; } = new(StringComparer.Ordinal);

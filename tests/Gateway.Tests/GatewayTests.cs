@@ -138,6 +138,23 @@ public sealed class GatewayTests(GatewayServers servers) : IDisposable
     }
 
     [Fact]
+    public async Task A_burst_reaches_a_service_over_no_more_connections_than_the_gateway_keeps_to_it()
+    {
+        const int cap = 4;
+        await using var portal = await SlowService.StartAsync(TimeSpan.FromMilliseconds(300));
+        var (address, started) = servers.StartGateway(portal.Address,
+            new Dictionary<string, string> { ["Scop:Gateway:MaxConnectionsPerService"] = cap.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await using var secondGateway = started;
+        using var client = new HttpClient { BaseAddress = address };
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6 * cap).Select(_ => client.GetAsync("/api/portal/ping")));
+
+        Assert.All(answers, answer => Assert.Equal(HttpStatusCode.OK, answer.StatusCode));
+        Assert.Equal(cap, portal.Connections);
+        Assert.Equal(cap, portal.MostInProgress);
+    }
+
+    [Fact]
     public async Task Health_reports_the_service_that_is_down_and_the_one_that_is_up()
     {
         using var response = await gateway.GetAsync("/health");

@@ -153,7 +153,18 @@ public sealed class GatewayServers : PlatformServers
         }
     }
 
-    private sealed class GatewayOnKestrel(Uri membershipAddress, Uri portalAddress, string redis) : WebApplicationFactory<Program>
+    /// <summary>
+    /// Another gateway on the fixture's servers, whose portal is <paramref name="portalAddress"/>, with
+    /// <paramref name="settings"/> on top of the fixture's. Dispose it when done.
+    /// </summary>
+    public (Uri Address, IAsyncDisposable Gateway) StartGateway(Uri portalAddress, IReadOnlyDictionary<string, string> settings)
+    {
+        var gateway = new GatewayOnKestrel(MembershipAddress, portalAddress, Redis.ConnectionString, settings);
+        return (gateway.Start(), gateway);
+    }
+
+    private sealed class GatewayOnKestrel(Uri membershipAddress, Uri portalAddress, string redis,
+        IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
     {
         public Uri Start()
         {
@@ -178,6 +189,10 @@ public sealed class GatewayServers : PlatformServers
             }
             builder.UseSetting("Scop:Gateway:MaxRequestBodyBytes", MaxRequestBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                builder.UseSetting(key, value);
+            }
         }
     }
 }
