@@ -65,12 +65,20 @@ public sealed record PhaseResult(
 
 public static class HttpLoad
 {
-    /// <summary>The one client of a run: pooled connections, enough of them for every concurrent client.</summary>
-    public static HttpClient CreateClient(Uri baseAddress, AccessTokens? tokens = null)
+    /// <summary>Connections of the one client of a run, unless <c>--clients</c> asks for more.</summary>
+    public const int DefaultConnections = 64;
+
+    /// <summary>
+    /// The one client of a run: a fixed pool of <paramref name="connections"/> kept-alive connections, one per
+    /// concurrent client of the closed loops. An open loop shares them: when the system falls behind, a request waits
+    /// for a free connection and that wait counts in its latency, instead of the bench opening hundreds of new ones on
+    /// the machine it measures.
+    /// </summary>
+    public static HttpClient CreateClient(Uri baseAddress, AccessTokens? tokens = null, int connections = DefaultConnections)
     {
         var sockets = new SocketsHttpHandler
         {
-            MaxConnectionsPerServer = 2048,
+            MaxConnectionsPerServer = connections,
             PooledConnectionLifetime = TimeSpan.FromMinutes(30),
             PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
             ConnectTimeout = TimeSpan.FromSeconds(5),
@@ -142,7 +150,7 @@ public static class HttpLoad
 
     /// <summary>
     /// Sends on the clock, whatever the answers. Each request's latency runs from the moment it was due, not from when
-    /// it left: any queueing it met counts, in the system or in the bench itself.
+    /// it left: any queueing it met counts, in the system, in the client's pool, or in the bench itself.
     /// </summary>
     public static async Task<PhaseResult> OpenLoopAsync(string name, double rate, TimeSpan duration,
         Func<CancellationToken, Task<Outcome>> send, CancellationToken ct)

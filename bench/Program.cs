@@ -42,7 +42,7 @@ catch (UsageException e)
     return 2;
 }
 
-using var http = HttpLoad.CreateClient(options.Gateway, tokens);
+using var http = HttpLoad.CreateClient(options.Gateway, tokens, Math.Max(HttpLoad.DefaultConnections, options.Clients ?? 0));
 var pgPort = new Npgsql.NpgsqlConnectionStringBuilder(options.Pg).Port;
 var scenarios = new Scenarios(options, http, new CpuSampler(pgPort), Console.Error);
 
