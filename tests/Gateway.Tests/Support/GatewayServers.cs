@@ -2,14 +2,13 @@ extern alias membership;
 
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scop.Aspire.LocalServers;
 using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
+using Scop.Aspire.Testing.Hosting;
 
 namespace Scop.Aspire.Gateway.Tests.Support;
 
@@ -122,13 +121,6 @@ public sealed class GatewayServers : PlatformServers
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private static Uri Address(IServiceProvider services)
-    {
-        var addresses = services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses
-            ?? throw new InvalidOperationException("The server reports no address.");
-        return new Uri(addresses.First());
-    }
-
     private sealed class MembershipOnKestrel(string database, string rabbitMq, string redis)
         : WebApplicationFactory<membership::Program>
     {
@@ -136,7 +128,7 @@ public sealed class GatewayServers : PlatformServers
         {
             UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
             StartServer();
-            return Address(Services);
+            return ListeningAddress.Of(Services);
         }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -170,7 +162,7 @@ public sealed class GatewayServers : PlatformServers
         {
             UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
             StartServer();
-            return Address(Services);
+            return ListeningAddress.Of(Services);
         }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)

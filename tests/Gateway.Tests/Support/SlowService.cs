@@ -1,11 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Scop.Aspire.Testing.Hosting;
 
 namespace Scop.Aspire.Gateway.Tests.Support;
 
@@ -59,8 +57,7 @@ public sealed class SlowService : IAsyncDisposable
             await context.Response.WriteAsync("pong");
         });
         await service.app.StartAsync();
-        var address = service.app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        service.Address = new Uri(address);
+        service.Address = ListeningAddress.Of(service.app.Services);
         return service;
     }
 

@@ -1,12 +1,11 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Scop.Aspire.PartnerHooks.Signing;
+using Scop.Aspire.Testing.Hosting;
 
 namespace Scop.Aspire.PartnerHooks.Tests.Support;
 
@@ -69,7 +68,7 @@ public sealed class Receiver : IAsyncDisposable
         var receiver = new Receiver(app);
         app.MapPost("/hooks/{name}", receiver.HandleAsync);
         await app.StartAsync();
-        receiver.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        receiver.BaseUrl = ListeningAddress.Of(app.Services).GetLeftPart(UriPartial.Authority);
         return receiver;
     }
 
