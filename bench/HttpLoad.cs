@@ -110,15 +110,13 @@ public static class HttpLoad
 
     /// <summary>
     /// Runs <paramref name="send"/> from <paramref name="clients"/> concurrent loops for <paramref name="duration"/>
-    /// (requests in flight at the end finish and count), after an unmeasured warm-up with the same loops.
+    /// (requests in flight at the end finish and count), after an unmeasured warm-up with the same loops (its errors
+    /// still count).
     /// </summary>
     public static async Task<PhaseResult> ClosedLoopAsync(string name, int clients, TimeSpan duration, TimeSpan warmup,
         Func<CancellationToken, Task<Outcome>> send, CpuSampler? cpu, CancellationToken ct)
     {
-        if (warmup > TimeSpan.Zero)
-        {
-            await RunAsync(clients, warmup, send, ct);
-        }
+        var warmupWorkers = warmup > TimeSpan.Zero ? (await RunAsync(clients, warmup, send, ct)).Workers : [];
 
         var before = cpu?.Take();
         var (workers, elapsed) = await RunAsync(clients, duration, send, ct);
@@ -132,7 +130,11 @@ public static class HttpLoad
             {
                 counters[key] = counters.GetValueOrDefault(key) + count;
             }
+        }
 
+        // Errors of the warm-up count too: a failed request is never a matter of measurement.
+        foreach (var worker in workers.Concat(warmupWorkers))
+        {
             foreach (var (key, count) in worker.Errors)
             {
                 errors[key] = errors.GetValueOrDefault(key) + count;
@@ -150,12 +152,15 @@ public static class HttpLoad
 
     /// <summary>
     /// Sends on the clock, whatever the answers. Each request's latency runs from the moment it was due, not from when
-    /// it left: any queueing it met counts, in the system, in the client's pool, or in the bench itself.
+    /// it left: any queueing it met counts, in the system, in the client's pool, or in the bench itself. The first
+    /// <paramref name="warmup"/> is sent at the same rate and not counted: after a phase that saturated the system,
+    /// its queues are still draining, and that is not the system at this rate.
     /// </summary>
-    public static async Task<PhaseResult> OpenLoopAsync(string name, double rate, TimeSpan duration,
+    public static async Task<PhaseResult> OpenLoopAsync(string name, double rate, TimeSpan warmup, TimeSpan duration,
         Func<CancellationToken, Task<Outcome>> send, CancellationToken ct)
     {
-        var total = (long)Math.Round(rate * duration.TotalSeconds);
+        var unmeasured = (long)Math.Round(rate * warmup.TotalSeconds);
+        var total = unmeasured + (long)Math.Round(rate * duration.TotalSeconds);
         var latencies = new double[total];
         var outcomes = new Outcome[total];
         var sentAt = new double[total];
@@ -189,19 +194,29 @@ public static class HttpLoad
         }
 
         await Task.WhenAll(tasks);
-        var seconds = clock.Elapsed.TotalSeconds;
+        var seconds = clock.Elapsed.TotalSeconds - warmup.TotalSeconds;
+        var measured = outcomes[(int)unmeasured..];
+        var measuredLatencies = latencies[(int)unmeasured..];
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var errorBreakdown = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var outcome in outcomes)
+        foreach (var outcome in measured)
         {
             var target = outcome.Kind == OutcomeKind.Error ? errorBreakdown : counters;
             target[outcome.Key] = target.GetValueOrDefault(outcome.Key) + 1;
         }
 
-        var ok = outcomes.LongCount(o => o.Kind == OutcomeKind.Ok);
-        return new PhaseResult(name, 0, seconds, total, outcomes.LongCount(o => o.Answered), ok, counters,
-            new ErrorSummary(errorBreakdown.Values.Sum(), errorBreakdown), total / seconds, ok / seconds,
-            LatencySummary.From(latencies), null, LoadSecond.From(started, sentAt, latencies));
+        // Errors of the warm-up count too: a failed request is never a matter of measurement.
+        foreach (var outcome in outcomes[..(int)unmeasured].Where(o => o.Kind == OutcomeKind.Error))
+        {
+            errorBreakdown[outcome.Key] = errorBreakdown.GetValueOrDefault(outcome.Key) + 1;
+        }
+
+        var ok = measured.LongCount(o => o.Kind == OutcomeKind.Ok);
+        var requests = measured.LongLength;
+        return new PhaseResult(name, 0, seconds, requests, measured.LongCount(o => o.Answered), ok, counters,
+            new ErrorSummary(errorBreakdown.Values.Sum(), errorBreakdown), requests / seconds, ok / seconds,
+            LatencySummary.From(measuredLatencies), null,
+            LoadSecond.From(started + warmup, [.. sentAt[(int)unmeasured..].Select(at => at - warmup.TotalSeconds)], measuredLatencies));
     }
 
     private static async Task<(Worker[] Workers, TimeSpan Elapsed)> RunAsync(int clients, TimeSpan duration,

@@ -10,9 +10,9 @@ namespace Scop.Aspire.Bench;
 /// <summary>
 /// <c>training-bookings</c>: seat holds through the gateway. Sets up its own course and sessions through the API, then
 /// (1) 64 clients book one hot session of 1,000 seats, (2) 64 clients book at random across 1,000 sessions, (3) the
-/// same spread load sent open-loop at half the rate measured in (2), for its p99. Afterwards it reads the training
-/// database: no session may hold more seats than its capacity, and each session's seat counter must equal the seats of
-/// its active bookings. Floors: <c>pgbench -N</c> TPS in the same run, and beside the p99 of (3), the machine's own
+/// same spread load sent open-loop at half the rate measured in (2), for its p99 (after a warm-up at that rate).
+/// Afterwards it reads the training database: no session may hold more seats than its capacity, and each session's
+/// seat counter must equal the seats of its active bookings. Floors: <c>pgbench -N</c> TPS in the same run, and beside the p99 of (3), the machine's own
 /// stalls during (3) (<see cref="MachinePauses"/>) and the holds of earlier runs that expired meanwhile.
 /// </summary>
 public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuSampler cpu, TextWriter progress)
@@ -58,7 +58,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         var halfRate = Math.Max(1, spreadPhase.OkThroughput / 2);
         using var pauses = MachinePauses.Start();
         var halfStarted = DateTimeOffset.UtcNow;
-        var halfPhase = await Log(HttpLoad.OpenLoopAsync("spread-half-rate", halfRate, duration,
+        var halfPhase = await Log(HttpLoad.OpenLoopAsync("spread-half-rate", halfRate, options.Warmup, duration,
             token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), ct));
         var halfPauses = pauses.Stop();
         var expiredMeanwhile = await HoldsExpiredBetweenAsync(halfStarted, DateTimeOffset.UtcNow, ct);

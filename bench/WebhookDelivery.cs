@@ -183,7 +183,7 @@ public sealed class WebhookDelivery(BenchOptions options, HttpClient http, Scena
         CooperativeFactory factory, TimeSpan duration, CancellationToken ct)
     {
         var created = new ConcurrentDictionary<Guid, DateTimeOffset>();
-        var sending = await HttpLoad.OpenLoopAsync(name, options.Rate, duration, async token =>
+        var sending = await HttpLoad.OpenLoopAsync(name, options.Rate, TimeSpan.Zero, duration, async token =>
         {
             var (outcome, cooperative) = await Requests.RegisterAsync(http, factory.Next(), token);
             if (cooperative is not null)
