@@ -213,10 +213,10 @@ public static class HttpLoad
 
         var ok = measured.LongCount(o => o.Kind == OutcomeKind.Ok);
         var requests = measured.LongLength;
+        var measuredSentAt = sentAt[(int)unmeasured..].Select(at => at - warmup.TotalSeconds).ToArray();
         return new PhaseResult(name, 0, seconds, requests, measured.LongCount(o => o.Answered), ok, counters,
             new ErrorSummary(errorBreakdown.Values.Sum(), errorBreakdown), requests / seconds, ok / seconds,
-            LatencySummary.From(measuredLatencies), null,
-            LoadSecond.From(started + warmup, [.. sentAt[(int)unmeasured..].Select(at => at - warmup.TotalSeconds)], measuredLatencies));
+            LatencySummary.From(measuredLatencies), null, LoadSecond.From(started + warmup, measuredSentAt, measuredLatencies));
     }
 
     private static async Task<(Worker[] Workers, TimeSpan Elapsed)> RunAsync(int clients, TimeSpan duration,

@@ -12,8 +12,9 @@ namespace Scop.Aspire.Bench;
 /// (1) 64 clients book one hot session of 1,000 seats, (2) 64 clients book at random across 1,000 sessions, (3) the
 /// same spread load sent open-loop at half the rate measured in (2), for its p99 (after a warm-up at that rate).
 /// Afterwards it reads the training database: no session may hold more seats than its capacity, and each session's
-/// seat counter must equal the seats of its active bookings. Floors: <c>pgbench -N</c> TPS in the same run, and beside the p99 of (3), the machine's own
-/// stalls during (3) (<see cref="MachinePauses"/>) and the holds of earlier runs that expired meanwhile.
+/// seat counter must equal the seats of its active bookings. Floors: <c>pgbench -N</c> TPS in the same run, and beside
+/// the p99 of (3), the machine's own stalls during (3) and its warm-up (<see cref="MachinePauses"/>) and the holds of
+/// earlier runs that expired meanwhile.
 /// </summary>
 public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuSampler cpu, TextWriter progress)
 {
