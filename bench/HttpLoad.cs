@@ -199,16 +199,14 @@ public static class HttpLoad
         var measuredLatencies = latencies[(int)unmeasured..];
         var counters = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var errorBreakdown = new SortedDictionary<string, long>(StringComparer.Ordinal);
-        foreach (var outcome in measured)
+        for (var i = 0; i < outcomes.Length; i++)
         {
-            var target = outcome.Kind == OutcomeKind.Error ? errorBreakdown : counters;
-            target[outcome.Key] = target.GetValueOrDefault(outcome.Key) + 1;
-        }
-
-        // Errors of the warm-up count too: a failed request is never a matter of measurement.
-        foreach (var outcome in outcomes[..(int)unmeasured].Where(o => o.Kind == OutcomeKind.Error))
-        {
-            errorBreakdown[outcome.Key] = errorBreakdown.GetValueOrDefault(outcome.Key) + 1;
+            // Errors of the warm-up count too: a failed request is never a matter of measurement.
+            var target = outcomes[i].Kind == OutcomeKind.Error ? errorBreakdown : counters;
+            if (target == errorBreakdown || i >= unmeasured)
+            {
+                target[outcomes[i].Key] = target.GetValueOrDefault(outcomes[i].Key) + 1;
+            }
         }
 
         var ok = measured.LongCount(o => o.Kind == OutcomeKind.Ok);
