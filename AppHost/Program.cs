@@ -56,10 +56,11 @@ if (builder.Configuration["Scop:Gateway:RateLimits:Enabled"] is { Length: > 0 } 
     gateway.WithEnvironment("Scop__Gateway__RateLimits__Enabled", rateLimitsEnabled);
 }
 
-// Every token carries the gateway's public address as its issuer: clients and services agree on it.
+// Every token carries the gateway's public address as its issuer: clients and services agree on it. Every process
+// sends its metrics to the dashboard at the same interval.
 foreach (var project in new[] { identity, membership, portal, training, partnerHooks, gateway })
 {
-    project.WithIssuer(gateway);
+    project.WithIssuer(gateway).WithMetricExportInterval(builder.Configuration);
 }
 
 builder.Build().Run();

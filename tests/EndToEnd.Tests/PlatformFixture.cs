@@ -16,6 +16,9 @@ public sealed class PlatformFixture : IAsyncLifetime
 
     public HttpClient Gateway { get; private set; } = null!;
 
+    /// <summary>The running application: its model, and the resources as the orchestrator started them.</summary>
+    public DistributedApplication App => app ?? throw new InvalidOperationException("The platform has not started.");
+
     /// <summary>The development users' passwords and clients' secrets the identity service generated at its first start.</summary>
     public string DataRoot => dataRoot;
 
