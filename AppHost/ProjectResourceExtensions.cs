@@ -109,7 +109,7 @@ internal static class ProjectResourceExtensions
                 && milliseconds > 0))
         {
             throw new InvalidOperationException(
-                $"{MetricExportIntervalVariable} is '{configured}': a number of milliseconds above 0 (5000 when unset).");
+                $"{MetricExportIntervalVariable} is '{configured}': a number of milliseconds above 0 ({DefaultMetricExportIntervalMilliseconds} when unset).");
         }
 
         return project.WithEnvironment(MetricExportIntervalVariable,

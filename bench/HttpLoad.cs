@@ -201,11 +201,15 @@ public static class HttpLoad
         var errorBreakdown = new SortedDictionary<string, long>(StringComparer.Ordinal);
         for (var i = 0; i < outcomes.Length; i++)
         {
-            // Errors of the warm-up count too: a failed request is never a matter of measurement.
-            var target = outcomes[i].Kind == OutcomeKind.Error ? errorBreakdown : counters;
-            if (target == errorBreakdown || i >= unmeasured)
+            var outcome = outcomes[i];
+            if (outcome.Kind == OutcomeKind.Error)
             {
-                target[outcomes[i].Key] = target.GetValueOrDefault(outcomes[i].Key) + 1;
+                // Errors of the warm-up count too: a failed request is never a matter of measurement.
+                errorBreakdown[outcome.Key] = errorBreakdown.GetValueOrDefault(outcome.Key) + 1;
+            }
+            else if (i >= unmeasured)
+            {
+                counters[outcome.Key] = counters.GetValueOrDefault(outcome.Key) + 1;
             }
         }
 
