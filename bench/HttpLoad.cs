@@ -156,6 +156,13 @@ public static class HttpLoad
     /// <paramref name="warmup"/> is sent at the same rate and not counted: after a phase that saturated the system,
     /// its queues are still draining, and that is not the system at this rate.
     /// </summary>
+    /// <remarks>
+    /// One dedicated thread keeps the clock and starts each request itself. A timer and a thread-pool hop for every
+    /// request made the bench spend 0.28 to 0.41 ms of CPU per request at 450 to 720 requests/s, three to four times
+    /// what the closed loops spend: CPU taken from the system it measures, on the same 2 cores. The thread sleeps
+    /// until a request is due, never less, so a request leaves on time or a little late, and the lateness counts in
+    /// its latency.
+    /// </remarks>
     public static async Task<PhaseResult> OpenLoopAsync(string name, double rate, TimeSpan warmup, TimeSpan duration,
         Func<CancellationToken, Task<Outcome>> send, CancellationToken ct)
     {
@@ -164,35 +171,53 @@ public static class HttpLoad
         var latencies = new double[total];
         var outcomes = new Outcome[total];
         var sentAt = new double[total];
+        var tasks = new Task[total];
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var tasks = new List<Task>((int)total);
-        for (long i = 0; i < total; i++)
+
+        async Task SendAsync(long index, TimeSpan due)
         {
-            var due = TimeSpan.FromSeconds(i / rate);
-            var wait = due - clock.Elapsed;
-            if (wait > TimeSpan.FromMilliseconds(1))
+            try
             {
-                await Task.Delay(wait, ct);
+                outcomes[index] = await send(ct);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                outcomes[index] = Outcome.Exception(e);
             }
 
-            var index = i;
-            sentAt[index] = due.TotalSeconds;
-            tasks.Add(Task.Run(async () =>
-            {
-                try
-                {
-                    outcomes[index] = await send(ct);
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    outcomes[index] = Outcome.Exception(e);
-                }
-
-                latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
-            }, ct));
+            latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
         }
 
+        var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var pacer = new Thread(() =>
+        {
+            try
+            {
+                for (long i = 0; i < total; i++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    var due = TimeSpan.FromSeconds(i / rate);
+                    var wait = due - clock.Elapsed;
+                    if (wait > TimeSpan.Zero)
+                    {
+                        Thread.Sleep((int)Math.Ceiling(wait.TotalMilliseconds));
+                    }
+
+                    sentAt[i] = due.TotalSeconds;
+                    tasks[i] = SendAsync(i, due);
+                }
+
+                paced.SetResult();
+            }
+            catch (Exception e)
+            {
+                paced.SetException(e);
+            }
+        })
+        { IsBackground = true, Name = $"{name} pacer" };
+        pacer.Start();
+        await paced.Task;
         await Task.WhenAll(tasks);
         var seconds = clock.Elapsed.TotalSeconds - warmup.TotalSeconds;
         var measured = outcomes[(int)unmeasured..];
