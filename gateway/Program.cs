@@ -4,7 +4,15 @@ using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
 
+// The gateway only forwards: nothing it does per request blocks. So its sockets complete on their I/O threads (one per
+// core) and Kestrel runs each request there, instead of waking a thread-pool worker at every hop of every request;
+// on 2 busy cores those hand-offs, waiting for a core, lengthened the tail. The runtime reads the variable before the
+// first socket, so it is set first; a deployment that sets it to "0" turns both off.
+var inlineIo = Environment.GetEnvironmentVariable(InlineCompletions) is null or "1";
+Environment.SetEnvironmentVariable(InlineCompletions, inlineIo ? "1" : "0");
+
 var builder = WebApplication.CreateBuilder(args);
+builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = inlineIo);
 
 builder.AddServiceDefaults();
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
@@ -52,4 +60,7 @@ app.MapReverseProxy(proxy =>
 
 app.Run();
 
-public partial class Program;
+public partial class Program
+{
+    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+}
