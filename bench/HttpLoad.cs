@@ -189,35 +189,23 @@ public static class HttpLoad
             latencies[index] = (clock.Elapsed - due).TotalMilliseconds;
         }
 
-        var paced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var pacer = new Thread(() =>
+        // LongRunning: a thread of its own, not one borrowed from the pool the answers complete on.
+        await Task.Factory.StartNew(() =>
         {
-            try
+            for (long i = 0; i < total; i++)
             {
-                for (long i = 0; i < total; i++)
+                ct.ThrowIfCancellationRequested();
+                var due = TimeSpan.FromSeconds(i / rate);
+                var wait = due - clock.Elapsed;
+                if (wait > TimeSpan.Zero)
                 {
-                    ct.ThrowIfCancellationRequested();
-                    var due = TimeSpan.FromSeconds(i / rate);
-                    var wait = due - clock.Elapsed;
-                    if (wait > TimeSpan.Zero)
-                    {
-                        Thread.Sleep((int)Math.Ceiling(wait.TotalMilliseconds));
-                    }
-
-                    sentAt[i] = due.TotalSeconds;
-                    tasks[i] = SendAsync(i, due);
+                    Thread.Sleep((int)Math.Ceiling(wait.TotalMilliseconds));
                 }
 
-                paced.SetResult();
+                sentAt[i] = due.TotalSeconds;
+                tasks[i] = SendAsync(i, due);
             }
-            catch (Exception e)
-            {
-                paced.SetException(e);
-            }
-        })
-        { IsBackground = true, Name = $"{name} pacer" };
-        pacer.Start();
-        await paced.Task;
+        }, ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         await Task.WhenAll(tasks);
         var seconds = clock.Elapsed.TotalSeconds - warmup.TotalSeconds;
         var measured = outcomes[(int)unmeasured..];

@@ -8,8 +8,12 @@ using Scop.Aspire.ServiceDefaults.Security;
 // core) and Kestrel runs each request there, instead of waking a thread-pool worker at every hop of every request;
 // on 2 busy cores those hand-offs, waiting for a core, lengthened the tail. The runtime reads the variable before the
 // first socket, so it is set first; a deployment that sets it to "0" turns both off.
-var inlineIo = Environment.GetEnvironmentVariable(InlineCompletions) is null or "1";
-Environment.SetEnvironmentVariable(InlineCompletions, inlineIo ? "1" : "0");
+const string inlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+var inlineIo = Environment.GetEnvironmentVariable(inlineCompletions) is null or "1";
+if (inlineIo)
+{
+    Environment.SetEnvironmentVariable(inlineCompletions, "1");
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = inlineIo);
@@ -60,7 +64,4 @@ app.MapReverseProxy(proxy =>
 
 app.Run();
 
-public partial class Program
-{
-    private const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
-}
+public partial class Program;
