@@ -1,9 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.Training.Tests.Support;
 
 namespace Scop.Aspire.Training.Tests;
 
-/// <summary>What a database administrator checks on the tables every hold grows: how PostgreSQL's upkeep treats them.</summary>
+/// <summary>
+/// What a database administrator checks: how PostgreSQL's upkeep treats the tables every hold grows, and how the
+/// service's pool treats its connections.
+/// </summary>
 [Collection(TrainingServersCollection.Name)]
 public sealed class MaintenanceTests(TrainingServers servers, TrainingAppPerClass perClass)
     : TrainingTestBase(servers, perClass), IClassFixture<TrainingAppPerClass>
@@ -36,5 +41,14 @@ public sealed class MaintenanceTests(TrainingServers servers, TrainingAppPerClas
             ("table", table));
 
         Assert.Equal(skipped ? 1 : 0, skips);
+    }
+
+    [Fact]
+    public void The_service_keeps_the_database_connections_it_opened_up_to_its_limit()
+    {
+        var pool = new NpgsqlConnectionStringBuilder(App.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+
+        Assert.Equal(ServiceDatabase.DefaultMaxPoolSize, pool.MaxPoolSize);
+        Assert.Equal(pool.MaxPoolSize, pool.MinPoolSize);
     }
 }
