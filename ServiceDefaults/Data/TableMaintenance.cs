@@ -2,8 +2,9 @@ namespace Scop.Aspire.ServiceDefaults.Data;
 
 /// <summary>
 /// Migration SQL that keeps PostgreSQL's background upkeep of fast-growing tables light. On a small machine the
-/// autovacuum worker competes with the requests for the same cores: once a minute it vacuumed and analysed each table
-/// that had grown by a tenth, and the work came in bursts of a second or more that the requests queued behind.
+/// autovacuum worker competes with the requests for the same cores: once a minute it analysed each table that had
+/// grown by a tenth and vacuumed each that had grown by a fifth (PostgreSQL's defaults), and the work came in bursts of
+/// a second or more that the requests queued behind.
 /// </summary>
 public static class TableMaintenance
 {
