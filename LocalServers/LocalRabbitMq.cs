@@ -92,8 +92,13 @@ public static class LocalRabbitMq
             ["RABBITMQ_CONFIG_FILE"] = Path.Combine(root, "rabbitmq.conf"),
             ["RABBITMQ_CONF_ENV_FILE"] = Path.Combine(root, "rabbitmq-env.conf"),
             ["RABBITMQ_ADVANCED_CONFIG_FILE"] = Path.Combine(root, "advanced.config"),
-            // The distribution port listens on every interface unless told otherwise.
-            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
+            // The distribution port listens on every interface unless told otherwise. Then, once the broker is up (the
+            // script's boot runs before these arguments), its epmd watcher stops: RabbitMQ 3.10 (Debian 12's) makes
+            // sure epmd runs every minute by starting a whole Erlang VM, 0.3 to 0.4 s of CPU each time, which on a
+            // small machine stalls the services' requests once a minute. The port mapper is the caller's process and
+            // keeps the node's registration. No spaces: the server script splits these words.
+            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] =
+                "-kernel inet_dist_use_interface {127,0,0,1} -eval catch(supervisor:terminate_child(rabbit_sup,rabbit_epmd_monitor_sup))",
             ["HOME"] = Path.Combine(root, "home"),
         };
         if (epmdPort is { } port)
