@@ -1,28 +1,35 @@
 using System.Diagnostics;
 using Scop.Aspire.LocalServers;
+using Scop.Aspire.Testing;
+using Scop.Aspire.Testing.Hosting;
 
 namespace Scop.Aspire.Infrastructure.Tests;
 
 /// <summary>The installed broker as the local servers start it, whatever mode the fixtures run in.</summary>
-public sealed class LocalRabbitMqBrokerTests : IDisposable
+public sealed class LocalRabbitMqBrokerTests : IAsyncLifetime
 {
     private readonly string baseDirectory = Directory.CreateTempSubdirectory("scop-rabbitmq-").FullName;
-    private readonly List<Process> processes = [];
+    private readonly FixtureLog log;
+    private readonly ServerProcess epmd;
+    private readonly ServerProcess broker;
+
+    public LocalRabbitMqBrokerTests()
+    {
+        log = new FixtureLog(Path.Combine(baseDirectory, "servers.log"), "rabbitmq");
+        epmd = new ServerProcess("epmd", log, Posix.SIGTERM);
+        broker = new ServerProcess("rabbitmq", log, Posix.SIGTERM);
+    }
 
     [Fact]
     public async Task Once_up_the_broker_stops_its_epmd_watcher_and_its_command_line_tool_still_reaches_it()
     {
         var nodeName = $"scoptest-{Guid.NewGuid().ToString("N")[..8]}@localhost";
         var (amqpPort, distributionPort, epmdPort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
-        Start(LocalRabbitMq.EpmdCommand(epmdPort));
+        epmd.Start(LocalRabbitMq.EpmdCommand(epmdPort));
+        await WaitUntilListeningAsync(epmdPort, TimeSpan.FromSeconds(10));
         LocalRabbitMq.EnsureInitialized(baseDirectory);
-        Start(LocalRabbitMq.Command(baseDirectory, nodeName, amqpPort, distributionPort, epmdPort));
-        var waited = Stopwatch.StartNew();
-        while (!FreePorts.IsListening(amqpPort))
-        {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(90), "The broker did not listen within 90 s.");
-            await Task.Delay(200);
-        }
+        broker.Start(LocalRabbitMq.Command(baseDirectory, nodeName, amqpPort, distributionPort, epmdPort));
+        await WaitUntilListeningAsync(amqpPort, TimeSpan.FromSeconds(90));
 
         // The watcher would start a whole Erlang VM every minute; asked by name, the node no longer knows it. The
         // broker stops it right after its boot, which ends a moment after AMQP starts listening.
@@ -35,6 +42,16 @@ public sealed class LocalRabbitMqBrokerTests : IDisposable
 
         Assert.Equal("undefined", answer);
         Assert.Equal($"'{nodeName}'", await ControlAsync(nodeName, epmdPort, "eval", "node()."));
+    }
+
+    private async Task WaitUntilListeningAsync(int port, TimeSpan limit)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!FreePorts.IsListening(port))
+        {
+            Assert.True(waited.Elapsed < limit, $"Nothing listened on port {port} within {limit.TotalSeconds:0} s:\n{log.Tail()}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>rabbitmqctl against the node, through its port mapper, with the cookie the broker wrote.</summary>
@@ -61,46 +78,14 @@ public sealed class LocalRabbitMqBrokerTests : IDisposable
         return (await output).Trim();
     }
 
-    private void Start(LocalServerCommand command)
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
-        var start = new ProcessStartInfo(command.FileName)
-        {
-            WorkingDirectory = command.WorkingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in command.Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in command.Environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        processes.Add(process);
-    }
-
-    public void Dispose()
-    {
-        // The broker last in, first out: it is stopped before the port mapper it registered with.
-        foreach (var process in Enumerable.Reverse(processes))
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(TimeSpan.FromSeconds(30));
-            }
-
-            process.Dispose();
-        }
-
+        // The broker before the port mapper it registered with.
+        using var timeout = new CancellationTokenSource(ServerProcess.GracePeriod + TimeSpan.FromSeconds(15));
+        await broker.StopAsync(timeout.Token);
+        await epmd.StopAsync(timeout.Token);
         Directory.Delete(baseDirectory, recursive: true);
     }
 }

@@ -9,7 +9,7 @@ namespace Scop.Aspire.Testing.Hosting;
 /// Stopping sends the graceful signal to the server process, waits for it and everything it started, and
 /// force-kills the whole tree after <see cref="GracePeriod"/>. Processes still running when the test host exits are killed.
 /// </summary>
-internal sealed class ServerProcess
+public sealed class ServerProcess
 {
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(20);
 
