@@ -43,4 +43,21 @@ public static class FreePorts
             return false;
         }
     }
+
+    /// <summary>Waits until something listens on 127.0.0.1:<paramref name="port"/>; false if nothing did within <paramref name="limit"/>.</summary>
+    public static async Task<bool> WaitUntilListeningAsync(int port, TimeSpan limit, CancellationToken ct = default)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (!IsListening(port))
+        {
+            if (DateTime.UtcNow >= deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50, ct);
+        }
+
+        return true;
+    }
 }

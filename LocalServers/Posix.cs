@@ -101,8 +101,12 @@ public static class Posix
         }
     }
 
-    /// <summary>Runs a short command to completion and returns its exit code and its output (stdout then stderr).</summary>
-    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    /// <summary>
+    /// Runs a short command to completion and returns its exit code and its output (stdout then stderr), with
+    /// <paramref name="environment"/> added to this process's own.
+    /// </summary>
+    public static (int ExitCode, string Output) Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -113,6 +117,11 @@ public static class Posix
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {fileName}.");

@@ -81,13 +81,14 @@ public static class ServiceDatabase
     private static string Tuned(string connectionString, int maxConnections)
     {
         var settings = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!connectionString.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase))
+        bool Unset(string keyword) => !Regex.IsMatch(connectionString, keyword, RegexOptions.IgnoreCase);
+        if (Unset(@"Auto\s*Prepare"))
         {
             settings.MaxAutoPrepare = 64;
             settings.AutoPrepareMinUsages = 2;
         }
 
-        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        if (Unset(@"Reset\s*On\s*Close"))
         {
             settings.NoResetOnClose = true;
         }
@@ -95,12 +96,12 @@ public static class ServiceDatabase
         // Every service shares one server (max_connections 200 in local mode, 100 by PostgreSQL's default): Npgsql's
         // own default of 100 per service lets one busy service take what the others need, and they answer 500 with
         // "53300: too many clients". Beyond its share, a burst waits in the service's pool instead.
-        if (!Regex.IsMatch(connectionString, @"Max(imum)?\s*Pool\s*Size", RegexOptions.IgnoreCase))
+        if (Unset(@"Max(imum)?\s*Pool\s*Size"))
         {
             settings.MaxPoolSize = maxConnections;
         }
 
-        if (!Regex.IsMatch(connectionString, @"Min(imum)?\s*Pool\s*Size", RegexOptions.IgnoreCase))
+        if (Unset(@"Min(imum)?\s*Pool\s*Size"))
         {
             settings.MinPoolSize = settings.MaxPoolSize;
         }

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using System.Globalization;
 using Scop.Aspire.LocalServers;
 using Scop.Aspire.Testing;
 using Scop.Aspire.Testing.Hosting;
@@ -26,10 +26,10 @@ public sealed class LocalRabbitMqBrokerTests : IAsyncLifetime
         var nodeName = $"scoptest-{Guid.NewGuid().ToString("N")[..8]}@localhost";
         var (amqpPort, distributionPort, epmdPort) = (FreePorts.Next(), FreePorts.Next(), FreePorts.Next());
         epmd.Start(LocalRabbitMq.EpmdCommand(epmdPort));
-        await WaitUntilListeningAsync(epmdPort, TimeSpan.FromSeconds(10));
+        Assert.True(await FreePorts.WaitUntilListeningAsync(epmdPort, TimeSpan.FromSeconds(10)), $"No epmd on {epmdPort}:\n{log.Tail()}");
         LocalRabbitMq.EnsureInitialized(baseDirectory);
         broker.Start(LocalRabbitMq.Command(baseDirectory, nodeName, amqpPort, distributionPort, epmdPort));
-        await WaitUntilListeningAsync(amqpPort, TimeSpan.FromSeconds(90));
+        Assert.True(await FreePorts.WaitUntilListeningAsync(amqpPort, TimeSpan.FromSeconds(90)), $"No broker on {amqpPort}:\n{log.Tail()}");
 
         // The watcher would start a whole Erlang VM every minute; asked by name, the node no longer knows it. The
         // broker stops it right after its boot, which ends a moment after AMQP starts listening.
@@ -44,38 +44,17 @@ public sealed class LocalRabbitMqBrokerTests : IAsyncLifetime
         Assert.Equal($"'{nodeName}'", await ControlAsync(nodeName, epmdPort, "eval", "node()."));
     }
 
-    private async Task WaitUntilListeningAsync(int port, TimeSpan limit)
-    {
-        var waited = Stopwatch.StartNew();
-        while (!FreePorts.IsListening(port))
-        {
-            Assert.True(waited.Elapsed < limit, $"Nothing listened on port {port} within {limit.TotalSeconds:0} s:\n{log.Tail()}");
-            await Task.Delay(100);
-        }
-    }
-
     /// <summary>rabbitmqctl against the node, through its port mapper, with the cookie the broker wrote.</summary>
     private async Task<string> ControlAsync(string nodeName, int epmdPort, params string[] arguments)
     {
         var cookie = (await File.ReadAllTextAsync(Path.Combine(baseDirectory, "home", ".erlang.cookie"))).Trim();
-        var start = new ProcessStartInfo(Posix.FindOnPath("rabbitmqctl") ?? "/usr/sbin/rabbitmqctl")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            Environment = { ["ERL_EPMD_PORT"] = epmdPort.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        };
-        foreach (var argument in (string[])["-n", nodeName, "--erlang-cookie", cookie, "--timeout", "30", .. arguments])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var control = Process.Start(start)!;
-        var output = control.StandardOutput.ReadToEndAsync();
-        var error = control.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await control.WaitForExitAsync(timeout.Token);
-        Assert.True(control.ExitCode == 0, $"rabbitmqctl {string.Join(' ', arguments)} exited {control.ExitCode}: {await error}");
-        return (await output).Trim();
+        var (exitCode, output) = Posix.Run(
+            Posix.FindOnPath("rabbitmqctl") ?? "/usr/sbin/rabbitmqctl",
+            ["-n", nodeName, "--erlang-cookie", cookie, "--timeout", "30", .. arguments],
+            TimeSpan.FromSeconds(60),
+            new Dictionary<string, string> { ["ERL_EPMD_PORT"] = epmdPort.ToString(CultureInfo.InvariantCulture) });
+        Assert.True(exitCode == 0, $"rabbitmqctl {string.Join(' ', arguments)} exited {exitCode}: {output}");
+        return output;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

@@ -81,11 +81,7 @@ public sealed class RabbitMqFixture : ServerFixture
             if (epmd.HasExited)
             {
                 epmd.Start(LocalRabbitMq.EpmdCommand(epmdPort));
-                var waited = 0;
-                while (!FreePorts.IsListening(epmdPort) && waited++ < 100)
-                {
-                    await Task.Delay(50, ct);
-                }
+                await FreePorts.WaitUntilListeningAsync(epmdPort, TimeSpan.FromSeconds(5), ct);
             }
 
             LocalRabbitMq.EnsureInitialized(baseDirectory);
