@@ -12,7 +12,7 @@ public sealed record CpuUsage(double Seconds, double MachineBusyPercent, SortedD
 
 public sealed partial class CpuSampler
 {
-    private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+    public const double TicksPerSecond = 100; // USER_HZ on Linux
     private readonly int pgPort;
 
     public CpuSampler(int pgPort) => this.pgPort = pgPort;
@@ -57,6 +57,57 @@ public sealed partial class CpuSampler
         var totalDelta = after.MachineTotal - before.MachineTotal;
         var busyPercent = totalDelta > 0 ? Math.Round(100.0 * (after.MachineBusy - before.MachineBusy) / totalDelta, 1) : 0;
         return new CpuUsage(Math.Round(seconds, 2), busyPercent, cores);
+    }
+
+    /// <summary>The parts of the system that are .NET processes, whose threads the runtime names.</summary>
+    private static readonly HashSet<string> DotnetParts =
+        ["gateway", "membership", "portal", "identity", "partner-hooks", "training", "aspire-dashboard", "apphost"];
+
+    /// <summary>
+    /// CPU ticks so far of every thread of the system's .NET processes whose name starts with
+    /// <paramref name="threadName"/> (Linux keeps the first 15 characters), keyed by part, process and thread.
+    /// </summary>
+    public Dictionary<(string Part, int Process, int Thread), long> ThreadTicks(string threadName)
+    {
+        var ticks = new Dictionary<(string, int, int), long>();
+        if (!Directory.Exists("/proc"))
+        {
+            return ticks;
+        }
+
+        var table = ReadProcesses();
+        var ours = OurSystem(table);
+        foreach (var (pid, info) in table)
+        {
+            var part = Classify(pid, info, ours);
+            if (!DotnetParts.Contains(part))
+            {
+                continue;
+            }
+
+            try
+            {
+                foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(threadName, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                    var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                    ticks[(part, pid, int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture))] =
+                        long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException
+                                          or ArgumentOutOfRangeException or UnauthorizedAccessException)
+            {
+                // The process or thread ended while being read.
+            }
+        }
+
+        return ticks;
     }
 
     private sealed record ProcessInfo(int Parent, string Comm, string CommandLine, long Ticks);
