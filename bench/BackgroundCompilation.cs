@@ -26,6 +26,9 @@ public sealed class BackgroundCompilation : IDisposable
 {
     private const string CompilerThread = ".NET Tiered Com";
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Looking for the processes reads all of /proc; they seldom change, so every 10 samples is enough.</summary>
+    private const int SamplesPerProcessLookup = 10;
     private readonly CpuSampler cpu;
     private readonly Thread thread;
     private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
@@ -63,18 +66,26 @@ public sealed class BackgroundCompilation : IDisposable
 
     private void Watch()
     {
-        var previous = cpu.ThreadTicks(CompilerThread);
+        var processes = cpu.DotnetProcesses();
+        var previous = CpuSampler.ThreadTicks(processes, CompilerThread);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while (!stopping)
+        for (var sample = 1; !stopping; sample++)
         {
             Thread.Sleep(Interval);
-            var current = cpu.ThreadTicks(CompilerThread);
+            var known = processes;
+            if (sample % SamplesPerProcessLookup == 0)
+            {
+                processes = cpu.DotnetProcesses();
+            }
+
+            var current = CpuSampler.ThreadTicks(processes, CompilerThread);
             var elapsed = clock.Elapsed.TotalSeconds;
             clock.Restart();
             var spentThisTime = 0.0;
-            foreach (var (key, ticks) in current)
+            foreach (var (key, ticks) in current.Where(t => known.ContainsKey(t.Key.Process)))
             {
-                // A thread first seen now started within the last second: all its ticks are this second's.
+                // A thread first seen now started within the last second: all its ticks are this second's. A process
+                // first seen now is only a baseline.
                 var spent = (ticks - previous.GetValueOrDefault(key)) / CpuSampler.TicksPerSecond;
                 byPart[key.Part] = byPart.GetValueOrDefault(key.Part) + spent;
                 spentThisTime += spent;

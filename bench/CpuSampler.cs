@@ -63,16 +63,13 @@ public sealed partial class CpuSampler
     private static readonly HashSet<string> DotnetParts =
         ["gateway", "membership", "portal", "identity", "partner-hooks", "training", "aspire-dashboard", "apphost"];
 
-    /// <summary>
-    /// CPU ticks so far of every thread of the system's .NET processes whose name starts with
-    /// <paramref name="threadName"/> (Linux keeps the first 15 characters), keyed by part, process and thread.
-    /// </summary>
-    public Dictionary<(string Part, int Process, int Thread), long> ThreadTicks(string threadName)
+    /// <summary>The system's .NET processes now, by process id: the gateway, the services, the dashboard, the AppHost.</summary>
+    public Dictionary<int, string> DotnetProcesses()
     {
-        var ticks = new Dictionary<(string, int, int), long>();
+        var processes = new Dictionary<int, string>();
         if (!Directory.Exists("/proc"))
         {
-            return ticks;
+            return processes;
         }
 
         var table = ReadProcesses();
@@ -80,11 +77,25 @@ public sealed partial class CpuSampler
         foreach (var (pid, info) in table)
         {
             var part = Classify(pid, info, ours);
-            if (!DotnetParts.Contains(part))
+            if (DotnetParts.Contains(part))
             {
-                continue;
+                processes[pid] = part;
             }
+        }
 
+        return processes;
+    }
+
+    /// <summary>
+    /// CPU ticks so far of every thread of <paramref name="processes"/> whose name starts with
+    /// <paramref name="threadName"/> (Linux keeps the first 15 characters), keyed by part, process and thread.
+    /// </summary>
+    public static Dictionary<(string Part, int Process, int Thread), long> ThreadTicks(IReadOnlyDictionary<int, string> processes,
+        string threadName)
+    {
+        var ticks = new Dictionary<(string, int, int), long>();
+        foreach (var (pid, part) in processes)
+        {
             try
             {
                 foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
