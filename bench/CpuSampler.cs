@@ -96,32 +96,56 @@ public sealed partial class CpuSampler
         var ticks = new Dictionary<(string, int, int), long>();
         foreach (var (pid, part) in processes)
         {
-            try
+            foreach (var task in ThreadsOf(pid))
             {
-                foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+                // One thread at a time: another thread of the process ending meanwhile must not hide the one looked
+                // for, whose next sample would then count its whole life again.
+                try
                 {
-                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(threadName, StringComparison.Ordinal))
+                    var stat = ReadStat(Path.Combine(task, "stat"));
+                    if (stat.Comm.StartsWith(threadName, StringComparison.Ordinal))
                     {
-                        continue;
+                        ticks[(part, pid, int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture))] = stat.CpuTicks;
                     }
-
-                    var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                    var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                    ticks[(part, pid, int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture))] =
-                        long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
                 }
-            }
-            catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException
-                                          or ArgumentOutOfRangeException or UnauthorizedAccessException)
-            {
-                // The process or thread ended while being read.
+                catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException
+                                              or ArgumentOutOfRangeException or UnauthorizedAccessException)
+                {
+                    // The thread ended while being read.
+                }
             }
         }
 
         return ticks;
     }
 
+    private static string[] ThreadsOf(int pid)
+    {
+        try
+        {
+            return Directory.GetDirectories($"/proc/{pid}/task");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return []; // The process ended.
+        }
+    }
+
     private sealed record ProcessInfo(int Parent, string Comm, string CommandLine, long Ticks);
+
+    /// <summary>
+    /// A process's or thread's <c>stat</c> file: its name (between the parentheses, which may hold spaces), the fields
+    /// after it (state, ppid, …), and its CPU ticks so far (utime and stime, fields 14 and 15 of the whole line).
+    /// </summary>
+    private static (string Comm, string[] Fields, long CpuTicks) ReadStat(string path)
+    {
+        var stat = File.ReadAllText(path);
+        var close = stat.LastIndexOf(')');
+        var fields = stat[(close + 2)..].Split(' ');
+        return (stat[(stat.IndexOf('(') + 1)..close], fields,
+            long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+    }
+
 
     private static (long Busy, long Total) MachineTicks()
     {
@@ -151,16 +175,10 @@ public sealed partial class CpuSampler
 
             try
             {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var open = stat.IndexOf('(');
-                var close = stat.LastIndexOf(')');
-                var comm = stat[(open + 1)..close];
-                var rest = stat[(close + 2)..].Split(' ');
-                // After "(comm) ": state ppid ... utime is field 14 and stime 15 of the whole line, i.e. rest[11], rest[12].
-                var parent = int.Parse(rest[1], CultureInfo.InvariantCulture);
-                var ticks = long.Parse(rest[11], CultureInfo.InvariantCulture) + long.Parse(rest[12], CultureInfo.InvariantCulture);
+                var stat = ReadStat(Path.Combine(dir, "stat"));
+                var parent = int.Parse(stat.Fields[1], CultureInfo.InvariantCulture);
                 var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                table[pid] = new ProcessInfo(parent, comm, commandLine, ticks);
+                table[pid] = new ProcessInfo(parent, stat.Comm, commandLine, stat.CpuTicks);
             }
             catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException
                                           or ArgumentOutOfRangeException or UnauthorizedAccessException)
