@@ -15,11 +15,12 @@ public sealed record CompilationSummary(double Seconds, double CpuSeconds, doubl
 
 /// <summary>
 /// The other floor under a fresh system's tail latency. The .NET runtime compiles a method again, optimised, once it
-/// has been called 30 times, and once more after 30 calls with profiling; a background thread of each process does it
-/// (".NET Tiered Compilation"). The code a service runs on a timer (health checks, telemetry export, broker heartbeats)
-/// reaches those counts minutes after the start, so for its first ten minutes or so an idle service spends bursts of
-/// 0.1 to 0.35 cores for a second compiling, at moments of its own: on two cores, beside a load that takes most of
-/// them, requests wait for it. Sampled once a second from each compiler thread's CPU ticks in /proc (the thread exits
+/// has been called a number of times, and once more after as many calls with profiling; a background thread of each
+/// process does it (".NET Tiered Compilation"). At the runtime's 30 calls, the code a service runs on a timer (health
+/// checks, telemetry export, broker heartbeats) got there minutes after the start, and idle services spent bursts of
+/// 0.1 to 0.35 cores for a second compiling, at moments of their own: on two cores, beside a load that takes most of
+/// them, requests waited for it. The platform's processes now wait for 1,000 calls (<c>Directory.Build.props</c>); this
+/// shows what compiling is left. Sampled once a second from each compiler thread's CPU ticks in /proc (the thread exits
 /// after a few idle seconds, so none is missed that worked).
 /// </summary>
 public sealed class BackgroundCompilation : IDisposable

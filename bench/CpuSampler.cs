@@ -108,8 +108,7 @@ public sealed partial class CpuSampler
                         ticks[(part, pid, int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture))] = stat.CpuTicks;
                     }
                 }
-                catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException
-                                              or ArgumentOutOfRangeException or UnauthorizedAccessException)
+                catch (Exception e) when (EndedWhileRead(e))
                 {
                     // The thread ended while being read.
                 }
@@ -146,6 +145,9 @@ public sealed partial class CpuSampler
             long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
     }
 
+    /// <summary>What reading a <c>/proc</c> entry throws when its process or thread ends meanwhile (a partial file).</summary>
+    private static bool EndedWhileRead(Exception e) => e is IOException or FormatException or IndexOutOfRangeException
+        or ArgumentOutOfRangeException or UnauthorizedAccessException;
 
     private static (long Busy, long Total) MachineTicks()
     {
@@ -180,8 +182,7 @@ public sealed partial class CpuSampler
                 var commandLine = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
                 table[pid] = new ProcessInfo(parent, stat.Comm, commandLine, stat.CpuTicks);
             }
-            catch (Exception e) when (e is IOException or FormatException or IndexOutOfRangeException
-                                          or ArgumentOutOfRangeException or UnauthorizedAccessException)
+            catch (Exception e) when (EndedWhileRead(e))
             {
                 // The process ended while being read.
             }
