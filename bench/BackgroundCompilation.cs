@@ -26,85 +26,55 @@ public sealed record CompilationSummary(double Seconds, double CpuSeconds, doubl
 public sealed class BackgroundCompilation : IDisposable
 {
     private const string CompilerThread = ".NET Tiered Com";
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
     /// <summary>Looking for the processes reads all of /proc; they seldom change, so every 10 samples is enough.</summary>
     private const int SamplesPerProcessLookup = 10;
     private readonly CpuSampler cpu;
-    private readonly Thread thread;
-    private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     private readonly SortedDictionary<string, double> byPart = new(StringComparer.Ordinal);
-    private volatile bool stopping;
-    private double busiest;
-    private DateTimeOffset? busiestAt;
-    private int overTenth;
+    private readonly EverySecond watch;
+    private Dictionary<int, string> processes;
+    private Dictionary<(string Part, int Process, int Thread), long> previous;
 
     private BackgroundCompilation(CpuSampler cpu)
     {
         this.cpu = cpu;
-        thread = new Thread(Watch) { IsBackground = true, Name = "background-compilation" };
-        thread.Start();
+        processes = cpu.DotnetProcesses();
+        previous = CpuSampler.ThreadTicks(processes, CompilerThread);
+        watch = new EverySecond("background-compilation", 0.1, CompilingSince);
     }
 
     public static BackgroundCompilation Start(CpuSampler cpu) => new(cpu);
 
     public CompilationSummary Stop()
     {
-        stopping = true;
-        thread.Join();
-        return new CompilationSummary(Math.Round((DateTimeOffset.UtcNow - started).TotalSeconds, 1),
-            Math.Round(byPart.Values.Sum(), 2), Math.Round(busiest, 2), busiestAt, overTenth,
+        var totals = watch.Stop();
+        return new CompilationSummary(totals.Seconds, totals.CpuSeconds, totals.BusiestSecondCores, totals.BusiestAt,
+            totals.SecondsOverThreshold,
             new SortedDictionary<string, double>(byPart.ToDictionary(p => p.Key, p => Math.Round(p.Value, 2)), StringComparer.Ordinal));
     }
 
-    public void Dispose()
+    public void Dispose() => watch.Dispose();
+
+    private double CompilingSince(int sample)
     {
-        if (!stopping)
+        var known = processes;
+        if (sample % SamplesPerProcessLookup == 0)
         {
-            Stop();
+            processes = cpu.DotnetProcesses();
         }
-    }
 
-    private void Watch()
-    {
-        var processes = cpu.DotnetProcesses();
-        var previous = CpuSampler.ThreadTicks(processes, CompilerThread);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        for (var sample = 1; !stopping; sample++)
+        var current = CpuSampler.ThreadTicks(processes, CompilerThread);
+        var spent = 0.0;
+        foreach (var (key, ticks) in current.Where(t => known.ContainsKey(t.Key.Process)))
         {
-            Thread.Sleep(Interval);
-            var known = processes;
-            if (sample % SamplesPerProcessLookup == 0)
-            {
-                processes = cpu.DotnetProcesses();
-            }
-
-            var current = CpuSampler.ThreadTicks(processes, CompilerThread);
-            var elapsed = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            var spentThisTime = 0.0;
-            foreach (var (key, ticks) in current.Where(t => known.ContainsKey(t.Key.Process)))
-            {
-                // A thread first seen now started within the last second: all its ticks are this second's. A process
-                // first seen now is only a baseline.
-                var spent = (ticks - previous.GetValueOrDefault(key)) / CpuSampler.TicksPerSecond;
-                byPart[key.Part] = byPart.GetValueOrDefault(key.Part) + spent;
-                spentThisTime += spent;
-            }
-
-            var cores = spentThisTime / elapsed;
-            if (cores > 0.1)
-            {
-                overTenth++;
-            }
-
-            if (cores > busiest)
-            {
-                busiest = cores;
-                busiestAt = DateTimeOffset.UtcNow;
-            }
-
-            previous = current;
+            // A thread first seen now started within the last second: all its ticks are this second's. A process
+            // first seen now is only a baseline.
+            var seconds = (ticks - previous.GetValueOrDefault(key)) / CpuSampler.TicksPerSecond;
+            byPart[key.Part] = byPart.GetValueOrDefault(key.Part) + seconds;
+            spent += seconds;
         }
+
+        previous = current;
+        return spent;
     }
 }

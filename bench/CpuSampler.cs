@@ -59,6 +59,24 @@ public sealed partial class CpuSampler
         return new CpuUsage(Math.Round(seconds, 2), busyPercent, cores);
     }
 
+    /// <summary>
+    /// CPU seconds the machine spent between two snapshots on anything but the system's processes and the bench's:
+    /// its busy time less theirs. Unlike the "other" part, it sees processes that started and ended in between.
+    /// </summary>
+    public static double OutsideSystemSeconds(Snapshot before, Snapshot after)
+    {
+        var system = 0L;
+        foreach (var (pid, (part, ticks)) in after.Processes)
+        {
+            if (part != "other")
+            {
+                system += ticks - (before.Processes.TryGetValue(pid, out var b) && b.Part == part ? b.Ticks : 0);
+            }
+        }
+
+        return Math.Max(after.MachineBusy - before.MachineBusy - system, 0) / TicksPerSecond;
+    }
+
     /// <summary>The parts of the system that are .NET processes, whose threads the runtime names.</summary>
     private static readonly HashSet<string> DotnetParts =
         ["gateway", "membership", "portal", "identity", "partner-hooks", "training", "aspire-dashboard", "apphost"];

@@ -14,7 +14,8 @@ namespace Scop.Aspire.Bench;
 /// Afterwards it reads the training database: no session may hold more seats than its capacity, and each session's
 /// seat counter must equal the seats of its active bookings. Floors: <c>pgbench -N</c> TPS in the same run, and beside
 /// the p99 of (3), the machine's own stalls during (3) and its warm-up (<see cref="MachinePauses"/>), what the services'
-/// background compilers took meanwhile (<see cref="BackgroundCompilation"/>) and the holds of earlier runs that expired.
+/// background compilers took meanwhile (<see cref="BackgroundCompilation"/>), what the machine spent outside the system
+/// and the bench (<see cref="OutsideTheSystem"/>) and the holds of earlier runs that expired.
 /// </summary>
 public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuSampler cpu, TextWriter progress)
 {
@@ -59,13 +60,20 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         var halfRate = Math.Max(1, spreadPhase.OkThroughput / 2);
         using var pauses = MachinePauses.Start();
         using var compilation = BackgroundCompilation.Start(cpu);
+        using var outside = OutsideTheSystem.Watch(cpu);
         var halfStarted = DateTimeOffset.UtcNow;
         var halfPhase = await Log(HttpLoad.OpenLoopAsync("spread-half-rate", halfRate, options.Warmup, duration,
             token => BookAsync(sessions[Random.Shared.Next(sessions.Length)], token), ct));
         var halfPauses = pauses.Stop();
         var halfCompilation = compilation.Stop();
+        var halfOutside = outside.Stop();
         var expiredMeanwhile = await HoldsExpiredBetweenAsync(halfStarted, DateTimeOffset.UtcNow, ct);
-        progress.WriteLine($"[bench] during the half-rate phase, {halfPauses.Line()}; {halfCompilation.Line()}; the service let {expiredMeanwhile} holds expire");
+        progress.WriteLine($"[bench] during the half-rate phase, {halfPauses.Line()}; {halfCompilation.Line()}; {OutsideTheSystem.Line(halfOutside)}; the service let {expiredMeanwhile} holds expire");
+        if (halfOutside.SecondsOverThreshold > 0)
+        {
+            progress.WriteLine(string.Create(Invariant,
+                $"[bench] something outside the system took up to {halfOutside.BusiestSecondCores:0.##} cores during the half-rate phase (at {halfOutside.BusiestAt:HH:mm:ss} UTC): its p99 measures the machine's other work too"));
+        }
         if (halfPhase.Timeline is { Count: > 0 } seconds && seconds.MaxBy(s => s.P99Ms) is { } slowest)
         {
             progress.WriteLine(string.Create(Invariant,
@@ -95,7 +103,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
             $"training-bookings: hot session ({HotCapacity} seats, {Clients} clients): {hotPhase.Throughput:0.#} answers/s "
             + $"({hotPhase.Counters.GetValueOrDefault("held")} held, {hotPhase.Counters.GetValueOrDefault("full")} refused as full), {hotPhase.LatencyMs}; "
             + $"spread over {SpreadSessions} sessions: {spreadPhase.OkThroughput:0.#} holds/s, {spreadPhase.LatencyMs}; "
-            + $"at half that rate ({halfRate:0.#}/s): {halfPhase.LatencyMs}; meanwhile {halfPauses.Line()}, {halfCompilation.Line()}, and {expiredMeanwhile} holds expired. Floor: pgbench -N {pgTps:0.#} TPS; "
+            + $"at half that rate ({halfRate:0.#}/s): {halfPhase.LatencyMs}; meanwhile {halfPauses.Line()}, {halfCompilation.Line()}, {OutsideTheSystem.Line(halfOutside)}, and {expiredMeanwhile} holds expired. Floor: pgbench -N {pgTps:0.#} TPS; "
             + $"spread bookings reach {share:P0} of it, the hot session {hotShare:P0}. "
             + $"Database after the run: {check.Oversold} seats oversold, {check.Mismatched} seat counters off; {fiveHundreds} responses 5xx.");
         return new ScenarioResult
@@ -123,6 +131,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
             Floors = new()
             {
                 ["pgbench"] = pgbench, ["machinePausesAtHalfRate"] = halfPauses, ["backgroundCompilationAtHalfRate"] = halfCompilation,
+                ["outsideTheSystemAtHalfRate"] = halfOutside,
             },
             Details = new() { ["hotSession"] = hotPhase, ["spreadSessions"] = spreadPhase, ["spreadHalfRate"] = halfPhase },
             Targets = targets,
