@@ -13,6 +13,9 @@ public sealed record CpuUsage(double Seconds, double MachineBusyPercent, SortedD
 public sealed partial class CpuSampler
 {
     public const double TicksPerSecond = 100; // USER_HZ on Linux
+
+    /// <summary>The part of every process on the machine that is neither the system under test nor the bench.</summary>
+    private const string OtherPart = "other";
     private readonly int pgPort;
 
     public CpuSampler(int pgPort) => this.pgPort = pgPort;
@@ -44,8 +47,7 @@ public sealed partial class CpuSampler
         var byPart = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (var (pid, (part, ticks)) in after.Processes)
         {
-            var start = before.Processes.TryGetValue(pid, out var b) && b.Part == part ? b.Ticks : 0;
-            byPart[part] = byPart.GetValueOrDefault(part) + Math.Max(ticks - start, 0) / TicksPerSecond;
+            byPart[part] = byPart.GetValueOrDefault(part) + Math.Max(TicksSince(before, pid, part, ticks), 0) / TicksPerSecond;
         }
 
         var cores = new SortedDictionary<string, double>(StringComparer.Ordinal);
@@ -68,14 +70,18 @@ public sealed partial class CpuSampler
         var system = 0L;
         foreach (var (pid, (part, ticks)) in after.Processes)
         {
-            if (part != "other")
+            if (part != OtherPart)
             {
-                system += ticks - (before.Processes.TryGetValue(pid, out var b) && b.Part == part ? b.Ticks : 0);
+                system += TicksSince(before, pid, part, ticks);
             }
         }
 
         return Math.Max(after.MachineBusy - before.MachineBusy - system, 0) / TicksPerSecond;
     }
+
+    /// <summary>A process's ticks since <paramref name="before"/>; all of them if it was not there, or was another part.</summary>
+    private static long TicksSince(Snapshot before, int pid, string part, long ticks) =>
+        ticks - (before.Processes.TryGetValue(pid, out var b) && b.Part == part ? b.Ticks : 0);
 
     /// <summary>The parts of the system that are .NET processes, whose threads the runtime names.</summary>
     private static readonly HashSet<string> DotnetParts =
@@ -272,7 +278,7 @@ public sealed partial class CpuSampler
 
         if (ours.Count > 0 && !ours.Contains(pid))
         {
-            return "other";
+            return OtherPart;
         }
 
         var cmd = info.CommandLine;
@@ -331,7 +337,7 @@ public sealed partial class CpuSampler
             return "dcp (orchestrator and endpoint proxies)";
         }
 
-        return ours.Count > 0 ? "apphost" : "other";
+        return ours.Count > 0 ? "apphost" : OtherPart;
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"--monitor (\d+)")]
