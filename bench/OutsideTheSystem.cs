@@ -12,7 +12,7 @@ namespace Scop.Aspire.Bench;
 public static class OutsideTheSystem
 {
     /// <summary>
-    /// A second above this is reported. Undisturbed half-rate phases stayed at 0.32 cores or below (a per-second
+    /// A second above this is reported. Undisturbed half-rate phases stayed at 0.35 cores or below (a per-second
     /// sampler running beside the bench included); a command run beside it took 0.3 to 1 core.
     /// </summary>
     public const double NoticeableCores = 0.4;
