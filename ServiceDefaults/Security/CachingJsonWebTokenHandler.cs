@@ -23,7 +23,7 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler, IDisposabl
 
     public CachingJsonWebTokenHandler() => MapInboundClaims = false;
 
-    private sealed record Entry(ClaimsIdentity Identity, SecurityToken Token, DateTime ExpiresAt);
+    private sealed record Entry(ClaimsIdentity Identity, SecurityToken Token, string TokenType, DateTime ExpiresAt);
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
@@ -36,7 +36,7 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler, IDisposabl
                 IsValid = true,
                 ClaimsIdentity = entry.Identity.Clone(),
                 SecurityToken = entry.Token,
-                TokenType = JwtConstants.HeaderType,
+                TokenType = entry.TokenType,
             };
         }
 
@@ -46,7 +46,7 @@ public sealed class CachingJsonWebTokenHandler : JsonWebTokenHandler, IDisposabl
             var expiresAt = validTo + validationParameters.ClockSkew;
             if (expiresAt > now)
             {
-                validated.Set(token, new Entry(result.ClaimsIdentity.Clone(), securityToken, expiresAt),
+                validated.Set(token, new Entry(result.ClaimsIdentity.Clone(), securityToken, result.TokenType, expiresAt),
                     new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = new DateTimeOffset(expiresAt, TimeSpan.Zero) });
             }
         }

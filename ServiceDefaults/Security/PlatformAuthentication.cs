@@ -40,9 +40,15 @@ public static class PlatformAuthentication
 {
     internal const string MetadataClient = "scop-identity-metadata";
 
+    /// <summary>The one signature algorithm of the platform's access tokens.</summary>
+    public const string AccessTokenAlgorithm = SecurityAlgorithms.RsaSha256;
+
+    /// <summary>The <c>typ</c> header of an access token (RFC 9068); identity tokens are <c>JWT</c>.</summary>
+    public const string AccessTokenType = "at+jwt";
+
     /// <summary>
-    /// Bearer tokens issued by the identity service, for one service: the token must be signed by the identity
-    /// service, carry its issuer, this service's <paramref name="audience"/>, and be within its lifetime. Adds the
+    /// Bearer tokens issued by the identity service, for one service: the token must be an RS256 <c>at+jwt</c> access
+    /// token signed by the identity service, carry its issuer, this service's <paramref name="audience"/>, and be within its lifetime. Adds the
     /// named policies of <see cref="PlatformPolicies"/>; an endpoint that names none requires an authenticated caller.
     /// </summary>
     public static IHostApplicationBuilder AddPlatformAuthentication(this IHostApplicationBuilder builder, string audience) =>
@@ -83,6 +89,11 @@ public static class PlatformAuthentication
                     ValidateLifetime = true,
                     RequireExpirationTime = true,
                     RequireSignedTokens = true,
+                    // Access tokens only, as the identity service signs them: RS256 and typed at+jwt (RFC 9068). A
+                    // token with another algorithm (none, or HS256 keyed with the public key) is refused before any
+                    // key is tried, and an identity token (typ JWT) is not an access token whatever it says.
+                    ValidAlgorithms = [AccessTokenAlgorithm],
+                    ValidTypes = [AccessTokenType],
                     ClockSkew = settings.ClockSkew,
                     NameClaimType = PlatformClaims.Name,
                     RoleClaimType = PlatformClaims.Role,

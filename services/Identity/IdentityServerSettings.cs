@@ -8,14 +8,28 @@ public sealed class IdentityServerSettings
     /// <summary>The public address of the identity service, which is the gateway's; every token carries it.</summary>
     public string? Issuer { get; set; }
 
-    /// <summary>Failed sign-ins in a row before the account is locked.</summary>
-    public int MaxFailedLogins { get; set; } = 5;
-
-    public int LockoutMinutes { get; set; } = 15;
-
     public int AccessTokenMinutes { get; set; } = 15;
 
-    public int RefreshTokenDays { get; set; } = 14;
+    /// <summary>
+    /// The absolute lifetime of a session, from the moment the password was entered: the sign-in cookie, and every
+    /// refresh and access token issued within the session, end by then at the latest; refreshing never extends it.
+    /// </summary>
+    public int SessionHours { get; set; } = 12;
+
+    /// <summary>
+    /// How long a refresh token stays usable unused (sliding: each refresh gives a new one for as long, within the
+    /// session): a client left idle this long signs in again.
+    /// </summary>
+    public int RefreshTokenHours { get; set; } = 4;
+
+    /// <summary>How sign-in failures are throttled per client address and, much later, per account.</summary>
+    public SignInLimits SignIn { get; set; } = new();
+
+    /// <summary>
+    /// Addresses (single addresses or CIDR blocks) of the proxies in front of the service, whose <c>X-Forwarded-For</c>
+    /// names the client: the gateway. By default loopback only (the gateway on the same machine, as under ./run.sh).
+    /// </summary>
+    public string[]? TrustedProxies { get; set; }
 
     /// <summary>
     /// How long a refresh token that was just exchanged still works (a client retrying after a lost answer); past
@@ -31,11 +45,26 @@ public sealed class IdentityServerSettings
 
     /// <summary>Redirect URIs of the development web client (the front-end's dev server and the curl helper).</summary>
     public string[] DevelopmentWebRedirectUris { get; set; } = ["http://localhost:3000/callback", "http://127.0.0.1/callback"];
+}
 
-    public static string DataRoot(IConfiguration configuration, IHostEnvironment environment) =>
-        configuration["Scop:DataRoot"] is { Length: > 0 } configured
-            ? Path.GetFullPath(configured, environment.ContentRootPath)
-            : Path.GetFullPath(Path.Combine(environment.ContentRootPath, "..", "..", ".scop"));
+/// <summary>
+/// Sign-in failures are counted per client address first: an address that fails <see cref="FailuresPerAddress"/> times
+/// within <see cref="WindowMinutes"/> is answered 429 until its oldest failure leaves the window, before any password is
+/// checked. An account is locked (for <see cref="LockoutMinutes"/>) only when it has failed
+/// <see cref="AccountFailures"/> times within the window from at least <see cref="AccountAddresses"/> different
+/// addresses: one address alone, throttled long before, can never lock anyone out.
+/// </summary>
+public sealed class SignInLimits
+{
+    public int WindowMinutes { get; set; } = 15;
+
+    public int FailuresPerAddress { get; set; } = 20;
+
+    public int AccountFailures { get; set; } = 30;
+
+    public int AccountAddresses { get; set; } = 3;
+
+    public int LockoutMinutes { get; set; } = 15;
 }
 
 public sealed class CertificateSettings

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Identity;
 using OpenIddict.Validation.AspNetCore;
 using Scop.Aspire.Identity.Data;
 using Scop.Aspire.Identity.Domain;
+using Scop.Aspire.Identity.Features.Account;
+using Scop.Aspire.Identity.Features.Connect;
 using Scop.Aspire.Identity.Keys;
 using Scop.Aspire.Identity.Seeding;
 using Scop.Aspire.ServiceDefaults.Security;
@@ -12,8 +14,8 @@ namespace Scop.Aspire.Identity;
 public static class IdentityServerSetup
 {
     /// <summary>
-    /// ASP.NET Core Identity for the users (with lockout), OpenIddict's server (authorization code + PKCE, client
-    /// credentials, rotating refresh tokens, discovery and JWKS) on EF Core stores, and OpenIddict's validation of the
+    /// ASP.NET Core Identity for the users (with lockout), OpenIddict's server (authorization code + PKCE S256, client
+    /// credentials, rotating refresh tokens within an absolute session, revocation, discovery and JWKS) on EF Core stores, and OpenIddict's validation of the
     /// service's own tokens for its admin API.
     /// </summary>
     public static IHostApplicationBuilder AddIdentityServer(this IHostApplicationBuilder builder)
@@ -33,9 +35,10 @@ public static class IdentityServerSetup
                 options.ClaimsIdentity.UserIdClaimType = Claims.Subject;
                 options.ClaimsIdentity.UserNameClaimType = Claims.Name;
                 options.ClaimsIdentity.RoleClaimType = Claims.Role;
+                // Locks are set by the sign-in throttle (SignInThrottle), never by Identity's own count of failures in
+                // a row, which anyone who knows a user name could run up from one address.
                 options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = settings.MaxFailedLogins;
-                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(settings.LockoutMinutes);
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(settings.SignIn.LockoutMinutes);
                 options.Password.RequiredLength = 12;
                 options.Password.RequireNonAlphanumeric = false;
                 options.User.RequireUniqueEmail = false;
@@ -49,7 +52,9 @@ public static class IdentityServerSetup
             cookie.Cookie.Name = "scop.identity";
             cookie.Cookie.HttpOnly = true;
             cookie.Cookie.SameSite = SameSiteMode.Lax;
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            // The sign-in cookie ends with its session, however active: a new session needs the password again.
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(settings.SessionHours);
+            cookie.SlidingExpiration = false;
             // Relative redirects: behind the gateway the service's own host name means nothing to the browser.
             cookie.Events.OnRedirectToLogin = context =>
             {
@@ -66,16 +71,22 @@ public static class IdentityServerSetup
                 server.SetIssuer(issuer);
                 server.SetAuthorizationEndpointUris("connect/authorize")
                     .SetTokenEndpointUris("connect/token")
-                    .SetEndSessionEndpointUris("connect/logout");
+                    .SetEndSessionEndpointUris("connect/logout")
+                    .SetRevocationEndpointUris("connect/revoke");
 
+                // The code flow with PKCE only, and S256 only: "plain" would hand the verifier to whoever sees the
+                // authorization request.
                 server.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
+                server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
                 server.AllowClientCredentialsFlow();
                 server.AllowRefreshTokenFlow();
 
                 server.RegisterScopes([Scopes.OpenId, Scopes.Profile, Scopes.Roles, Scopes.OfflineAccess, .. PlatformAudiences.All]);
                 server.SetAccessTokenLifetime(TimeSpan.FromMinutes(settings.AccessTokenMinutes));
-                server.SetRefreshTokenLifetime(TimeSpan.FromDays(settings.RefreshTokenDays));
+                // Defaults; each token of a user's session is cut to what is left of the session (Sessions.Stamp).
+                server.SetRefreshTokenLifetime(TimeSpan.FromHours(settings.RefreshTokenHours));
                 server.SetRefreshTokenReuseLeeway(TimeSpan.FromSeconds(settings.RefreshTokenReuseLeewaySeconds));
+                server.AddEventHandler(EndAuthorizationOnRevocation.Descriptor);
 
                 // Access tokens are signed JWTs that every service checks on its own; codes and refresh tokens stay encrypted.
                 server.DisableAccessTokenEncryption();
@@ -93,6 +104,10 @@ public static class IdentityServerSetup
             {
                 validation.UseLocalServer();
                 validation.AddAudiences(PlatformAudiences.Identity);
+                // The admin API takes what every service takes: RS256 access tokens only (OpenIddict already insists on
+                // the at+jwt type; it would take any algorithm the signing key can do).
+                validation.Configure(options => options.TokenValidationParameters.ValidAlgorithms =
+                    [PlatformAuthentication.AccessTokenAlgorithm]);
                 validation.UseAspNetCore();
             });
 
@@ -101,6 +116,12 @@ public static class IdentityServerSetup
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireRole(PlatformRoles.ConfederationAdmin));
 
+        builder.Services.AddScoped<Sessions>();
+        builder.Services.AddScoped<SignInThrottle>();
+        builder.Services.AddSingleton<AccountLockout>();
+        builder.Services.AddSingleton<UnknownUserPassword>();
+        builder.Services.AddSingleton<ClientAddresses>();
+        builder.Services.AddHostedService<SignInAttemptPurge>();
         builder.Services.AddHostedService<ScopeCatalogue>();
         if (builder.Environment.IsDevelopment())
         {

@@ -4,10 +4,15 @@ using Scop.Aspire.Identity.Domain;
 
 namespace Scop.Aspire.Identity.Data;
 
-/// <summary>Users and roles (ASP.NET Core Identity) and OpenIddict's applications, scopes, authorizations and tokens.</summary>
+/// <summary>
+/// Users and roles (ASP.NET Core Identity), OpenIddict's applications, scopes, authorizations and tokens, and the
+/// sign-in attempts that throttle guessing.
+/// </summary>
 public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbContext> options)
     : IdentityDbContext<PlatformUser>(options)
 {
+    public DbSet<SignInAttempt> SignInAttempts => Set<SignInAttempt>();
+
     protected override void OnModelCreating(ModelBuilder builder)
     {
         base.OnModelCreating(builder);
@@ -16,6 +21,16 @@ public sealed class IdentityServiceDbContext(DbContextOptions<IdentityServiceDbC
         {
             user.Property(u => u.DisplayName).HasMaxLength(PlatformUser.MaxDisplayNameLength);
             user.Property(u => u.RegionalUnion).HasMaxLength(PlatformUser.MaxRegionalUnionLength);
+        });
+        builder.Entity<SignInAttempt>(attempt =>
+        {
+            attempt.ToTable("sign_in_attempts");
+            attempt.HasKey(a => a.Id);
+            attempt.Property(a => a.ClientAddress).HasMaxLength(SignInAttempt.MaxClientAddressLength);
+            attempt.Property(a => a.Account).HasMaxLength(SignInAttempt.AccountLength).IsFixedLength();
+            attempt.HasIndex(a => new { a.ClientAddress, a.StartedAt });
+            attempt.HasIndex(a => new { a.Account, a.StartedAt });
+            attempt.HasIndex(a => a.StartedAt);
         });
     }
 }

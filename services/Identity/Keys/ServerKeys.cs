@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.IdentityModel.Tokens;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Identity.Keys;
 
@@ -29,7 +30,7 @@ public static class ServerKeys
                 "and Scop:Identity:EncryptionCertificate:Path (PKCS#12 files) and their :Password.");
         }
 
-        var folder = Path.Combine(IdentityServerSettings.DataRoot(configuration, environment), "identity", "keys");
+        var folder = Path.Combine(DataRoot.Resolve(configuration, environment), "identity", "keys");
         server.AddSigningKey(LoadOrCreate(Path.Combine(folder, "signing-key.pem")));
         server.AddEncryptionKey(LoadOrCreate(Path.Combine(folder, "encryption-key.pem")));
     }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using OpenIddict.Abstractions;
 using Scop.Aspire.Identity.Domain;
 using Scop.Aspire.Identity.Features.Admin;
+using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -40,7 +41,7 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
     public sealed record Credentials(Dictionary<string, string> Passwords, Dictionary<string, string> ClientSecrets);
 
     public static string CredentialsPath(IConfiguration configuration, IHostEnvironment environment) =>
-        Path.Combine(IdentityServerSettings.DataRoot(configuration, environment), "identity", "dev-credentials.json");
+        Path.Combine(DataRoot.Resolve(configuration, environment), "identity", "dev-credentials.json");
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -130,6 +131,7 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
                 Permissions.Endpoints.Authorization,
                 Permissions.Endpoints.Token,
                 Permissions.Endpoints.EndSession,
+                Permissions.Endpoints.Revocation,
                 Permissions.GrantTypes.AuthorizationCode,
                 Permissions.GrantTypes.RefreshToken,
                 Permissions.ResponseTypes.Code,

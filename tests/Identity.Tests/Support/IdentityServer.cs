@@ -1,9 +1,17 @@
+using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Scop.Aspire.Identity.Domain;
 using Scop.Aspire.LocalServers;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.Testing;
@@ -13,14 +21,32 @@ namespace Scop.Aspire.Identity.Tests.Support;
 /// <summary>
 /// The real identity service on Kestrel (a real port, so a real OIDC client library talks to it over HTTP), in
 /// Development on a real PostgreSQL database of its own, with its development users and clients seeded and their
-/// generated credentials in a temporary data root.
+/// generated credentials in a temporary data root. Its password hasher is the real one, counted; its sign-in limits
+/// are small, so tests reach them in a few attempts.
 /// </summary>
-public sealed partial class IdentityServer : IAsyncLifetime
+public class IdentityServer : IAsyncLifetime
 {
-    public const int MaxFailedLogins = 3;
+    public const int FailuresPerAddress = 5;
+    public const int AccountFailures = 6;
+    public const int AccountAddresses = 3;
+    public const int WindowMinutes = 15;
+    public const int LockoutMinutes = 15;
+    public const int SessionHours = 12;
+    public const int RefreshTokenHours = 4;
+    public const int AccessTokenMinutes = 15;
 
-    private readonly string dataRoot = Path.Combine(Path.GetTempPath(), "scop-identity-tests", Guid.NewGuid().ToString("N")[..8]);
+    private readonly FakeTimeProvider? clock;
     private IdentityOnKestrel? app;
+
+    public IdentityServer()
+        : this(clock: null)
+    {
+    }
+
+    /// <param name="clock">The service's clock (OpenIddict, cookies, sessions and sign-in limits all read it), or the machine's.</param>
+    protected IdentityServer(FakeTimeProvider? clock) => this.clock = clock;
+
+    public string DataRoot { get; } = Path.Combine(Path.GetTempPath(), "scop-identity-tests", Guid.NewGuid().ToString("N")[..8]);
 
     public PostgresFixture Postgres { get; } = new();
 
@@ -32,6 +58,8 @@ public sealed partial class IdentityServer : IAsyncLifetime
 
     public JsonElement Credentials { get; private set; }
 
+    public CountingPasswordHasher Hasher { get; } = new();
+
     public async Task InitializeAsync()
     {
         try
@@ -39,9 +67,9 @@ public sealed partial class IdentityServer : IAsyncLifetime
             await Postgres.InitializeAsync();
             Database = await Postgres.CreateDatabaseAsync();
             Address = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
-            app = new IdentityOnKestrel(Database, Address, dataRoot);
+            app = new IdentityOnKestrel(this);
             app.Start();
-            var path = Path.Combine(dataRoot, "identity", "dev-credentials.json");
+            var path = Path.Combine(DataRoot, "identity", "dev-credentials.json");
             Credentials = JsonDocument.Parse(await File.ReadAllTextAsync(path)).RootElement.Clone();
         }
         catch
@@ -61,7 +89,7 @@ public sealed partial class IdentityServer : IAsyncLifetime
         await Postgres.DisposeAsync();
         try
         {
-            Directory.Delete(dataRoot, recursive: true);
+            Directory.Delete(DataRoot, recursive: true);
         }
         catch (IOException)
         {
@@ -73,12 +101,11 @@ public sealed partial class IdentityServer : IAsyncLifetime
     public string SecretOf(string client) => Credentials.GetProperty("ClientSecrets").GetProperty(client).GetString()!;
 
     /// <summary>A browser: cookies kept, redirects not followed (the test looks at each one).</summary>
-    public HttpClient CreateBrowser() =>
-        new(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
-        {
-            BaseAddress = Address,
-            Timeout = TimeSpan.FromSeconds(30),
-        };
+    public HttpClient CreateBrowser() => CodeFlow.NewBrowser(Address);
+
+    /// <summary>An address of its own for a test's sign-ins, as the gateway reports it, so that throttling is the test's alone.</summary>
+    public static string NewClientAddress() =>
+        $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
 
     public async Task<T> QueryScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
@@ -93,54 +120,96 @@ public sealed partial class IdentityServer : IAsyncLifetime
         return (T)(await command.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Reads the sign-in form as a browser would: its antiforgery token and where it returns to.</summary>
-    public static (string Token, string ReturnUrl) ReadLoginForm(string html)
+    /// <summary>Creates a member with the admin API; returns their user name and password.</summary>
+    public async Task<(string UserName, string Password)> CreateMemberAsync()
     {
-        var token = AntiforgeryField().Match(html);
-        var returnUrl = ReturnUrlField().Match(html);
-        Assert.True(token.Success && returnUrl.Success, $"Not the sign-in form: {html}");
-        return (WebUtility.HtmlDecode(token.Groups[1].Value), WebUtility.HtmlDecode(returnUrl.Groups[1].Value));
+        using var browser = CreateBrowser();
+        var admin = await CodeFlow.SignInAsync(browser, "admin", PasswordOf("admin"), "openid identity");
+        var userName = $"m-{Guid.NewGuid():N}"[..20];
+        const string password = "Correct-horse-battery-9";
+        using var api = CreateBrowser().WithToken(admin.AccessToken);
+        using var created = await api.PostAsync("/api/identity/users", JsonContent.Create(
+            new { userName, password, roles = new[] { "member" } }));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        return (userName, password);
     }
 
-    /// <summary>Posts the sign-in form with its antiforgery token.</summary>
-    public static async Task<HttpResponseMessage> PostLoginAsync(HttpClient browser, string loginPageUrl, string userName, string password)
-    {
-        using var page = await browser.GetAsync(loginPageUrl);
-        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
-        var (token, returnUrl) = ReadLoginForm(await page.Content.ReadAsStringAsync());
-        return await browser.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__RequestVerificationToken"] = token,
-            ["returnUrl"] = returnUrl,
-            ["username"] = userName,
-            ["password"] = password,
-        }));
-    }
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
-    [GeneratedRegex("name=\"returnUrl\" value=\"([^\"]*)\"")]
-    private static partial Regex ReturnUrlField();
-
-    private sealed class IdentityOnKestrel(string database, Uri address, string dataRoot) : WebApplicationFactory<Program>
+    private sealed class IdentityOnKestrel(IdentityServer server) : WebApplicationFactory<Program>
     {
         public void Start()
         {
-            UseKestrel(options => options.Listen(IPAddress.Loopback, address.Port));
+            UseKestrel(options => options.Listen(IPAddress.Loopback, server.Address.Port));
             StartServer();
         }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
+            static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
             builder.UseEnvironment("Development");
-            builder.UseSetting($"ConnectionStrings:{ResourceNames.IdentityDatabase}", database);
-            builder.UseSetting("Scop:Identity:Issuer", address.ToString());
-            builder.UseSetting("Scop:Identity:MaxFailedLogins", MaxFailedLogins.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("Scop:DataRoot", dataRoot);
+            builder.UseSetting($"ConnectionStrings:{ResourceNames.IdentityDatabase}", server.Database);
+            builder.UseSetting("Scop:Identity:Issuer", server.Address.ToString());
+            builder.UseSetting("Scop:DataRoot", server.DataRoot);
             builder.UseSetting("Scop:Identity:RefreshTokenReuseLeewaySeconds", "0");
+            builder.UseSetting("Scop:Identity:AccessTokenMinutes", N(AccessTokenMinutes));
+            builder.UseSetting("Scop:Identity:SessionHours", N(SessionHours));
+            builder.UseSetting("Scop:Identity:RefreshTokenHours", N(RefreshTokenHours));
+            builder.UseSetting("Scop:Identity:SignIn:WindowMinutes", N(WindowMinutes));
+            builder.UseSetting("Scop:Identity:SignIn:FailuresPerAddress", N(FailuresPerAddress));
+            builder.UseSetting("Scop:Identity:SignIn:AccountFailures", N(AccountFailures));
+            builder.UseSetting("Scop:Identity:SignIn:AccountAddresses", N(AccountAddresses));
+            builder.UseSetting("Scop:Identity:SignIn:LockoutMinutes", N(LockoutMinutes));
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.ConfigureTestServices(services =>
+            {
+                services.AddSingleton<IPasswordHasher<PlatformUser>>(provider =>
+                    server.Hasher.Wrapping(new PasswordHasher<PlatformUser>(provider.GetService<IOptions<PasswordHasherOptions>>())));
+                if (server.clock is not null)
+                {
+                    services.AddSingleton<TimeProvider>(server.clock);
+                }
+            });
         }
+    }
+}
+
+/// <summary>The identity service on a clock the tests move: sessions, lockouts and throttling over hours in no time.</summary>
+public sealed class IdentityServerOnFakeClock : IdentityServer
+{
+    public IdentityServerOnFakeClock()
+        : this(new FakeTimeProvider(DateTimeOffset.UtcNow))
+    {
+    }
+
+    private IdentityServerOnFakeClock(FakeTimeProvider clock)
+        : base(clock) => Clock = clock;
+
+    public FakeTimeProvider Clock { get; }
+}
+
+/// <summary>
+/// The service's real password hasher, with every verification it does recorded: the work a sign-in costs, counted
+/// instead of timed.
+/// </summary>
+public sealed class CountingPasswordHasher : IPasswordHasher<PlatformUser>
+{
+    private IPasswordHasher<PlatformUser> inner = null!;
+    private readonly ConcurrentQueue<string> verified = new();
+
+    internal CountingPasswordHasher Wrapping(IPasswordHasher<PlatformUser> hasher)
+    {
+        inner = hasher;
+        return this;
+    }
+
+    /// <summary>Every stored hash a password was checked against, in order.</summary>
+    public IReadOnlyList<string> Verified => [.. verified];
+
+    public string HashPassword(PlatformUser user, string password) => inner.HashPassword(user, password);
+
+    public PasswordVerificationResult VerifyHashedPassword(PlatformUser user, string hashedPassword, string providedPassword)
+    {
+        verified.Enqueue(hashedPassword);
+        return inner.VerifyHashedPassword(user, hashedPassword, providedPassword);
     }
 }
 
@@ -148,4 +217,16 @@ public sealed partial class IdentityServer : IAsyncLifetime
 public sealed class IdentityServerCollection : ICollectionFixture<IdentityServer>
 {
     public const string Name = "identity server";
+}
+
+[CollectionDefinition(Name)]
+public sealed class IdentityServerOnFakeClockCollection : ICollectionFixture<IdentityServerOnFakeClock>
+{
+    public const string Name = "identity server on a fake clock";
+}
+
+/// <summary>How OpenIddict names the token types in its tokens table.</summary>
+public static class TokenTypes
+{
+    public const string Refresh = "urn:ietf:params:oauth:token-type:refresh_token";
 }

@@ -3,13 +3,16 @@ using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Identity;
 using Scop.Aspire.Identity.Domain;
+using Scop.Aspire.Identity.Features.Connect;
 
 namespace Scop.Aspire.Identity.Features.Account;
 
 /// <summary>
 /// <c>/account/login</c>: the small server-rendered sign-in page of the code flow. A form protected by an antiforgery
-/// token; after <c>Scop:Identity:MaxFailedLogins</c> wrong passwords in a row the account is locked for
-/// <c>LockoutMinutes</c>, and while it is locked even the right password is refused.
+/// token. Guessing is throttled per client address before any password is checked (429 with <c>Retry-After</c>), and
+/// an account is locked only by failures from several addresses (<see cref="SignInThrottle"/>); while it is locked even
+/// the right password is refused (423). An unknown user name costs the same password hash as a known one, and gets
+/// the same answer as a wrong password.
 /// </summary>
 public static class Login
 {
@@ -24,8 +27,9 @@ public static class Login
         return app;
     }
 
-    private static async Task<IResult> PostAsync(HttpContext http, IAntiforgery antiforgery,
-        SignInManager<PlatformUser> signIn, UserManager<PlatformUser> users)
+    private static async Task<IResult> PostAsync(HttpContext http, IAntiforgery antiforgery, SignInManager<PlatformUser> signIn,
+        UserManager<PlatformUser> users, IPasswordHasher<PlatformUser> hasher, UnknownUserPassword unknownUser,
+        SignInThrottle throttle, AccountLockout lockout, ClientAddresses clients, Sessions sessions, CancellationToken ct)
     {
         if (!http.Request.HasFormContentType)
         {
@@ -42,7 +46,7 @@ public static class Login
                 detail: "Reload the sign-in page and try again.");
         }
 
-        var form = await http.Request.ReadFormAsync();
+        var form = await http.Request.ReadFormAsync(ct);
         var userName = form["username"].ToString().Trim();
         var password = form["password"].ToString();
         var returnUrl = form["returnUrl"].ToString();
@@ -56,23 +60,59 @@ public static class Login
             return Page(http, antiforgery, returnUrl, userName, "Enter your user name and your password.", StatusCodes.Status400BadRequest);
         }
 
+        if (userName.Length > MaxUserNameLength || password.Length > MaxPasswordLength)
+        {
+            return Page(http, antiforgery, returnUrl, userName: null, "Wrong user name or password.", StatusCodes.Status400BadRequest);
+        }
+
+        var normalizedName = users.NormalizeName(userName);
+        var admission = await throttle.AdmitAsync(clients.BlockOf(http), normalizedName, ct);
+        if (admission is SignInThrottle.Throttled throttled)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling(throttled.RetryAfter.TotalSeconds));
+            http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Page(http, antiforgery, returnUrl, userName,
+                $"Too many failed sign-ins from your network. Try again in {(seconds + 59) / 60} min.", StatusCodes.Status429TooManyRequests);
+        }
+
+        var attempt = (SignInThrottle.Admitted)admission;
         var user = await users.FindByNameAsync(userName);
-        if (user is null)
+
+        // Exactly one password hash is checked on every path, known user or not, locked or not.
+        var passwordIsRight = user?.PasswordHash is { Length: > 0 }
+            ? await users.CheckPasswordAsync(user, password)
+            : unknownUser.Verify(hasher, password);
+        // This attempt counts among the account's failures until it succeeds. An unknown name is "locked" by the same
+        // rule as a real account, so that the lock does not tell either which names exist.
+        var underAttack = await throttle.AccountUnderAttackAsync(attempt, ct);
+        var locked = user is not null ? lockout.IsLocked(user) : underAttack;
+        if (passwordIsRight)
         {
-            return Page(http, antiforgery, returnUrl, userName, "Wrong user name or password.", StatusCodes.Status401Unauthorized);
+            // The right password is no guess, even on a locked account: it counts against neither address nor account.
+            await throttle.SucceededAsync(attempt, ct);
+            if (!locked)
+            {
+                await signIn.SignInWithClaimsAsync(user!, isPersistent: false, sessions.Start());
+                return Results.Redirect(returnUrl);
+            }
         }
 
-        var result = await signIn.PasswordSignInAsync(user, password, isPersistent: false, lockoutOnFailure: true);
-        if (result.Succeeded)
+        if (!locked && underAttack && user is not null)
         {
-            return Results.Redirect(returnUrl);
+            locked = true;
+            await lockout.LockAsync(user, users);
         }
 
-        return result.IsLockedOut
+        return locked
             ? Page(http, antiforgery, returnUrl, userName,
                 "This account is locked after too many failed sign-ins. Try again later.", StatusCodes.Status423Locked)
             : Page(http, antiforgery, returnUrl, userName, "Wrong user name or password.", StatusCodes.Status401Unauthorized);
     }
+
+    /// <summary>Longer than any real user name (256 at most) or password: refused before any work.</summary>
+    private const int MaxUserNameLength = 256;
+
+    private const int MaxPasswordLength = 1024;
 
     /// <summary>Only paths of this site: never an open redirect to another one.</summary>
     private static bool IsLocal(string url) =>

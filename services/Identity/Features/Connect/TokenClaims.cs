@@ -76,7 +76,8 @@ public static class TokenClaims
         return identity;
     }
 
-    private static IEnumerable<string> DestinationsOf(Claim claim)
+    /// <summary>Which tokens carry a claim; every claim stays in the codes and refresh tokens, which only this service reads.</summary>
+    public static IEnumerable<string> DestinationsOf(Claim claim)
     {
         switch (claim.Type)
         {
@@ -95,6 +96,10 @@ public static class TokenClaims
                     yield return Destinations.IdentityToken;
                 }
 
+                yield break;
+            case Sessions.IdClaim or Claims.AuthenticationTime:
+                // The session is the client's business (id token), not the APIs'.
+                yield return Destinations.IdentityToken;
                 yield break;
             default:
                 yield return Destinations.AccessToken;
