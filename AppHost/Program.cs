@@ -34,7 +34,8 @@ var training = builder.AddPlatformService<Projects.Scop_Aspire_Training>(Resourc
     infrastructure.TrainingDatabase, infrastructure.RabbitMq, identity);
 
 var partnerHooks = builder.AddPlatformService<Projects.Scop_Aspire_PartnerHooks>(ResourceNames.PartnerHooks,
-    infrastructure.PartnerHooksDatabase, infrastructure.RabbitMq, identity);
+        infrastructure.PartnerHooksDatabase, infrastructure.RabbitMq, identity)
+    .WithDataRoot(builder); // its secrets' protection keys, outside its database
 
 // Gateway: the one endpoint for web and mobile clients; finds the services through service discovery.
 var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)

@@ -77,7 +77,10 @@ internal static class ProjectResourceExtensions
             return $"http://localhost:{port}/";
         });
 
-    /// <summary>Where the project keeps development files (the identity service's keys and seeded credentials): <c>Scop:DataRoot</c>, by default <c>.scop/</c>.</summary>
+    /// <summary>
+    /// Where the project keeps its files (the identity service's development keys and seeded credentials,
+    /// partner-hooks' Data Protection keys): <c>Scop:DataRoot</c>, by default <c>.scop/</c>.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithDataRoot(this IResourceBuilder<ProjectResource> project,
         IDistributedApplicationBuilder builder)
     {

@@ -1,3 +1,5 @@
+using Scop.Aspire.ServiceDefaults.Security;
+
 namespace Scop.Aspire.Identity;
 
 /// <summary>The identity service's own settings (<c>Scop:Identity</c>, beside the issuer every service reads).</summary>
@@ -65,11 +67,4 @@ public sealed class SignInLimits
     public int AccountAddresses { get; set; } = 3;
 
     public int LockoutMinutes { get; set; } = 15;
-}
-
-public sealed class CertificateSettings
-{
-    public string? Path { get; set; }
-
-    public string? Password { get; set; }
 }

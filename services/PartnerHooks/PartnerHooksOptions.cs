@@ -1,3 +1,5 @@
+using Scop.Aspire.ServiceDefaults.Security;
+
 namespace Scop.Aspire.PartnerHooks;
 
 /// <summary>Settings of webhook delivery (<c>Scop:PartnerHooks</c>).</summary>
@@ -41,6 +43,19 @@ public sealed class PartnerHooksOptions
     /// <summary>How long the previous secret keeps signing after a rotation, unless the request says otherwise.</summary>
     public TimeSpan DefaultRotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Where the Data Protection keys live if not in the service's database (e.g. a mounted secret volume).</summary>
+    /// <summary>
+    /// Where the Data Protection keys that encrypt the signing secrets live: never in the database that holds the
+    /// secrets. Default: <c>{Scop:DataRoot}/partner-hooks/keys</c>; in production a volume of its own, shared by the
+    /// replicas (a mounted secret).
+    /// </summary>
     public string? KeysFolder { get; set; }
+
+    /// <summary>
+    /// The certificate (PKCS#12) whose public key encrypts each key file at rest and whose private key opens it.
+    /// Required outside Development: the service does not start without it.
+    /// </summary>
+    public CertificateSettings KeysCertificate { get; set; } = new();
+
+    /// <summary>During a change of certificate, the one being replaced: key files it protected can still be opened.</summary>
+    public CertificateSettings PreviousKeysCertificate { get; set; } = new();
 }

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 using Scop.Aspire.PartnerHooks;
 using Scop.Aspire.PartnerHooks.Data;
@@ -22,19 +21,11 @@ builder.AddServiceDatabase<PartnerHooksDbContext>(ResourceNames.PartnerHooksData
 builder.AddMessaging<PartnerHooksDbContext>(ResourceNames.PartnerHooks);
 builder.AddPlatformAuthentication(PlatformAudiences.PartnerHooks);
 
-// Signing secrets are encrypted at rest; the keys that encrypt them live in the service's database, or in a folder
-// (a mounted secret volume) when one is configured.
+// Signing secrets are encrypted at rest; the keys that encrypt them live in a folder outside the database, encrypted
+// with a certificate outside Development.
 builder.Services.Configure<PartnerHooksOptions>(builder.Configuration.GetSection(PartnerHooksOptions.Section));
 var settings = builder.Configuration.GetSection(PartnerHooksOptions.Section).Get<PartnerHooksOptions>() ?? new PartnerHooksOptions();
-var dataProtection = builder.Services.AddDataProtection().SetApplicationName("scop-partner-hooks");
-if (settings.KeysFolder is { Length: > 0 } keysFolder)
-{
-    dataProtection.PersistKeysToFileSystem(new DirectoryInfo(keysFolder));
-}
-else
-{
-    dataProtection.PersistKeysToDbContext<PartnerHooksDbContext>();
-}
+builder.AddProtectionKeys(settings);
 
 // Delivery: outside Development, https only and public destinations only.
 var development = builder.Environment.IsDevelopment();
@@ -53,6 +44,10 @@ builder.Services.AddSingleton<DeliveryProcessor>();
 builder.Services.AddHostedService<DeliveryWorker>();
 
 var app = builder.Build();
+
+// Before the migrations drop the table where earlier versions kept the keys.
+await ProtectionKeys.MoveOutOfDatabaseAsync(app.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(),
+    ProtectionKeys.Folder(settings, app.Configuration, app.Environment), app.Environment, app.Logger);
 
 app.UseServiceDefaults();
 app.MapDefaultEndpoints("/api/partner-hooks");

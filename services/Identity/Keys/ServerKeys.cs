@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using Microsoft.IdentityModel.Tokens;
 using Scop.Aspire.ServiceDefaults;
 
@@ -18,8 +17,8 @@ public static class ServerKeys
     {
         if (settings.SigningCertificate.Path is { Length: > 0 } || settings.EncryptionCertificate.Path is { Length: > 0 })
         {
-            server.AddSigningCertificate(Load(settings.SigningCertificate, "SigningCertificate"));
-            server.AddEncryptionCertificate(Load(settings.EncryptionCertificate, "EncryptionCertificate"));
+            server.AddSigningCertificate(settings.SigningCertificate.Load("Scop:Identity:SigningCertificate"));
+            server.AddEncryptionCertificate(settings.EncryptionCertificate.Load("Scop:Identity:EncryptionCertificate"));
             return;
         }
 
@@ -33,22 +32,6 @@ public static class ServerKeys
         var folder = Path.Combine(DataRoot.Resolve(configuration, environment), "identity", "keys");
         server.AddSigningKey(LoadOrCreate(Path.Combine(folder, "signing-key.pem")));
         server.AddEncryptionKey(LoadOrCreate(Path.Combine(folder, "encryption-key.pem")));
-    }
-
-    private static X509Certificate2 Load(CertificateSettings certificate, string name)
-    {
-        if (certificate.Path is not { Length: > 0 } path)
-        {
-            throw new InvalidOperationException($"Scop:Identity:{name}:Path is missing.");
-        }
-
-        if (!File.Exists(path))
-        {
-            throw new InvalidOperationException($"Scop:Identity:{name}:Path names {path}, which does not exist.");
-        }
-
-        return X509CertificateLoader.LoadPkcs12FromFile(path, certificate.Password,
-            X509KeyStorageFlags.EphemeralKeySet);
     }
 
     /// <summary>An RSA key from a PEM file, created (readable by its owner only) when missing.</summary>

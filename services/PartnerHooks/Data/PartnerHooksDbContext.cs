@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.PartnerHooks.Domain;
 using Scop.Aspire.ServiceDefaults.Data;
@@ -7,7 +6,7 @@ using Scop.Aspire.ServiceDefaults.Messaging;
 namespace Scop.Aspire.PartnerHooks.Data;
 
 public sealed class PartnerHooksDbContext(DbContextOptions<PartnerHooksDbContext> options)
-    : DbContext(options), IDataProtectionKeyContext
+    : DbContext(options)
 {
     /// <summary>The channel that wakes the delivery worker when deliveries become due (<see cref="CommitWakeups"/>).</summary>
     public const string DeliveriesChannel = "partner_hook_deliveries";
@@ -19,9 +18,6 @@ public sealed class PartnerHooksDbContext(DbContextOptions<PartnerHooksDbContext
     public DbSet<Delivery> Deliveries => Set<Delivery>();
 
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
-
-    /// <summary>The Data Protection keys that encrypt the signing secrets.</summary>
-    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     /// <summary>
     /// The insert trigger that once woke the workers, kept for the migrations that created and then dropped it: its

@@ -16,7 +16,13 @@ public sealed class DestinationGuard(bool blockPrivateDestinations)
 {
     public bool BlockPrivateDestinations { get; } = blockPrivateDestinations;
 
-    /// <summary>Why an address is not public, or null when it is.</summary>
+    /// <summary>
+    /// Why an address is not public, or null when it is. IPv6 forms that carry an IPv4 address inside are refused
+    /// whole, whatever the IPv4 address: a NAT64 prefix (<c>64:ff9b::/96</c>, <c>64:ff9b:1::/48</c>) turns into any IPv4
+    /// destination at the translator, 6to4 (<c>2002::/16</c>) and Teredo (<c>2001::/32</c>) are relayed to their embedded
+    /// address, and the deprecated IPv4-compatible form (<c>::a.b.c.d</c>) reaches some stacks as that address. An
+    /// IPv4-mapped address (<c>::ffff:a.b.c.d</c>) is the IPv4 address itself, and judged as such.
+    /// </summary>
     public static string? WhyForbidden(IPAddress address)
     {
         if (address.IsIPv4MappedToIPv6)
@@ -40,6 +46,8 @@ public sealed class DestinationGuard(bool blockPrivateDestinations)
                 [169, 254, ..] => "link-local",
                 [172, >= 16 and <= 31, ..] => "private",
                 [192, 0, 0, ..] => "reserved",
+                [192, 0, 2, ..] or [198, 51, 100, ..] or [203, 0, 113, ..] => "reserved (documentation)",
+                [192, 88, 99, ..] => "reserved (6to4 relay)",
                 [192, 168, ..] => "private",
                 [198, 18 or 19, ..] => "reserved",
                 [>= 224, ..] => "multicast or reserved",
@@ -49,6 +57,7 @@ public sealed class DestinationGuard(bool blockPrivateDestinations)
 
         if (address.AddressFamily == AddressFamily.InterNetworkV6)
         {
+            var b = address.GetAddressBytes();
             if (address.Equals(IPAddress.IPv6None) || address.Equals(IPAddress.IPv6Any))
             {
                 return "unspecified";
@@ -69,7 +78,18 @@ public sealed class DestinationGuard(bool blockPrivateDestinations)
                 return "multicast";
             }
 
-            return null;
+            return b switch
+            {
+                // ::/96 but :: and ::1, handled above.
+                [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ..] => "IPv4-compatible (deprecated, embeds an IPv4 address)",
+                [0x00, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0, ..] => "NAT64 (64:ff9b::/96, embeds an IPv4 address)",
+                [0x00, 0x64, 0xff, 0x9b, 0x00, 0x01, ..] => "NAT64 (64:ff9b:1::/48, local-use translation)",
+                [0x20, 0x02, ..] => "6to4 (2002::/16, embeds an IPv4 address)",
+                [0x20, 0x01, 0x00, 0x00, ..] => "Teredo (2001::/32, embeds an IPv4 address)",
+                [0x01, 0x00, 0, 0, 0, 0, 0, 0, ..] => "discard-only (100::/64)",
+                [0x20, 0x01, 0x0d, 0xb8, ..] => "reserved (documentation)",
+                _ => null,
+            };
         }
 
         return "not an IP address";

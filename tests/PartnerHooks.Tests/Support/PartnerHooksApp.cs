@@ -24,6 +24,23 @@ public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvid
 {
     public string Database { get; } = database;
 
+    /// <summary>Where the test run's instances keep their Data Protection keys, one folder per database.</summary>
+    public static string KeysRoot { get; } = Path.Combine(Path.GetTempPath(), "scop-partner-hooks-tests", Guid.NewGuid().ToString("N")[..8]);
+
+    /// <summary>
+    /// The data root of the instances of this database: a restarted instance finds the keys its predecessor made, as
+    /// on a real deployment; another database's instance has keys of its own.
+    /// </summary>
+    public string DataRoot { get; } = DataRootOf(database);
+
+    /// <summary>Where this instance's key files are.</summary>
+    public string KeysFolder => Path.Combine(Settings("Scop:DataRoot") ?? DataRoot, "partner-hooks", "keys");
+
+    public static string DataRootOf(string database) => Path.Combine(KeysRoot,
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(database)))[..16]);
+
+    private string? Settings(string key) => settings?.TryGetValue(key, out var value) == true ? value : null;
+
     public IBus Bus => Services.GetRequiredService<IBus>();
 
     /// <summary>A confederation admin: runs partners, endpoints and deliveries.</summary>
@@ -63,6 +80,7 @@ public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvid
         builder.UseSetting("ConnectionStrings:rabbitmq", rabbitMq);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Scop:PartnerHooks:PollInterval", "00:00:00.500");
+        builder.UseSetting("Scop:DataRoot", DataRoot);
         foreach (var (key, value) in TestTokens.Settings)
         {
             builder.UseSetting(key, value); // the service trusts the test run's signing key, as it would the identity service's
@@ -189,6 +207,13 @@ public sealed class PartnerHooksServers : IAsyncLifetime
         }
 
         await Task.WhenAll(Postgres.DisposeAsync(), RabbitMq.DisposeAsync());
+        try
+        {
+            Directory.Delete(PartnerHooksApp.KeysRoot, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
     }
 }
 
