@@ -6,16 +6,18 @@ namespace Scop.Aspire.ServiceDefaults.Security;
 
 /// <summary>
 /// What part of the network the caller may see or change, read from their token: everything (federation staff,
-/// confederation admins), one regional union (a delegate), one cooperative (its manager), or nothing. Handlers use it
-/// to scope their queries and to check a command's target, so a delegate never reads another region's data.
+/// confederation admins), one regional union (a delegate), one cooperative (its manager), or nothing — and, whatever
+/// the role, what is about the caller themselves (the person of their <c>person_id</c> claim). Handlers use it to
+/// scope their queries and to check a command's target, so a delegate never reads another region's data.
 /// </summary>
 public sealed class CallerScope
 {
-    private CallerScope(bool nationwide, IReadOnlySet<string> regionalUnions, IReadOnlySet<Guid> cooperatives)
+    private CallerScope(bool nationwide, IReadOnlySet<string> regionalUnions, IReadOnlySet<Guid> cooperatives, Guid? person)
     {
         Nationwide = nationwide;
         RegionalUnions = regionalUnions;
         Cooperatives = cooperatives;
+        Person = person;
     }
 
     /// <summary>Sees every region.</summary>
@@ -26,6 +28,12 @@ public sealed class CallerScope
 
     /// <summary>The cooperatives a manager manages.</summary>
     public IReadOnlySet<Guid> Cooperatives { get; }
+
+    /// <summary>The person the caller is in the membership register (<see cref="PlatformClaims.PersonId"/>), if the token says.</summary>
+    public Guid? Person { get; }
+
+    /// <summary>Federation staff or a confederation admin.</summary>
+    public bool IsStaff => Nationwide;
 
     public static CallerScope Of(ClaimsPrincipal user)
     {
@@ -38,8 +46,14 @@ public sealed class CallerScope
             ? user.FindAll(PlatformClaims.CooperativeId).Select(c => Guid.TryParse(c.Value, out var id) ? id : Guid.Empty)
                 .Where(id => id != Guid.Empty).ToHashSet()
             : [];
-        return new CallerScope(nationwide, unions, cooperatives);
+        var person = Guid.TryParse(user.FindFirst(PlatformClaims.PersonId)?.Value, out var personId) && personId != Guid.Empty
+            ? personId
+            : (Guid?)null;
+        return new CallerScope(nationwide, unions, cooperatives, person);
     }
+
+    /// <summary>The caller is this person.</summary>
+    public bool Is(Guid? personId) => personId is { } id && Person == id;
 
     /// <summary>May act in (register, change) this regional union: a confederation admin or one of its delegates.</summary>
     public static bool CanManage(ClaimsPrincipal user, string regionalUnion) =>
@@ -47,10 +61,14 @@ public sealed class CallerScope
         || (user.IsInRole(PlatformRoles.Delegate) && user.HasClaim(PlatformClaims.RegionalUnion, regionalUnion));
 
     /// <summary>May see a record of this regional union and (when it is one) this cooperative.</summary>
-    public bool CanRead(string regionalUnion, Guid? cooperativeId = null) =>
+    public bool CanRead(string? regionalUnion, Guid? cooperativeId = null) =>
         Nationwide
-        || RegionalUnions.Contains(regionalUnion)
+        || (regionalUnion is not null && RegionalUnions.Contains(regionalUnion))
         || (cooperativeId is { } id && Cooperatives.Contains(id));
+
+    /// <summary>May act for this regional union's people: staff, or one of its delegates.</summary>
+    public bool ActsFor(string? regionalUnion) =>
+        Nationwide || (regionalUnion is not null && RegionalUnions.Contains(regionalUnion));
 
     /// <summary>
     /// Keeps the rows the caller may see: all of them nationwide, else those of their regional unions or their

@@ -119,7 +119,10 @@ public static class PlatformAuthentication
             .AddPolicy(PlatformPolicies.ConfederationAdmin, policy => policy.RequireRole(PlatformRoles.ConfederationAdmin))
             .AddPolicy(PlatformPolicies.Partner, policy => policy.RequireRole(PlatformRoles.Partner))
             .AddPolicy(PlatformPolicies.Staff,
-                policy => policy.RequireRole(PlatformRoles.Federation, PlatformRoles.ConfederationAdmin));
+                policy => policy.RequireRole(PlatformRoles.Federation, PlatformRoles.ConfederationAdmin))
+            .AddPolicy(PlatformPolicies.Person, policy => policy.RequireRole(PlatformRoles.People))
+            .AddPolicy(PlatformPolicies.StaffOrDelegate, policy => policy.RequireRole(PlatformRoles.Delegate,
+                PlatformRoles.Federation, PlatformRoles.ConfederationAdmin));
         if (authenticatedByDefault)
         {
             authorization.SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());

@@ -29,4 +29,14 @@ public static class PlatformPolicies
 
     /// <summary>Confederation staff: federation or confederation admins.</summary>
     public const string Staff = "staff";
+
+    /// <summary>
+    /// A person of the movement, whatever their role (not a partner's machine client): for what people do for
+    /// themselves or for those in their scope (book training, read their passport); the handler narrows it with
+    /// <see cref="CallerScope"/>.
+    /// </summary>
+    public const string Person = "person";
+
+    /// <summary>Staff, or a regional union's delegate for their region (the handler checks the region).</summary>
+    public const string StaffOrDelegate = "staff-or-delegate";
 }

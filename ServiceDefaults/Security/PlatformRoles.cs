@@ -13,6 +13,10 @@ public static class PlatformRoles
 
     public static readonly IReadOnlyList<string> All =
         [Member, CooperativeManager, Elected, Delegate, Federation, ConfederationAdmin, Partner];
+
+    /// <summary>The roles of people of the movement (every role but a partner bank's machine client).</summary>
+    public static readonly IReadOnlyList<string> People =
+        [Member, CooperativeManager, Elected, Delegate, Federation, ConfederationAdmin];
 }
 
 /// <summary>Claim types the identity service issues and the services read.</summary>
@@ -29,6 +33,12 @@ public static class PlatformClaims
 
     /// <summary>The cooperative a cooperative manager manages (its id in the membership register).</summary>
     public const string CooperativeId = "cooperative_id";
+
+    /// <summary>
+    /// The person the holder of the token is in the membership register (their person id, a UUID): what makes "my
+    /// bookings", "my passport" theirs. Not the subject (<c>sub</c>), which names the account at the identity service.
+    /// </summary>
+    public const string PersonId = "person_id";
 }
 
 /// <summary>

@@ -36,14 +36,17 @@ public static class TestTokens
         ["Scop:Identity:SigningKeys"] = Jwks,
     };
 
-    /// <summary>A user's access token for <paramref name="audience"/> with one role and its scope claim.</summary>
+    /// <summary>
+    /// A user's access token for <paramref name="audience"/> with one role and its scope claim, and the person they are
+    /// in the membership register when <paramref name="personId"/> is given.
+    /// </summary>
     public static string For(string audience, string role, string? regionalUnion = null, Guid? cooperativeId = null,
-        string clientId = "scop-web") =>
-        Mint(audience, [role], regionalUnion, cooperativeId, clientId);
+        string clientId = "scop-web", Guid? personId = null) =>
+        Mint(audience, [role], regionalUnion, cooperativeId, clientId, personId: personId);
 
     public static string Mint(string audience, IEnumerable<string> roles, string? regionalUnion = null, Guid? cooperativeId = null,
         string clientId = "scop-web", DateTime? expires = null, string issuer = Issuer, SecurityKey? key = null,
-        string? subject = null)
+        string? subject = null, Guid? personId = null)
     {
         var now = DateTime.UtcNow;
         var expiry = expires ?? now.AddMinutes(15);
@@ -64,6 +67,11 @@ public static class TestTokens
         if (cooperativeId is not null)
         {
             claims.Add(new Claim("cooperative_id", cooperativeId.Value.ToString()));
+        }
+
+        if (personId is not null)
+        {
+            claims.Add(new Claim("person_id", personId.Value.ToString()));
         }
 
         var descriptor = new SecurityTokenDescriptor

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Training.Tests.Support;
 
 namespace Scop.Aspire.Training.Tests;
@@ -12,7 +13,7 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
     public async Task A_hold_keeps_seats_until_confirmed_then_cancel_gives_them_back()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 5);
-        var held = await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(2))).ExpectAsync(201);
+        var held = await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(2))).ExpectAsync(201);
         Assert.Equal("Held", held.GetProperty("status").GetString());
         Assert.Equal(App.Time.GetUtcNow().AddMinutes(15), held.GetProperty("holdExpiresAt").GetDateTimeOffset());
         Assert.Equal(2, await App.SeatsTakenAsync(session));
@@ -32,18 +33,18 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
     {
         var session = await App.CreateSessionAsync(Client, capacity: 4);
         var cooperative = Guid.NewGuid();
-        await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(3, cooperativeId: cooperative))).ExpectAsync(201);
+        await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(3, cooperative: cooperative))).ExpectAsync(201);
         var before = (await App.CountAsync("bookings"), await App.CountAsync("attendees"));
 
         // Two more people do not fit in the one seat left: nobody is booked, and the session says so.
         var problem = await (await TrainingApp.BookAsync(Client, session,
-            TrainingApp.Booking(2, cooperativeId: cooperative, waitlistIfFull: false))).ExpectAsync(409);
+            await App.NewBookingAsync(2, cooperative: cooperative, waitlistIfFull: false))).ExpectAsync(409);
         Assert.Equal("Session full", problem.GetProperty("title").GetString());
         Assert.Equal(3, await App.SeatsTakenAsync(session));
         Assert.Equal(before, (await App.CountAsync("bookings"), await App.CountAsync("attendees")));
 
         // One still fits.
-        await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(1))).ExpectAsync(201);
+        await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(1))).ExpectAsync(201);
         Assert.Equal(4, await App.SeatsTakenAsync(session));
     }
 
@@ -51,10 +52,10 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
     public async Task A_full_session_puts_a_group_on_the_waiting_list_as_one_entry_with_a_position_and_a_leave_link()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 2);
-        await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(2))).ExpectAsync(201);
+        await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(2))).ExpectAsync(201);
 
-        var first = await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(3))).ExpectAsync(202);
-        var second = await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(1))).ExpectAsync(202);
+        var first = await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(3))).ExpectAsync(202);
+        var second = await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(1))).ExpectAsync(202);
         Assert.Equal(1, first.GetProperty("position").GetInt32());
         Assert.Equal(3, first.GetProperty("quantity").GetInt32());
         Assert.Equal(2, second.GetProperty("position").GetInt32());
@@ -77,7 +78,7 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
     {
         var startsOn = App.WorkingDay(3);
         var session = await App.CreateSessionAsync(Client, capacity: 5, startsOn: startsOn);
-        var id = (await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(1))).ExpectAsync(201)).GetProperty("id").GetGuid();
+        var id = (await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(1))).ExpectAsync(201)).GetProperty("id").GetGuid();
         await (await Client.PostAsync($"/api/training/bookings/{id}/confirm", null)).ExpectAsync(200);
 
         App.Advance(startsOn.ToDateTime(TimeOnly.MinValue) - App.Time.GetUtcNow().UtcDateTime - TimeSpan.FromHours(24));
@@ -93,7 +94,7 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
         var ids = new List<Guid>();
         for (var i = 0; i < 3; i++)
         {
-            ids.Add((await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(2))).ExpectAsync(201)).GetProperty("id").GetGuid());
+            ids.Add((await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(2))).ExpectAsync(201)).GetProperty("id").GetGuid());
         }
 
         await (await Client.PostAsync($"/api/training/bookings/{ids[0]}/confirm", null)).ExpectAsync(200);
@@ -110,35 +111,75 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
                 ("id", id.ToString())));
         }
 
-        await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(1))).ExpectAsync(409);
+        await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(1))).ExpectAsync(409);
     }
 
     [Fact]
     public async Task Bad_booking_input_is_a_400_and_writes_nothing()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 5);
-        var before = (await App.CountAsync("bookings"), await App.CountAsync("waitlist_entries"));
+        var before = (await App.CountAsync("bookings"), await App.CountAsync("waitlist_entries"), await App.CountAsync("funding_decisions"));
         var person = Guid.NewGuid().ToString();
         var body = new JsonObject
         {
             ["attendees"] = new JsonArray(
                 new JsonObject { ["personId"] = person }, new JsonObject { ["personId"] = person, ["role"] = "Boss" }, new JsonObject()),
-            ["regionalUnion"] = "Not A Code",
             ["requestFunding"] = true,
         };
         var errors = (await (await TrainingApp.BookAsync(Client, session, body)).ExpectAsync(400)).GetProperty("errors");
-        foreach (var field in new[] { "attendees[1].personId", "attendees[1].role", "attendees[2].personId", "regionalUnion", "cooperativeId", "cooperativeHeadcount" })
+        foreach (var field in new[] { "attendees[1].personId", "attendees[1].role", "attendees[2].personId" })
         {
             Assert.True(errors.TryGetProperty(field, out _), field);
         }
 
         await (await TrainingApp.BookAsync(Client, session, new JsonObject { ["attendees"] = new JsonArray() })).ExpectAsync(400);
-        await (await TrainingApp.BookAsync(Client, Guid.NewGuid(), TrainingApp.Booking(1))).ExpectAsync(404);
-        Assert.Equal(before, (await App.CountAsync("bookings"), await App.CountAsync("waitlist_entries")));
+        await (await TrainingApp.BookAsync(Client, Guid.NewGuid(), await App.NewBookingAsync(1))).ExpectAsync(404);
+
+        // Who books, for which cooperative, in which union and of which size come from the token and the register,
+        // never from the body: such fields are refused by name.
+        var known = await App.HireAsync(1);
+        foreach (var (field, value) in new (string, JsonNode)[]
+                 {
+                     ("cooperativeHeadcount", 1), ("cooperativeId", Guid.NewGuid().ToString()), ("bookedBy", Guid.NewGuid().ToString()),
+                     ("regionalUnion", "urscop-ouest"),
+                 })
+        {
+            var sneaky = TrainingApp.Booking(known, requestFunding: true);
+            sneaky[field] = value;
+            var refused = (await (await TrainingApp.BookAsync(Client, session, sneaky)).ExpectAsync(400)).GetProperty("errors");
+            Assert.Equal("This field is not part of the request.", refused.GetProperty(field)[0].GetString());
+        }
+
+        // A person the register never hired is refused by position, with why.
+        var unknown = (await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking([known[0], Guid.NewGuid()])))
+            .ExpectAsync(400)).GetProperty("errors");
+        Assert.Contains("membership register", unknown.GetProperty("attendees[1].personId")[0].GetString());
+        Assert.False(unknown.TryGetProperty("attendees[0].personId", out _));
+        Assert.Equal(before, (await App.CountAsync("bookings"), await App.CountAsync("waitlist_entries"), await App.CountAsync("funding_decisions")));
+        Assert.Equal(0, await App.SeatsTakenAsync(session));
     }
 
     [Fact]
-    public async Task A_remote_national_session_needs_the_people_s_regional_union_and_a_draft_session_takes_no_booking()
+    public async Task People_who_left_and_people_of_two_cooperatives_in_one_booking_are_refused()
+    {
+        var session = await App.CreateSessionAsync(Client, capacity: 5);
+        var leaver = await App.HireAsync(1);
+        await App.PublishAsync(new PersonLeft(Guid.NewGuid(), App.Time.GetUtcNow(), leaver[0], await App.CooperativeOfAsync(leaver[0]),
+            DateOnly.FromDateTime(App.Time.GetUtcNow().UtcDateTime)));
+        await TrainingApp.WaitUntilAsync(async () => await App.ScalarAsync(
+            "SELECT count(*) FROM people WHERE id = @p AND left_on IS NOT NULL", ("p", leaver[0])) == 1, "the departure is known");
+
+        var left = (await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(leaver))).ExpectAsync(400)).GetProperty("errors");
+        Assert.Contains("left their cooperative", left.GetProperty("attendees[0].personId")[0].GetString());
+
+        var mixed = (await (await TrainingApp.BookAsync(Client, session,
+            TrainingApp.Booking([.. await App.HireAsync(1), .. await App.HireAsync(1)]))).ExpectAsync(400)).GetProperty("errors");
+        Assert.True(mixed.TryGetProperty("attendees", out _));
+        Assert.Equal(0, await App.SeatsTakenAsync(session));
+    }
+
+    [Fact]
+    public async Task A_remote_national_session_counts_people_for_their_cooperative_s_union_and_a_draft_session_takes_no_booking()
     {
         var course = await App.CreateCourseAsync(Client);
         var body = new JsonObject
@@ -148,22 +189,17 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
         };
         var remote = (await (await Client.PostAsJsonAsync("/api/training/sessions", body)).ExpectAsync(201)).GetProperty("id").GetGuid();
 
-        var problem = await (await TrainingApp.BookAsync(Client, remote, TrainingApp.Booking(1))).ExpectAsync(400);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("regionalUnion", out _));
-        Assert.Equal(0, await App.SeatsTakenAsync(remote));
-        Assert.Equal(0, await App.ScalarAsync("SELECT count(*) FROM bookings WHERE session_id = @s", ("s", remote)));
-
-        var booking = TrainingApp.Booking(2);
-        booking["regionalUnion"] = "urscop-ouest";
-        var held = await (await TrainingApp.BookAsync(Client, remote, booking)).ExpectAsync(201);
+        var ouest = await App.HireAsync(2, union: "urscop-ouest");
+        var held = await (await TrainingApp.BookAsync(Client, remote, TrainingApp.Booking(ouest))).ExpectAsync(201);
         Assert.Equal("urscop-ouest", held.GetProperty("regionalUnion").GetString());
+        Assert.Equal(await App.CooperativeOfAsync(ouest[0]), held.GetProperty("cooperativeId").GetGuid());
         Assert.Equal(2, held.GetProperty("attendees").GetArrayLength());
         Assert.Equal(2, await App.SeatsTakenAsync(remote));
 
         body["status"] = "Draft";
         body["regionalUnion"] = "urscop-ouest";
         var draft = (await (await Client.PostAsJsonAsync("/api/training/sessions", body)).ExpectAsync(201)).GetProperty("id").GetGuid();
-        var closed = await (await TrainingApp.BookAsync(Client, draft, TrainingApp.Booking(1))).ExpectAsync(409);
+        var closed = await (await TrainingApp.BookAsync(Client, draft, await App.NewBookingAsync(1))).ExpectAsync(409);
         Assert.Equal("Session not open", closed.GetProperty("title").GetString());
         Assert.Equal(0, await App.SeatsTakenAsync(draft));
     }
@@ -172,7 +208,7 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
     public async Task A_retried_booking_with_its_Idempotency_Key_books_once()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 5);
-        var body = TrainingApp.Booking(2);
+        var body = await App.NewBookingAsync(2);
         async Task<(Guid Id, bool Replayed)> PostAsync()
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/training/sessions/{session}/bookings")

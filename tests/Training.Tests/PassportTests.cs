@@ -17,15 +17,15 @@ public sealed class PassportTests(TrainingServers servers, TrainingAppPerClass p
         var course = await App.CreateCourseAsync(Client, "Management");
         var aura = await App.CreateSessionAsync(Client, capacity: 10, courseId: course, startsOn: startsOn);
         var ouest = await App.CreateSessionAsync(Client, capacity: 10, courseId: course, startsOn: startsOn, regionalUnion: "urscop-ouest");
-        var alice = Guid.NewGuid();
-        var bob = Guid.NewGuid();
-        var carla = Guid.NewGuid();
-        var group = await Book(aura, TrainingApp.Booking(2, personIds: [alice, bob]));
-        var manager = await Book(ouest, TrainingApp.Booking(1, role: "Manager", personIds: [carla]));
+        var pair = await App.HireAsync(2);
+        var (alice, bob) = (pair[0], pair[1]);
+        var carla = (await App.HireAsync(1, union: "urscop-ouest"))[0];
+        var group = await Book(aura, TrainingApp.Booking([alice, bob]));
+        var manager = await Book(ouest, TrainingApp.Booking([carla], role: "Manager"));
         // A course that requires this one: refused for now.
         var advanced = await App.CreateCourseAsync(Client, "Management", prerequisites: [course]);
         var advancedSession = await App.CreateSessionAsync(Client, capacity: 5, courseId: advanced, startsOn: App.WorkingDay(40));
-        await (await TrainingApp.BookAsync(Client, advancedSession, TrainingApp.Booking(1, personIds: [alice]))).ExpectAsync(409);
+        await (await TrainingApp.BookAsync(Client, advancedSession, TrainingApp.Booking([alice]))).ExpectAsync(409);
 
         // Not before the session started.
         await (await Client.PostAsJsonAsync($"/api/training/bookings/{group}/attendees/{alice}/attendance",
@@ -49,7 +49,7 @@ public sealed class PassportTests(TrainingServers servers, TrainingAppPerClass p
             ("p", alice.ToString()), ("c", certificate)));
 
         // Now the prerequisite is met.
-        await (await TrainingApp.BookAsync(Client, advancedSession, TrainingApp.Booking(1, personIds: [alice]))).ExpectAsync(201);
+        await (await TrainingApp.BookAsync(Client, advancedSession, TrainingApp.Booking([alice]))).ExpectAsync(201);
 
         // Targets: Alice (employee, AURA) and Carla (manager, Ouest) entered training; Bob was absent.
         var targets = await (await Client.GetAsync($"/api/training/targets/{startsOn.Year}")).ExpectAsync(200);

@@ -16,14 +16,15 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
     public async Task Five_hundred_concurrent_requests_for_ten_seats_hold_exactly_ten()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 10);
-        var clients = Enumerable.Range(0, 8).Select(_ => App.CreateClient(TrainingApp.MemberToken)).ToArray();
+        var people = await App.HireAsync(50);
+        var clients = Enumerable.Range(0, 8).Select(_ => App.CreateClient(TrainingApp.DelegateToken(TrainingApp.Aura))).ToArray();
         using var start = new SemaphoreSlim(0);
         var requests = Enumerable.Range(0, 500).Select(async i =>
         {
             await start.WaitAsync();
             // Half would rather wait in line, half would rather be refused.
             using var response = await TrainingApp.BookAsync(clients[i % clients.Length], session,
-                TrainingApp.Booking(1, waitlistIfFull: i % 2 == 0));
+                TrainingApp.Booking([people[i % people.Length]], waitlistIfFull: i % 2 == 0));
             return (int)response.StatusCode;
         }).ToList();
         start.Release(500);
@@ -56,7 +57,8 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
     public async Task Sixty_four_clients_on_one_session_of_a_thousand_seats_get_every_seat_and_no_server_error_when_the_server_has_few_connections_left()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 1_000);
-        using var member = App.CreateClient(TrainingApp.MemberToken);
+        var people = await App.HireAsync(64);
+        using var delegateClient = App.CreateClient(TrainingApp.DelegateToken(TrainingApp.Aura));
 
         // The database server's connections are shared by every service: leave the service only a few more than its
         // own limit, as the other services' pools do after a busy minute.
@@ -65,12 +67,13 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
 
         var statuses = new ConcurrentBag<int>();
         var failures = new ConcurrentBag<string>();
-        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, 64).Select(client => Task.Run(async () =>
         {
             // Each client books one seat after another until the session says it is full.
             while (true)
             {
-                using var response = await TrainingApp.BookAsync(member, session, TrainingApp.Booking(1, waitlistIfFull: false));
+                using var response = await TrainingApp.BookAsync(delegateClient, session,
+                    TrainingApp.Booking([people[client]], waitlistIfFull: false));
                 var status = (int)response.StatusCode;
                 statuses.Add(status);
                 if (status >= 500)
@@ -103,12 +106,11 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
         var year = App.WorkingDay().Year;
         await (await Client.PutAsJsonAsync($"/api/training/funds/{year}", new JsonObject { ["budgetCents"] = 100_000 })).ExpectAsync(200);
         var session = await App.CreateSessionAsync(Client, capacity: 100, priceCents: 10_000); // 100 € a seat: the fund pays 10 seats
-        var cooperative = Guid.NewGuid();
+        var people = await App.HireAsync(40, headcount: 12); // a small cooperative, as the register knows it
 
-        var requests = Enumerable.Range(0, 40).Select(async _ =>
+        var requests = Enumerable.Range(0, 40).Select(async i =>
         {
-            using var response = await TrainingApp.BookAsync(Client, session,
-                TrainingApp.Booking(1, cooperativeId: cooperative, requestFunding: true, headcount: 12));
+            using var response = await TrainingApp.BookAsync(Client, session, TrainingApp.Booking([people[i]], requestFunding: true));
             return await response.ExpectAsync(201);
         }).ToList();
         var bookings = await Task.WhenAll(requests);
@@ -125,7 +127,7 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
 
         // A big cooperative is refused, with its reason; cancelling a funded booking gives the money back.
         var big = await (await TrainingApp.BookAsync(Client, session,
-            TrainingApp.Booking(1, cooperativeId: Guid.NewGuid(), requestFunding: true, headcount: 80))).ExpectAsync(201);
+            TrainingApp.Booking(await App.HireAsync(1, headcount: 80), requestFunding: true))).ExpectAsync(201);
         Assert.Contains("80 people", big.GetProperty("funding").GetProperty("reason").GetString());
         var funded = bookings.First(b => b.GetProperty("fundedCents").GetInt64() > 0).GetProperty("id").GetGuid();
         await (await Client.PostAsync($"/api/training/bookings/{funded}/cancel", null)).ExpectAsync(200);
@@ -140,7 +142,7 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
     {
         var year = App.WorkingDay().Year + 1;
         await (await Client.PutAsJsonAsync($"/api/training/funds/{year}", new JsonObject { ["budgetCents"] = 10_000_000 })).ExpectAsync(200);
-        var person = Guid.NewGuid();
+        var person = (await App.HireAsync(1, headcount: 5))[0];
         var day = new DateOnly(year, 3, 3);
         while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday)
         {
@@ -150,9 +152,9 @@ public sealed class RaceTests(TrainingServers servers, TrainingAppPerClass perCl
         var first = await App.CreateSessionAsync(Client, capacity: 5, priceCents: 100_000, startsOn: day);
         var second = await App.CreateSessionAsync(Client, capacity: 5, priceCents: 100_000, startsOn: day.AddDays(1));
         var one = await (await TrainingApp.BookAsync(Client, first,
-            TrainingApp.Booking(1, cooperativeId: Guid.NewGuid(), requestFunding: true, headcount: 5, personIds: [person]))).ExpectAsync(201);
+            TrainingApp.Booking([person], requestFunding: true))).ExpectAsync(201);
         var two = await (await TrainingApp.BookAsync(Client, second,
-            TrainingApp.Booking(1, cooperativeId: Guid.NewGuid(), requestFunding: true, headcount: 5, personIds: [person]))).ExpectAsync(201);
+            TrainingApp.Booking([person], requestFunding: true))).ExpectAsync(201);
 
         Assert.Equal(100_000, one.GetProperty("fundedCents").GetInt64());
         Assert.Equal(50_000, two.GetProperty("fundedCents").GetInt64()); // 1,500 € a year at most

@@ -11,9 +11,9 @@ public sealed class TimerTests(TrainingServers servers, TrainingAppPerClass perC
     public async Task An_expired_hold_releases_its_seats_and_the_waiting_entry_gets_an_offer_then_the_next_one()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 2);
-        var hold = (await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(2))).ExpectAsync(201)).GetProperty("id").GetGuid();
-        var first = (await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(2))).ExpectAsync(202)).GetProperty("id").GetGuid();
-        var second = (await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(1))).ExpectAsync(202)).GetProperty("id").GetGuid();
+        var hold = (await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(2))).ExpectAsync(201)).GetProperty("id").GetGuid();
+        var first = (await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(2))).ExpectAsync(202)).GetProperty("id").GetGuid();
+        var second = (await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(1))).ExpectAsync(202)).GetProperty("id").GetGuid();
 
         // 14 minutes: nothing moves.
         App.Advance(TimeSpan.FromMinutes(14));
@@ -54,7 +54,7 @@ public sealed class TimerTests(TrainingServers servers, TrainingAppPerClass perC
     public async Task A_confirmed_booking_is_left_alone_when_its_timer_fires()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 3);
-        var id = (await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(3))).ExpectAsync(201)).GetProperty("id").GetGuid();
+        var id = (await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(3))).ExpectAsync(201)).GetProperty("id").GetGuid();
         await (await Client.PostAsync($"/api/training/bookings/{id}/confirm", null)).ExpectAsync(200);
 
         App.Advance(TimeSpan.FromMinutes(16));
@@ -69,7 +69,7 @@ public sealed class TimerTests(TrainingServers servers, TrainingAppPerClass perC
     public async Task A_hold_that_ran_out_cannot_be_confirmed()
     {
         var session = await App.CreateSessionAsync(Client, capacity: 3);
-        var id = (await (await TrainingApp.BookAsync(Client, session, TrainingApp.Booking(1))).ExpectAsync(201)).GetProperty("id").GetGuid();
+        var id = (await (await TrainingApp.BookAsync(Client, session, await App.NewBookingAsync(1))).ExpectAsync(201)).GetProperty("id").GetGuid();
         App.Time.Advance(TimeSpan.FromMinutes(15)); // the clock only: whether or not the timer has fired yet
         await (await Client.PostAsync($"/api/training/bookings/{id}/confirm", null)).ExpectAsync(409);
         App.Advance(TimeSpan.Zero);

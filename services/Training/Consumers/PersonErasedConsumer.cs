@@ -7,9 +7,10 @@ using Scop.Aspire.Training.Data;
 namespace Scop.Aspire.Training.Consumers;
 
 /// <summary>
-/// Erasure: the person's bookings, passport, waiting-list places, fund usage and invitation keep their numbers (seats,
-/// money, targets) but point to a random stand-in instead of the person — one stand-in for all of them, so the
-/// person still counts once — and no certificate number remains.
+/// Erasure: the person's bookings, passport, waiting-list places, fund usage, invitation and place in their
+/// cooperative's headcount keep their numbers (seats, money, targets, people) but point to a random stand-in instead of
+/// the person — one stand-in for all of them, so the person still counts once — and no certificate number remains.
+/// The stand-in cannot be booked.
 /// </summary>
 public sealed class PersonErasedConsumer(TrainingDbContext db, TimeProvider time)
     : InboxConsumer<PersonErased, TrainingDbContext>(db, time)
@@ -24,6 +25,8 @@ public sealed class PersonErasedConsumer(TrainingDbContext db, TimeProvider time
             $"UPDATE bookings SET booked_by = NULL WHERE booked_by = {person}", ct);
         await Db.Database.ExecuteSqlAsync(
             $"UPDATE fund_person_usage SET person_id = {standIn} WHERE person_id = {person}", ct);
+        await Db.Database.ExecuteSqlAsync(
+            $"UPDATE people SET id = {standIn}, erased = true WHERE id = {person}", ct);
         await Db.Database.ExecuteSqlAsync(
             $"UPDATE invitations SET person_id = {standIn}, anonymised = true WHERE person_id = {person}", ct);
         await Db.Database.ExecuteSqlAsync(

@@ -9,8 +9,9 @@ using Scop.Aspire.Training.Domain;
 namespace Scop.Aspire.Training.Consumers;
 
 /// <summary>
-/// A new hire is invited to the next welcome day of their regional union — once: the inbox absorbs a redelivered
-/// message, and a unique constraint on the person absorbs a second <c>PersonHired</c> with another id.
+/// A new hire: training learns the person (only people of the register are booked) and their cooperative's union,
+/// and invites them to the next welcome day of that union — once: the inbox absorbs a redelivered message, and unique
+/// keys on the person absorb a second <c>PersonHired</c> with another id.
 /// </summary>
 public sealed class PersonHiredConsumer(TrainingDbContext db, TimeProvider time)
     : InboxConsumer<PersonHired, TrainingDbContext>(db, time)
@@ -18,6 +19,13 @@ public sealed class PersonHiredConsumer(TrainingDbContext db, TimeProvider time)
     protected override async Task HandleAsync(ConsumeContext<PersonHired> context, CancellationToken ct)
     {
         var hired = context.Message;
+        var union = await RegisterFacts.StateRegionAsync(Db, hired.CooperativeId, hired.RegionalUnion, hired.OccurredAt, ct);
+        await Db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO people (id, cooperative_id, hired_on, left_on, erased)
+            VALUES ({hired.PersonId}, {hired.CooperativeId}, {hired.HiredOn}, NULL, false)
+            ON CONFLICT (id) DO NOTHING
+            """, ct);
         var now = Time.GetUtcNow();
         var earliest = DateOnly.FromDateTime(now.UtcDateTime);
         if (hired.HiredOn > earliest)
@@ -28,7 +36,7 @@ public sealed class PersonHiredConsumer(TrainingDbContext db, TimeProvider time)
         var session = await (
                 from s in Db.Sessions
                 join c in Db.Courses on s.CourseId equals c.Id
-                where c.Path == CoursePath.WelcomeDay && s.RegionalUnion == hired.RegionalUnion
+                where c.Path == CoursePath.WelcomeDay && s.RegionalUnion == union
                       && s.Status == SessionStatus.Open && s.StartsOn >= earliest
                 orderby s.StartsOn, s.Id
                 select new { s.Id, s.StartsOn })
@@ -38,7 +46,7 @@ public sealed class PersonHiredConsumer(TrainingDbContext db, TimeProvider time)
         var inserted = await Db.Database.ExecuteSqlAsync(
             $"""
             INSERT INTO invitations (id, person_id, cooperative_id, regional_union, hired_on, session_id, invited_at, anonymised)
-            VALUES ({invitationId}, {hired.PersonId}, {hired.CooperativeId}, {hired.RegionalUnion}, {hired.HiredOn},
+            VALUES ({invitationId}, {hired.PersonId}, {hired.CooperativeId}, {union}, {hired.HiredOn},
                     {session?.Id}, {now}, false)
             ON CONFLICT (person_id) DO NOTHING
             """, ct);
@@ -48,6 +56,6 @@ public sealed class PersonHiredConsumer(TrainingDbContext db, TimeProvider time)
         }
 
         Db.AddIntegrationEvent(new WelcomeDayInvited(Guid.CreateVersion7(now), now, invitationId, hired.PersonId,
-            hired.CooperativeId, hired.RegionalUnion, session?.Id, session?.StartsOn), hired.PersonId.ToString());
+            hired.CooperativeId, union, session?.Id, session?.StartsOn), hired.PersonId.ToString());
     }
 }

@@ -28,6 +28,10 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
 
     public DbSet<Invitation> Invitations => Set<Invitation>();
 
+    public DbSet<KnownCooperative> Cooperatives => Set<KnownCooperative>();
+
+    public DbSet<KnownPerson> People => Set<KnownPerson>();
+
     /// <summary>Opens a transaction unless one is open already (the idempotency filter's); returns it when it owns it.</summary>
     public async Task<IDbContextTransaction?> BeginUnlessInTransactionAsync(CancellationToken ct) =>
         Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
@@ -72,6 +76,9 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             booking.HasOne<Session>().WithMany().HasForeignKey(b => b.SessionId).OnDelete(DeleteBehavior.Restrict);
             booking.HasMany(b => b.Attendees).WithOne().HasForeignKey(a => a.BookingId);
             booking.HasIndex(b => new { b.SessionId, b.Status });
+            // A delegate's and a manager's views, and a cooperative's move to another union.
+            booking.HasIndex(b => new { b.RegionalUnion, b.CreatedAt });
+            booking.HasIndex(b => new { b.CooperativeId, b.CreatedAt });
             booking.ToTable(t => t.HasCheckConstraint("ck_bookings_quantity", "quantity > 0"));
         });
 
@@ -94,6 +101,7 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             entry.Property(w => w.LeaveToken).HasMaxLength(64);
             entry.HasIndex(w => w.LeaveToken).IsUnique();
             entry.HasIndex(w => new { w.SessionId, w.Status, w.Sequence });
+            entry.HasIndex(w => w.CooperativeId);
             entry.HasOne<Session>().WithMany().HasForeignKey(w => w.SessionId).OnDelete(DeleteBehavior.Restrict);
             entry.OwnsMany(w => w.People, people =>
             {
@@ -131,6 +139,23 @@ public sealed class TrainingDbContext(DbContextOptions<TrainingDbContext> option
             invitation.HasKey(i => i.Id);
             invitation.Property(i => i.RegionalUnion).HasMaxLength(64);
             invitation.HasIndex(i => i.PersonId).IsUnique(); // a new hire is invited once, whatever the redeliveries
+            invitation.HasIndex(i => i.CooperativeId);
+        });
+
+        model.Entity<KnownCooperative>(cooperative =>
+        {
+            cooperative.ToTable("cooperatives");
+            cooperative.HasKey(c => c.Id);
+            cooperative.Property(c => c.Id).ValueGeneratedNever();
+            cooperative.Property(c => c.RegionalUnion).HasMaxLength(64);
+        });
+
+        model.Entity<KnownPerson>(person =>
+        {
+            person.ToTable("people");
+            person.HasKey(p => p.Id);
+            person.Property(p => p.Id).ValueGeneratedNever();
+            person.HasIndex(p => p.CooperativeId);
         });
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Scop.Aspire.Contracts;
+using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
@@ -32,8 +33,19 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
     /// <summary>Confederation staff: may run the catalogue, the sessions and the fund as well as book.</summary>
     public static string StaffToken => TestTokens.For(PlatformAudiences.Training, PlatformRoles.ConfederationAdmin);
 
-    /// <summary>A worker-member: may book and read, not run the catalogue.</summary>
-    public static string MemberToken => TestTokens.For(PlatformAudiences.Training, PlatformRoles.Member);
+    /// <summary>A worker-member who is <paramref name="person"/> in the register: books themselves, sees their own.</summary>
+    public static string MemberToken(Guid? person) =>
+        TestTokens.For(PlatformAudiences.Training, PlatformRoles.Member, personId: person);
+
+    /// <summary>The manager of <paramref name="cooperative"/>: books its people, sees its bookings.</summary>
+    public static string ManagerToken(Guid cooperative, Guid? person = null) =>
+        TestTokens.For(PlatformAudiences.Training, PlatformRoles.CooperativeManager, cooperativeId: cooperative, personId: person);
+
+    /// <summary>A delegate of <paramref name="union"/>: books its people, sees its bookings, records their attendance.</summary>
+    public static string DelegateToken(string union) =>
+        TestTokens.For(PlatformAudiences.Training, PlatformRoles.Delegate, regionalUnion: union);
+
+    public const string Aura = "urscop-aura";
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -107,19 +119,14 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
         return (await response.ExpectAsync(201)).GetProperty("id").GetGuid();
     }
 
-    public static JsonObject Booking(int people, string role = "Employee", Guid? cooperativeId = null, bool? waitlistIfFull = null,
-        bool requestFunding = false, int? headcount = null, Guid[]? personIds = null)
+    /// <summary>A booking of <paramref name="people"/> (ids the register gave them: see <see cref="HireAsync"/>).</summary>
+    public static JsonObject Booking(IEnumerable<Guid> people, string role = "Employee", bool? waitlistIfFull = null,
+        bool requestFunding = false)
     {
-        var ids = personIds ?? Enumerable.Range(0, people).Select(_ => Guid.NewGuid()).ToArray();
         var body = new JsonObject
         {
-            ["attendees"] = new JsonArray(ids.Select(id => (JsonNode)new JsonObject { ["personId"] = id.ToString(), ["role"] = role }).ToArray()),
+            ["attendees"] = new JsonArray(people.Select(id => (JsonNode)new JsonObject { ["personId"] = id.ToString(), ["role"] = role }).ToArray()),
         };
-        if (cooperativeId is { } cooperative)
-        {
-            body["cooperativeId"] = cooperative.ToString();
-        }
-
         if (waitlistIfFull is { } waitlist)
         {
             body["waitlistIfFull"] = waitlist;
@@ -128,11 +135,51 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
         if (requestFunding)
         {
             body["requestFunding"] = true;
-            body["cooperativeHeadcount"] = headcount;
         }
 
         return body;
     }
+
+    /// <summary>
+    /// <paramref name="count"/> people hired by a cooperative of <paramref name="union"/> (a new one unless
+    /// <paramref name="cooperative"/> is given), made known to the service as the membership register does: by its
+    /// events through the broker (<c>CooperativeJoined</c> with the declared <paramref name="headcount"/>, then one
+    /// <c>PersonHired</c> each). Returns once the service knows them all.
+    /// </summary>
+    public async Task<Guid[]> HireAsync(int count = 1, Guid? cooperative = null, string union = Aura, int? headcount = null)
+    {
+        var now = Time.GetUtcNow();
+        var cooperativeId = cooperative ?? Guid.CreateVersion7();
+        if (cooperative is null)
+        {
+            await PublishAsync(new CooperativeJoined(Guid.NewGuid(), now, cooperativeId, "Scop de test", "732829320", "SCOP",
+                "69123", "62.01Z", union, headcount));
+        }
+
+        var people = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
+        var hiredOn = DateOnly.FromDateTime(now.UtcDateTime).AddYears(-1);
+        await Task.WhenAll(people.Select(person =>
+            PublishAsync(new PersonHired(Guid.NewGuid(), now, person, cooperativeId, union, hiredOn))));
+        await WaitUntilAsync(async () => await ScalarAsync("SELECT count(*) FROM people WHERE id = ANY(@ids)", ("ids", people)) == count,
+            $"the service knows the {count} people hired");
+        if (cooperative is null && headcount is not null)
+        {
+            await WaitUntilAsync(async () => await ScalarAsync(
+                "SELECT count(*) FROM cooperatives WHERE id = @id AND declared_headcount IS NOT NULL", ("id", cooperativeId)) == 1,
+                "the service knows the cooperative's headcount");
+        }
+
+        return people;
+    }
+
+    /// <summary>A booking of <paramref name="people"/> people newly hired (by <paramref name="cooperative"/>, else a new cooperative).</summary>
+    public async Task<JsonObject> NewBookingAsync(int people, string role = "Employee", bool? waitlistIfFull = null,
+        Guid? cooperative = null, string union = Aura) =>
+        Booking(await HireAsync(people, cooperative, union), role, waitlistIfFull);
+
+    /// <summary>The cooperative training holds for a person it knows.</summary>
+    public async Task<Guid> CooperativeOfAsync(Guid person) =>
+        await QueryScalarAsync<Guid>("SELECT cooperative_id FROM people WHERE id = @id", ("id", person));
 
     public static async Task<HttpResponseMessage> BookAsync(HttpClient client, Guid sessionId, JsonObject body) =>
         await client.PostAsJsonAsync($"/api/training/sessions/{sessionId}/bookings", body);

@@ -64,7 +64,8 @@ public static class RegisterCooperative
         db.Cooperatives.Add(cooperative);
         db.AddIntegrationEvent(
             new CooperativeJoined(Guid.CreateVersion7(now), now, cooperative.Id, cooperative.Name, cooperative.Siren,
-                cooperative.LegalForm.ToString().ToUpperInvariant(), cooperative.CommuneCode, cooperative.NafCode),
+                cooperative.LegalForm.ToString().ToUpperInvariant(), cooperative.CommuneCode, cooperative.NafCode,
+                cooperative.RegionalUnion, cooperative.Headcount),
             aggregateId: cooperative.Id.ToString());
         try
         {

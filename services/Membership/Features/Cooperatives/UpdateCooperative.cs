@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Membership.Data;
 using Scop.Aspire.Membership.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Membership.Features.Cooperatives;
@@ -11,6 +13,9 @@ namespace Scop.Aspire.Membership.Features.Cooperatives;
 /// <summary>
 /// <c>PUT /api/membership/cooperatives/{id}</c>: replaces what may change (name, address, sector, details) under
 /// optimistic concurrency: the request names the version it read in <c>If-Match</c>; a stale one is a 412, none a 428.
+/// A new commune in another région moves the cooperative to that région's union, and with it, in the same
+/// transaction, its people, its membership, its declared events and kits and its people's mandates; publishes
+/// <c>CooperativeUpdated</c>, which other services' copies follow.
 /// </summary>
 public static class UpdateCooperative
 {
@@ -80,7 +85,18 @@ public static class UpdateCooperative
                 detail: $"Moving the cooperative to {identity.CommuneCode} puts it in {unions.NameOf(regionalUnion)}; only a confederation admin or both unions' delegates do that.");
         }
 
+        var previousUnion = cooperative.RegionalUnion;
         cooperative.Update(identity.Name, identity.CommuneCode, identity.NafCode, regionalUnion, details);
+        var now = time.GetUtcNow();
+        db.AddIntegrationEvent(new CooperativeUpdated(Guid.CreateVersion7(now), now, cooperative.Id, cooperative.Name,
+            cooperative.CommuneCode, cooperative.NafCode, regionalUnion, previousUnion, cooperative.Headcount),
+            aggregateId: cooperative.Id.ToString());
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (regionalUnion != previousUnion)
+        {
+            await MoveToUnionAsync(db, cooperative.Id, regionalUnion, ct);
+        }
+
         try
         {
             await db.SaveChangesAsync(ct);
@@ -90,8 +106,29 @@ public static class UpdateCooperative
             return Stale(cooperative.Id); // another update committed between our read and our write
         }
 
+        await transaction.CommitAsync(ct);
+
         http.HttpContext.Response.Headers.ETag = CooperativeResponse.ETagOf(cooperative);
         return TypedResults.Ok(CooperativeResponse.From(cooperative, reference));
+    }
+
+    /// <summary>
+    /// Everything of the cooperative that is scoped by region follows it to <paramref name="union"/>. The cooperative
+    /// and its people are locked first: inserts of their rows in flight hold a key-share lock on them and finish before,
+    /// later ones wait for this transaction and take the new union (the insert triggers read it under that lock).
+    /// </summary>
+    private static async Task MoveToUnionAsync(MembershipDbContext db, Guid id, string union, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT FROM cooperatives WHERE id = {id} FOR UPDATE", ct);
+        await db.Database.ExecuteSqlAsync($"SELECT FROM people WHERE cooperative_id = {id} ORDER BY id FOR UPDATE", ct);
+        await db.People.Where(p => p.CooperativeId == id)
+            .ExecuteUpdateAsync(p => p.SetProperty(x => x.RegionalUnion, union), ct);
+        await db.Memberships.Where(m => m.CooperativeId == id)
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.RegionalUnion, union), ct);
+        await db.CooperativeEvents.Where(e => e.CooperativeId == id)
+            .ExecuteUpdateAsync(e => e.SetProperty(x => x.RegionalUnion, union), ct);
+        await db.Mandates.Where(m => db.People.Any(p => p.Id == m.PersonId && p.CooperativeId == id))
+            .ExecuteUpdateAsync(m => m.SetProperty(x => x.RegionalUnion, union), ct);
     }
 
     private static ProblemHttpResult Stale(Guid id) => TypedResults.Problem(

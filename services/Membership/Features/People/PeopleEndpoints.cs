@@ -38,7 +38,7 @@ public static class PeopleEndpoints
         people.MapPost("/{id:guid}/roles", AddRoleAsync).WithName("StartRole").WithSummary("Take up a role (worker-member, manager)")
             .Accepts<RoleRequest>("application/json").RequireAuthorization(PlatformPolicies.ManageCooperatives);
         people.MapPost("/{id:guid}/leave", LeaveAsync).WithName("LeaveCooperative")
-            .WithSummary("Leave the cooperative: roles end, the card is revoked")
+            .WithSummary("Leave the cooperative: roles end, the card is revoked (publishes PersonLeft)")
             .Accepts<LeaveRequest>("application/json").RequireAuthorization(PlatformPolicies.ManageCooperatives);
         return app;
     }
@@ -195,7 +195,7 @@ public static class PeopleEndpoints
     }
 
     public static async Task<Results<Ok<PersonResponse>, ValidationProblem, ProblemHttpResult>> LeaveAsync(Guid id,
-        HttpRequest http, ClaimsPrincipal user, MembershipDbContext db, CancellationToken ct)
+        HttpRequest http, ClaimsPrincipal user, MembershipDbContext db, TimeProvider time, CancellationToken ct)
     {
         var person = await PersonAccess.FindReadableAsync(db, user, id, ct, tracked: true);
         if (person is null)
@@ -225,6 +225,9 @@ public static class PeopleEndpoints
         }
 
         person.Leave(request.LeftOn.Value);
+        var now = time.GetUtcNow();
+        db.AddIntegrationEvent(new PersonLeft(Guid.CreateVersion7(now), now, person.Id, person.CooperativeId, request.LeftOn.Value),
+            aggregateId: person.Id.ToString());
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(PersonResponse.From(person));
     }

@@ -293,6 +293,12 @@ namespace Scop.Aspire.Training.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_bookings");
 
+                    b.HasIndex("CooperativeId", "CreatedAt")
+                        .HasDatabaseName("ix_bookings_cooperative_id_created_at");
+
+                    b.HasIndex("RegionalUnion", "CreatedAt")
+                        .HasDatabaseName("ix_bookings_regional_union_created_at");
+
                     b.HasIndex("SessionId", "Status")
                         .HasDatabaseName("ix_bookings_session_id_status");
 
@@ -499,11 +505,75 @@ namespace Scop.Aspire.Training.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_invitations");
 
+                    b.HasIndex("CooperativeId")
+                        .HasDatabaseName("ix_invitations_cooperative_id");
+
                     b.HasIndex("PersonId")
                         .IsUnique()
                         .HasDatabaseName("ix_invitations_person_id");
 
                     b.ToTable("invitations", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Training.Domain.KnownCooperative", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("DeclaredHeadcount")
+                        .HasColumnType("integer")
+                        .HasColumnName("declared_headcount");
+
+                    b.Property<DateTimeOffset?>("DetailsStatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("details_stated_at");
+
+                    b.Property<DateTimeOffset>("RegionStatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("region_stated_at");
+
+                    b.Property<string>("RegionalUnion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regional_union");
+
+                    b.HasKey("Id")
+                        .HasName("pk_cooperatives");
+
+                    b.ToTable("cooperatives", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Training.Domain.KnownPerson", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CooperativeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cooperative_id");
+
+                    b.Property<bool>("Erased")
+                        .HasColumnType("boolean")
+                        .HasColumnName("erased");
+
+                    b.Property<DateOnly>("HiredOn")
+                        .HasColumnType("date")
+                        .HasColumnName("hired_on");
+
+                    b.Property<DateOnly?>("LeftOn")
+                        .HasColumnType("date")
+                        .HasColumnName("left_on");
+
+                    b.HasKey("Id")
+                        .HasName("pk_people");
+
+                    b.HasIndex("CooperativeId")
+                        .HasDatabaseName("ix_people_cooperative_id");
+
+                    b.ToTable("people", (string)null);
                 });
 
             modelBuilder.Entity("Scop.Aspire.Training.Domain.Session", b =>
@@ -643,6 +713,9 @@ namespace Scop.Aspire.Training.Data.Migrations
 
                     b.HasKey("Id")
                         .HasName("pk_waitlist_entries");
+
+                    b.HasIndex("CooperativeId")
+                        .HasDatabaseName("ix_waitlist_entries_cooperative_id");
 
                     b.HasIndex("LeaveToken")
                         .IsUnique()

@@ -1,7 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.Training.Features.Catalogue;
@@ -10,25 +12,28 @@ using Scop.Aspire.Training.Features.Waitlist;
 namespace Scop.Aspire.Training.Features.Bookings;
 
 /// <summary>
-/// <c>POST /api/training/sessions/{id}/bookings</c>: seats for one person, or for several at once (a cooperative
-/// manager booking staff) — all of them or none. The seats are held for <c>Scop:Training:HoldDuration</c> (15 min)
-/// until confirmed. When the session is full the request joins the waiting list as one entry (<c>202</c>), unless
-/// <c>waitlistIfFull</c> is false (<c>409</c>). A booking for a small cooperative may ask the mutual fund to pay.
+/// <c>POST /api/training/sessions/{id}/bookings</c>: seats for one person, or for several of one cooperative at once (a
+/// cooperative manager booking staff) — all of them or none. Only people of the membership register are booked, by
+/// whom they belong to: themselves, their cooperative's manager, their union's delegate, staff. The booking's
+/// cooperative and union are the people's, its booker the caller. The seats are held for
+/// <c>Scop:Training:HoldDuration</c> (15 min) until confirmed. When the session is full the request joins the waiting
+/// list as one entry (<c>202</c>), unless <c>waitlistIfFull</c> is false (<c>409</c>). A booking for a small
+/// cooperative may ask the mutual fund to pay; its size is the register's, not the request's.
 /// </summary>
 public static class CreateBooking
 {
     public sealed record AttendeeRequest(Guid? PersonId, string? Role);
 
-    public sealed record Request(List<AttendeeRequest>? Attendees, string? RegionalUnion, Guid? CooperativeId, Guid? BookedBy,
-        bool? WaitlistIfFull, bool? RequestFunding, int? CooperativeHeadcount);
+    public sealed record Request(List<AttendeeRequest>? Attendees, bool? WaitlistIfFull, bool? RequestFunding);
 
     public static RouteHandlerBuilder MapCreateBooking(this RouteGroupBuilder group) =>
         group.MapPost("/sessions/{id:guid}/bookings", HandleAsync).WithName("CreateBooking")
             .WithSummary("Hold seats for one or several people, or join the waiting list")
-            .Accepts<Request>("application/json").WithIdempotency<TrainingDbContext>();
+            .Accepts<Request>("application/json").WithIdempotency<TrainingDbContext>()
+            .RequireAuthorization(PlatformPolicies.Person);
 
     public static async Task<Results<Created<BookingResponse>, Accepted<WaitlistEntryResponse>, ValidationProblem, ProblemHttpResult>>
-        HandleAsync(Guid id, HttpRequest http, TrainingDbContext db, SeatLedger ledger, TimeProvider time,
+        HandleAsync(Guid id, HttpRequest http, ClaimsPrincipal user, TrainingDbContext db, SeatLedger ledger, TimeProvider time,
             IOptions<TrainingOptions> options, CancellationToken ct)
     {
         var (request, problem) = await JsonBody.ReadAsync<Request>(http, ct);
@@ -70,36 +75,36 @@ public static class CreateBooking
             }
         }
 
-        var union = r.RegionalUnion?.Trim();
-        if (!string.IsNullOrEmpty(union) && !Session.IsRegionalUnionCode(union))
-        {
-            errors.Add("regionalUnion", "A regional union code: lower-case letters, digits and dashes (e.g. urscop-aura).");
-        }
-
-        if (r.RequestFunding == true)
-        {
-            if (r.CooperativeId is null)
-            {
-                errors.Add("cooperativeId", "Funding is for a cooperative's booking.");
-            }
-
-            if (r.CooperativeHeadcount is not (>= 1 and <= 100_000))
-            {
-                errors.Add("cooperativeHeadcount", "Required for funding: the cooperative's number of people (1 to 100000).");
-            }
-        }
-
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
+        var (cooperative, union) = await RegisteredPeople.CheckAsync(db, people, r.Attendees!, time, errors, ct);
+        if (!errors.IsValid)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+
+        var scope = user.Scope();
+        var forTheirCooperative = scope.CanRead(union, cooperative);
+        if (!forTheirCooperative && !(people.Count == 1 && scope.Is(people[0].PersonId)))
+        {
+            return TrainingAccess.Forbidden("Not yours to book",
+                "You may book yourself; a cooperative's manager books its people, a regional union's delegates the union's people, and staff anyone.");
+        }
+
+        var funded = r.RequestFunding == true;
+        if (funded && !forTheirCooperative)
+        {
+            return TrainingAccess.Forbidden("Funding is asked by the cooperative",
+                "The mutual fund is asked by the cooperative's manager, a delegate of its regional union or staff.");
+        }
+
         // A plain hold is one statement that commits by itself (or joins the idempotency filter's transaction). A hold
         // that asks the fund to pay takes its seats and the fund's decision in one transaction: all of it or nothing.
-        var funded = r.RequestFunding == true;
         await using var own = funded ? await db.BeginUnlessInTransactionAsync(ct) : null;
-        var hold = new HoldRequest(id, people, string.IsNullOrEmpty(union) ? null : union, r.CooperativeId, r.BookedBy,
-            options.Value.HoldDuration);
+        var hold = new HoldRequest(id, people, union, cooperative, scope.Person, options.Value.HoldDuration);
         var result = await ledger.HoldAsync(hold, ct);
         if (result.Outcome == TakeOutcome.PrerequisitesToCheck)
         {
@@ -116,14 +121,14 @@ public static class CreateBooking
             case TakeOutcome.SessionNotFound:
                 return Problems.NotFound("Session", id);
             case TakeOutcome.RegionalUnionRequired:
-                return JsonBody.Invalid("regionalUnion", "Required for a remote session: the regional union of the people booked.");
+                return Problems.Conflict("Regional union unknown", "The people's regional union is not known yet.");
             case TakeOutcome.SessionNotOpen:
                 return Problems.Conflict("Session not open", "The session does not take bookings.");
             case TakeOutcome.Full when r.WaitlistIfFull == false:
                 return Problems.Conflict("Session full", $"Fewer than {people.Count} seats are left.");
             case TakeOutcome.Full:
-                var entry = await JoinWaitlist.AddAsync(db, time, id, people, result.Session!.RegionalUnion!, r.CooperativeId,
-                    r.BookedBy, ct);
+                var entry = await JoinWaitlist.AddAsync(db, time, id, people, cooperative, result.Session!.RegionalUnion!,
+                    scope.Person, ct);
                 if (own is not null)
                 {
                     await own.CommitAsync(ct);
@@ -138,7 +143,8 @@ public static class CreateBooking
         if (funded)
         {
             db.Attach(booking);
-            funding = await ledger.DecideFundingAsync(booking, result.Session!, r.CooperativeHeadcount!.Value, ct);
+            var headcount = await RegisteredPeople.HeadcountAsync(db, cooperative, time, ct);
+            funding = await ledger.DecideFundingAsync(booking, result.Session!, headcount, ct);
             await db.SaveChangesAsync(ct);
             if (own is not null)
             {

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.Training.Features.Catalogue;
@@ -8,26 +10,30 @@ using Scop.Aspire.Training.Features.Catalogue;
 namespace Scop.Aspire.Training.Features.Bookings;
 
 /// <summary>
-/// <c>GET /api/training/bookings/{id}</c> and <c>GET /api/training/bookings?sessionId=&amp;regionalUnion=&amp;status=</c>.
-/// Every booking carries the regional union of its people, so a delegate's view is one more filter on it.
+/// <c>GET /api/training/bookings/{id}</c> and <c>GET /api/training/bookings?sessionId=&amp;regionalUnion=&amp;status=</c>:
+/// what the caller may see (<see cref="TrainingAccess"/>) — their own seats, their cooperative's, their union's, or
+/// everything for staff; the filters narrow that view, never widen it.
 /// </summary>
 public static class ReadBookings
 {
     public static RouteGroupBuilder MapReadBookings(this RouteGroupBuilder group)
     {
-        group.MapGet("/bookings/{id:guid}", GetAsync).WithName("GetBooking").WithSummary("One booking with its people");
-        group.MapGet("/bookings", ListAsync).WithName("ListBookings").WithSummary("Bookings, newest first, paged and filtered");
+        group.MapGet("/bookings/{id:guid}", GetAsync).WithName("GetBooking").WithSummary("One booking with its people")
+            .RequireAuthorization(PlatformPolicies.Person);
+        group.MapGet("/bookings", ListAsync).WithName("ListBookings").WithSummary("Bookings, newest first, paged and filtered")
+            .RequireAuthorization(PlatformPolicies.Person);
         return group;
     }
 
-    public static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetAsync(Guid id, TrainingDbContext db,
-        CancellationToken ct) =>
+    public static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user,
+        TrainingDbContext db, CancellationToken ct) =>
         await db.Bookings.AsNoTracking().Include(b => b.Attendees).SingleOrDefaultAsync(b => b.Id == id, ct) is { } booking
+        && user.Scope().CanSee(booking)
             ? TypedResults.Ok(BookingResponse.From(booking))
             : Problems.NotFound("Booking", id);
 
-    public static async Task<Results<Ok<PagedList<BookingResponse>>, ValidationProblem>> ListAsync(TrainingDbContext db,
-        CancellationToken ct, int? page = null, int? pageSize = null, Guid? sessionId = null, string? regionalUnion = null,
+    public static async Task<Results<Ok<PagedList<BookingResponse>>, ValidationProblem>> ListAsync(ClaimsPrincipal user,
+        TrainingDbContext db, CancellationToken ct, int? page = null, int? pageSize = null, Guid? sessionId = null, string? regionalUnion = null,
         Guid? cooperativeId = null, string? status = null)
     {
         var (paging, problem) = PageRequest.From(page, pageSize);
@@ -43,7 +49,7 @@ public static class ReadBookings
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var query = db.Bookings.AsNoTracking();
+        var query = db.Bookings.AsNoTracking().VisibleTo(user.Scope());
         if (sessionId is { } session)
         {
             query = query.Where(b => b.SessionId == session);

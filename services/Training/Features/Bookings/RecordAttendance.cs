@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Contracts.Training;
@@ -12,7 +13,9 @@ namespace Scop.Aspire.Training.Features.Bookings;
 /// <summary>
 /// <c>POST /api/training/bookings/{id}/attendees/{personId}/attendance</c> (<c>{"present": true}</c>) once the session
 /// has started, and <c>POST .../completion</c> for someone who attended: the course enters their competence passport
-/// with a certificate number, and <c>TrainingCompleted</c> is published.
+/// with a certificate number, and <c>TrainingCompleted</c> is published. Recorded by staff or a delegate of the
+/// booking's regional union (whose union runs its people's training), never by the people themselves or their
+/// cooperative: a certificate is not self-declared.
 /// </summary>
 public static class RecordAttendance
 {
@@ -22,15 +25,16 @@ public static class RecordAttendance
     {
         group.MapPost("/bookings/{id:guid}/attendees/{personId:guid}/attendance", AttendanceAsync)
             .WithName("RecordAttendance").WithSummary("Record whether a person came").Accepts<AttendanceRequest>("application/json")
-            .RequireAuthorization(PlatformPolicies.Staff);
+            .RequireAuthorization(PlatformPolicies.StaffOrDelegate);
         group.MapPost("/bookings/{id:guid}/attendees/{personId:guid}/completion", CompletionAsync)
             .WithName("RecordCompletion").WithSummary("Record that a person completed the course")
-            .RequireAuthorization(PlatformPolicies.Staff);
+            .RequireAuthorization(PlatformPolicies.StaffOrDelegate);
         return group;
     }
 
     public static async Task<Results<Ok<AttendeeResponse>, ValidationProblem, ProblemHttpResult>> AttendanceAsync(
-        Guid id, Guid personId, HttpRequest http, TrainingDbContext db, SeatLedger ledger, TimeProvider time, CancellationToken ct)
+        Guid id, Guid personId, HttpRequest http, ClaimsPrincipal user, TrainingDbContext db, SeatLedger ledger, TimeProvider time,
+        CancellationToken ct)
     {
         var (request, problem) = await JsonBody.ReadAsync<AttendanceRequest>(http, ct);
         if (problem is not null)
@@ -44,7 +48,7 @@ public static class RecordAttendance
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (attendee, _, failure) = await FindAsync(id, personId, db, ledger, time, ct);
+        var (attendee, _, failure) = await FindAsync(id, personId, user, db, ledger, time, ct);
         if (failure is not null)
         {
             return failure;
@@ -62,10 +66,11 @@ public static class RecordAttendance
     }
 
     public static async Task<Results<Ok<AttendeeResponse>, ValidationProblem, ProblemHttpResult>> CompletionAsync(
-        Guid id, Guid personId, TrainingDbContext db, SeatLedger ledger, TimeProvider time, CancellationToken ct)
+        Guid id, Guid personId, ClaimsPrincipal user, TrainingDbContext db, SeatLedger ledger, TimeProvider time,
+        CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var (attendee, booking, failure) = await FindAsync(id, personId, db, ledger, time, ct);
+        var (attendee, booking, failure) = await FindAsync(id, personId, user, db, ledger, time, ct);
         if (failure is not null)
         {
             return failure;
@@ -101,12 +106,19 @@ public static class RecordAttendance
         new(a.PersonId, a.Role, a.Status, a.FundedCents, a.CertificateNumber);
 
     private static async Task<(Attendee?, Booking?, ProblemHttpResult?)> FindAsync(Guid id, Guid personId,
-        TrainingDbContext db, SeatLedger ledger, TimeProvider time, CancellationToken ct)
+        ClaimsPrincipal user, TrainingDbContext db, SeatLedger ledger, TimeProvider time, CancellationToken ct)
     {
         var booking = await ledger.LockBookingAsync(id, ct);
-        if (booking is null)
+        var scope = user.Scope();
+        if (booking is null || !scope.CanSee(booking))
         {
             return (null, null, Problems.NotFound("Booking", id));
+        }
+
+        if (!scope.ActsFor(booking.RegionalUnion))
+        {
+            return (null, null, TrainingAccess.Forbidden("Outside your regional union",
+                "Attendance is recorded by staff or a delegate of the booking's regional union."));
         }
 
         var attendee = booking.Attendees.SingleOrDefault(a => a.PersonId == personId);

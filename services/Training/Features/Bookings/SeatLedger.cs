@@ -27,8 +27,9 @@ public enum TakeOutcome
 }
 
 /// <summary>
-/// A hold to take: seats for <paramref name="People"/> until <paramref name="HoldFor"/> from now. Without a
-/// <paramref name="RegionalUnion"/> the people count for the session's own.
+/// A hold to take: seats for <paramref name="People"/> of <paramref name="CooperativeId"/> until <paramref name="HoldFor"/>
+/// from now. The people count for their cooperative's union as training holds it when the hold is taken; for a
+/// cooperative it does not know, <paramref name="RegionalUnion"/>, else the session's own.
 /// </summary>
 public sealed record HoldRequest(Guid SessionId, IReadOnlyList<WaitingPerson> People, string? RegionalUnion,
     Guid? CooperativeId, Guid? BookedBy, TimeSpan HoldFor, Guid? WaitlistEntryId = null, bool PrerequisitesChecked = false);
@@ -133,15 +134,19 @@ public sealed class SeatLedger(TrainingDbContext db, TimeProvider time, IOptions
     }
 
     /// <summary>
-    /// The hold statement. Data-modifying CTEs run against one snapshot: <c>found</c> reads the session and its course
-    /// as they were, <c>taken</c> is the conditional seat counter (the check constraint backs it up; a concurrent
+    /// The hold statement. Data-modifying CTEs run against one snapshot: <c>cooperative</c> reads the people's
+    /// cooperative under a key-share lock (a move of the cooperative to another union waits for this booking, or this
+    /// booking for the move and then reads the new union), <c>found</c> reads the session and its course as they were, <c>taken</c> is the conditional seat counter (the check constraint backs it up; a concurrent
     /// holder of the row makes it wait, then it checks the row again), and the inserts select from <c>taken</c>, so
     /// they write nothing unless the seats were taken. The foreign keys are checked at the end of the statement, when
     /// the booking row exists. The timer's outbox row numbers itself from the sequence (a single row).
     /// </summary>
     private const string HoldStatement = $"""
-        WITH found AS (
-            SELECT s.status, s.seats_taken + @quantity <= s.capacity AS fits, coalesce(@union, s.regional_union) AS regional_union,
+        WITH cooperative AS (
+            SELECT regional_union FROM cooperatives WHERE id = @cooperative FOR KEY SHARE),
+        found AS (
+            SELECT s.status, s.seats_taken + @quantity <= s.capacity AS fits,
+                   coalesce((SELECT regional_union FROM cooperative), @union, s.regional_union) AS regional_union,
                    s.course_id, s.starts_on, s.price_cents, c.prerequisites
             FROM sessions s JOIN courses c ON c.id = s.course_id
             WHERE s.id = @session),

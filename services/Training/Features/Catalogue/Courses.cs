@@ -113,8 +113,11 @@ public static class ReadCourses
 {
     public static RouteGroupBuilder MapReadCourses(this RouteGroupBuilder group)
     {
-        group.MapGet("/courses/{id:guid}", GetAsync).WithName("GetCourse").WithSummary("One course");
-        group.MapGet("/courses", ListAsync).WithName("ListCourses").WithSummary("The catalogue, by path and title, paged");
+        // The catalogue is for everyone signed in, partners included.
+        group.MapGet("/courses/{id:guid}", GetAsync).WithName("GetCourse").WithSummary("One course")
+            .RequireAuthorization(PlatformPolicies.Authenticated);
+        group.MapGet("/courses", ListAsync).WithName("ListCourses").WithSummary("The catalogue, by path and title, paged")
+            .RequireAuthorization(PlatformPolicies.Authenticated);
         return group;
     }
 
@@ -160,7 +163,8 @@ public static class ListHolidays
     public sealed record Holiday(DateOnly Date, string Name);
 
     public static RouteHandlerBuilder MapListHolidays(this RouteGroupBuilder group) =>
-        group.MapGet("/holidays/{year:int}", Handle).WithName("ListHolidays").WithSummary("French public holidays of a year");
+        group.MapGet("/holidays/{year:int}", Handle).WithName("ListHolidays").WithSummary("French public holidays of a year")
+            .RequireAuthorization(PlatformPolicies.Authenticated);
 
     public static Results<Ok<IReadOnlyList<Holiday>>, ValidationProblem> Handle(int year, bool alsaceMoselle = false) =>
         year is < 1900 or > 2200

@@ -13,7 +13,8 @@ public sealed record FundResponse(int Year, long BudgetCents, long CommittedCent
 /// <summary>
 /// <c>PUT /api/training/funds/{year}</c> (<c>{"budgetCents": …}</c>) sets a year's budget — never below what is
 /// committed already; <c>GET /api/training/funds/{year}</c> and <c>GET /api/training/funds/{year}/decisions</c> (paged)
-/// show it and every decision with its reason.
+/// show it and every decision with its reason. All three are staff's: the fund's decisions name cooperatives and what
+/// they were granted. A cooperative sees its own decision in its booking.
 /// </summary>
 public static class MutualFund
 {
@@ -23,9 +24,10 @@ public static class MutualFund
     {
         group.MapPut("/funds/{year:int}", SetBudgetAsync).RequireAuthorization(PlatformPolicies.Staff).WithName("SetFundBudget").WithSummary("Set a year's fund budget")
             .Accepts<BudgetRequest>("application/json");
-        group.MapGet("/funds/{year:int}", GetAsync).WithName("GetFund").WithSummary("A year's fund");
+        group.MapGet("/funds/{year:int}", GetAsync).WithName("GetFund").WithSummary("A year's fund")
+            .RequireAuthorization(PlatformPolicies.Staff);
         group.MapGet("/funds/{year:int}/decisions", DecisionsAsync).WithName("ListFundingDecisions")
-            .WithSummary("The fund's decisions of a year, newest first, paged");
+            .WithSummary("The fund's decisions of a year, newest first, paged").RequireAuthorization(PlatformPolicies.Staff);
         return group;
     }
 

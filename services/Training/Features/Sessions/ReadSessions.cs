@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.Training.Features.Catalogue;
@@ -12,8 +13,11 @@ public static class ReadSessions
 {
     public static RouteGroupBuilder MapReadSessions(this RouteGroupBuilder group)
     {
-        group.MapGet("/sessions/{id:guid}", GetAsync).WithName("GetSession").WithSummary("One session, with its seats left");
-        group.MapGet("/sessions", ListAsync).WithName("ListSessions").WithSummary("Sessions by date, paged and filtered");
+        // The sessions on offer, like the catalogue, are for everyone signed in.
+        group.MapGet("/sessions/{id:guid}", GetAsync).WithName("GetSession").WithSummary("One session, with its seats left")
+            .RequireAuthorization(PlatformPolicies.Authenticated);
+        group.MapGet("/sessions", ListAsync).WithName("ListSessions").WithSummary("Sessions by date, paged and filtered")
+            .RequireAuthorization(PlatformPolicies.Authenticated);
         return group;
     }
 

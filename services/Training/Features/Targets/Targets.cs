@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 
@@ -21,7 +22,8 @@ public sealed record TargetsResponse(int Year, TargetLine Employees, TargetLine 
 public static class ReadTargets
 {
     public static RouteHandlerBuilder MapTargets(this RouteGroupBuilder group) =>
-        group.MapGet("/targets/{year:int}", HandleAsync).WithName("GetTargets").WithSummary("The year's training-entry targets");
+        group.MapGet("/targets/{year:int}", HandleAsync).WithName("GetTargets").WithSummary("The year's training-entry targets")
+            .RequireAuthorization(PlatformPolicies.Authenticated); // counts only, for everyone signed in
 
     public static async Task<Results<Ok<TargetsResponse>, ValidationProblem>> HandleAsync(int year, TrainingDbContext db,
         IOptions<TrainingOptions> options, CancellationToken ct, string? regionalUnion = null)

@@ -1,6 +1,8 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.Training.Features.Bookings;
@@ -10,9 +12,18 @@ namespace Scop.Aspire.Training.Features.Waitlist;
 /// <summary>Joining a session's waiting list: done by <see cref="CreateBooking"/> when the session is full.</summary>
 public static class JoinWaitlist
 {
+    /// <summary>
+    /// Adds the entry with the union of the people's cooperative as training holds it now, read under a key-share lock
+    /// in the entry's transaction: a move of the cooperative to another union waits for the entry, or the entry for the
+    /// move (see <see cref="Consumers.RegisterFacts"/>).
+    /// </summary>
     public static async Task<WaitlistEntry> AddAsync(TrainingDbContext db, TimeProvider time, Guid sessionId,
-        List<WaitingPerson> people, string regionalUnion, Guid? cooperativeId, Guid? bookedBy, CancellationToken ct)
+        List<WaitingPerson> people, Guid cooperativeId, string regionalUnion, Guid? bookedBy, CancellationToken ct)
     {
+        await using var own = await db.BeginUnlessInTransactionAsync(ct);
+        var cooperative = await db.Cooperatives
+            .FromSql($"SELECT * FROM cooperatives WHERE id = {cooperativeId} FOR KEY SHARE").AsNoTracking().SingleOrDefaultAsync(ct);
+        regionalUnion = cooperative?.RegionalUnion ?? regionalUnion;
         var now = time.GetUtcNow();
         var entry = new WaitlistEntry
         {
@@ -29,6 +40,11 @@ public static class JoinWaitlist
         };
         db.WaitlistEntries.Add(entry);
         await db.SaveChangesAsync(ct);
+        if (own is not null)
+        {
+            await own.CommitAsync(ct);
+        }
+
         return entry;
     }
 
@@ -48,28 +64,31 @@ public static class JoinWaitlist
 
 /// <summary>
 /// <c>GET /api/training/waitlist/{id}</c> (with its position), <c>GET /api/training/sessions/{id}/waitlist</c> (in
-/// order, paged) and <c>POST /api/training/waitlist/leave/{token}</c> — the link given when joining, which needs no
-/// other proof than its unguessable token.
+/// order, paged: the entries the caller may see, each with its true position) and
+/// <c>POST /api/training/waitlist/leave/{token}</c> — the link given when joining, which needs no other proof than its
+/// unguessable token. Entries are seen as bookings are (<see cref="TrainingAccess"/>).
 /// </summary>
 public static class ReadWaitlist
 {
     public static RouteGroupBuilder MapWaitlist(this RouteGroupBuilder group)
     {
-        group.MapGet("/waitlist/{id:guid}", GetAsync).WithName("GetWaitlistEntry").WithSummary("A waiting-list entry and its position");
-        group.MapGet("/sessions/{id:guid}/waitlist", ListAsync).WithName("ListWaitlist").WithSummary("A session's waiting list, in order, paged");
+        group.MapGet("/waitlist/{id:guid}", GetAsync).WithName("GetWaitlistEntry").WithSummary("A waiting-list entry and its position")
+            .RequireAuthorization(PlatformPolicies.Person);
+        group.MapGet("/sessions/{id:guid}/waitlist", ListAsync).WithName("ListWaitlist").WithSummary("A session's waiting list, in order, paged")
+            .RequireAuthorization(PlatformPolicies.Person);
         group.MapPost("/waitlist/leave/{token}", LeaveAsync).WithName("LeaveWaitlist").WithSummary("Leave the waiting list through its link")
             .AllowAnonymous(); // the unguessable token in the link is the credential: people follow it from an e-mail
         return group;
     }
 
-    public static async Task<Results<Ok<WaitlistEntryResponse>, ProblemHttpResult>> GetAsync(Guid id, TrainingDbContext db,
-        CancellationToken ct) =>
-        await db.WaitlistEntries.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct) is { } entry
+    public static async Task<Results<Ok<WaitlistEntryResponse>, ProblemHttpResult>> GetAsync(Guid id, ClaimsPrincipal user,
+        TrainingDbContext db, CancellationToken ct) =>
+        await db.WaitlistEntries.AsNoTracking().SingleOrDefaultAsync(w => w.Id == id, ct) is { } entry && user.Scope().CanSee(entry)
             ? TypedResults.Ok(await JoinWaitlist.ResponseAsync(db, entry, withLeaveLink: false, ct))
             : Problems.NotFound("Waiting-list entry", id);
 
     public static async Task<Results<Ok<PagedList<WaitlistEntryResponse>>, ValidationProblem, ProblemHttpResult>> ListAsync(
-        Guid id, TrainingDbContext db, CancellationToken ct, int? page = null, int? pageSize = null)
+        Guid id, ClaimsPrincipal user, TrainingDbContext db, CancellationToken ct, int? page = null, int? pageSize = null)
     {
         var (paging, problem) = PageRequest.From(page, pageSize);
         if (problem is not null)
@@ -82,11 +101,15 @@ public static class ReadWaitlist
             return Problems.NotFound("Session", id);
         }
 
-        var query = db.WaitlistEntries.AsNoTracking().Where(w => w.SessionId == id && w.Status == WaitlistStatus.Waiting);
+        var waiting = db.WaitlistEntries.AsNoTracking().Where(w => w.SessionId == id && w.Status == WaitlistStatus.Waiting);
+        var query = waiting.VisibleTo(user.Scope());
         var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(w => w.Sequence).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
-        var responses = items.Select((w, i) => new WaitlistEntryResponse(w.Id, w.SessionId, w.Quantity, w.Status,
-            paging.Skip + i + 1, w.CreatedAt, w.OfferBookingId, w.OfferExpiresAt)).ToList();
+        // Each entry's true place in the whole list, whatever the caller sees of it.
+        var items = await query.OrderBy(w => w.Sequence).Skip(paging.Skip).Take(paging.PageSize)
+            .Select(w => new { Entry = w, Ahead = waiting.Count(o => o.Sequence < w.Sequence) })
+            .ToListAsync(ct);
+        var responses = items.Select(x => new WaitlistEntryResponse(x.Entry.Id, x.Entry.SessionId, x.Entry.Quantity,
+            x.Entry.Status, x.Ahead + 1, x.Entry.CreatedAt, x.Entry.OfferBookingId, x.Entry.OfferExpiresAt)).ToList();
         return TypedResults.Ok(new PagedList<WaitlistEntryResponse>(responses, paging.Page, paging.PageSize, total));
     }
 
