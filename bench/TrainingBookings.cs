@@ -8,7 +8,9 @@ using Npgsql;
 namespace Scop.Aspire.Bench;
 
 /// <summary>
-/// <c>training-bookings</c>: seat holds through the gateway. Sets up its own course and sessions through the API, then
+/// <c>training-bookings</c>: seat holds through the gateway. Sets up its own course and sessions through the API, and
+/// the people it books as the platform knows them: cooperatives registered and people hired through membership, which
+/// training learns from membership's events (only the register's people are booked). Then
 /// (1) 64 clients book one hot session of 1,000 seats, (2) 64 clients book at random across 1,000 sessions, (3) the
 /// same spread load sent open-loop at half the rate measured in (2), for its p99 (after a warm-up at that rate).
 /// Afterwards it reads the training database: no session may hold more seats than its capacity, and each session's
@@ -24,6 +26,10 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
     public const int HotCapacity = 1_000;
     public const int SpreadSessions = 1_000;
     public const int SpreadCapacity = 1_000;
+
+    /// <summary>The people booked: hired through membership in this many cooperatives of this many people each.</summary>
+    public const int Cooperatives = 20;
+    public const int PeoplePerCooperative = 50;
 
     private const string Prefix = "/api/training";
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
@@ -51,7 +57,12 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         var sessions = new Guid[SpreadSessions];
         await Parallel.ForEachAsync(Enumerable.Range(0, SpreadSessions), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (i, token) => sessions[i] = await CreateSessionAsync(course, startsOn, SpreadCapacity, token));
-        progress.WriteLine($"[bench] set up in {setup.Elapsed.TotalSeconds:0.#} s");
+        progress.WriteLine($"[bench] sessions set up in {setup.Elapsed.TotalSeconds:0.#} s; hiring {Cooperatives * PeoplePerCooperative} people in {Cooperatives} cooperatives through membership...");
+        setup.Restart();
+        people = await HirePeopleAsync(ct);
+        var consumers = await OutboxBacklog.WaitUntilConsumersIdleAsync(options.Pg, ["portal", "partnerhooks", "training"], TimeSpan.FromMinutes(2), ct);
+        progress.WriteLine(string.Create(Invariant,
+            $"[bench] training knows the {people.Length} people after {setup.Elapsed.TotalSeconds:0.#} s; the consumers were idle {consumers.Seconds:0.#} s later"));
 
         var hotPhase = await Log(HttpLoad.ClosedLoopAsync("hot-session", Clients, TimeSpan.FromSeconds(Math.Min(10, duration.TotalSeconds)),
             TimeSpan.Zero, token => BookAsync(hot, token), cpu, ct));
@@ -116,7 +127,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
             {
                 ["gateway"] = options.Gateway.ToString(), ["clients"] = Clients, ["durationSeconds"] = duration.TotalSeconds,
                 ["warmupSeconds"] = options.Warmup.TotalSeconds, ["hotCapacity"] = HotCapacity, ["spreadSessions"] = SpreadSessions,
-                ["spreadCapacity"] = SpreadCapacity, ["halfRate"] = Math.Round(halfRate, 1),
+                ["spreadCapacity"] = SpreadCapacity, ["halfRate"] = Math.Round(halfRate, 1), ["peopleBooked"] = people.Length,
             },
             Requests = hotPhase.Requests + spreadPhase.Requests + halfPhase.Requests,
             Errors = errors,
@@ -140,9 +151,13 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         };
     }
 
+    private Guid[] people = [];
+
     private async Task<Outcome> BookAsync(Guid session, CancellationToken ct)
     {
-        var body = $$"""{"attendees":[{"personId":"{{Guid.NewGuid()}}","role":"Employee"}],"waitlistIfFull":false}""";
+        // One of the register's people: the bench's token is a confederation admin's, who may book anyone.
+        var person = people[Random.Shared.Next(people.Length)];
+        var body = $$"""{"attendees":[{"personId":"{{person}}","role":"Employee"}],"waitlistIfFull":false}""";
         using var content = new StringContent(body, Encoding.UTF8, "application/json");
         using var response = await http.PostAsync($"{Prefix}/sessions/{session}/bookings", content, ct);
         await response.Content.ReadAsStringAsync(ct);
@@ -152,6 +167,48 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
             HttpStatusCode.Conflict => Outcome.Expected("full"),
             var status => Outcome.Status(status),
         };
+    }
+
+    /// <summary>
+    /// Registers the cooperatives and hires their people through membership, as a delegate would, then waits until
+    /// training has learnt every one of them from membership's events (its <c>people</c> table).
+    /// </summary>
+    private async Task<Guid[]> HirePeopleAsync(CancellationToken ct)
+    {
+        var factory = new CooperativeFactory("training");
+        var cooperatives = new Guid[Cooperatives];
+        for (var i = 0; i < Cooperatives; i++)
+        {
+            var (outcome, created) = await Requests.RegisterAsync(http, factory.Next(), ct);
+            cooperatives[i] = created?.Id ?? throw new InvalidOperationException($"Registering a cooperative: {outcome}");
+        }
+
+        var hired = new Guid[Cooperatives * PeoplePerCooperative];
+        var hiredOn = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-1);
+        await Parallel.ForEachAsync(Enumerable.Range(0, hired.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+            async (i, token) => hired[i] = await CreateAsync($"/api/membership/cooperatives/{cooperatives[i % Cooperatives]}/people",
+                $$"""{"givenName":"Camille","familyName":"Bench {{i}}","role":"employee","hiredOn":"{{hiredOn:yyyy-MM-dd}}"}""", token));
+
+        await using var db = new NpgsqlConnection(TrainingDatabase);
+        await db.OpenAsync(ct);
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM people WHERE id = ANY(@ids)", db);
+            command.Parameters.Add(new NpgsqlParameter<Guid[]>("ids", hired));
+            var known = (long)(await command.ExecuteScalarAsync(ct))!;
+            if (known == hired.Length)
+            {
+                return hired;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"Training knows {known} of the {hired.Length} people hired after 2 minutes.");
+            }
+
+            await Task.Delay(200, ct);
+        }
     }
 
     private async Task<Guid> CreateSessionAsync(Guid course, DateOnly startsOn, int capacity, CancellationToken ct) =>
