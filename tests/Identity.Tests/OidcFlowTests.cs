@@ -137,7 +137,7 @@ public sealed class OidcFlowTests(IdentityServer server)
     }
 
     /// <summary>Code + PKCE as a web front-end does it, the browser part played by an HttpClient with cookies.</summary>
-    internal async Task<(OidcClient Client, LoginResult Result)> SignInAsync(string user, string scope)
+    internal async Task<(OidcClient Client, LoginResult Result)> SignInAsync(string user, string scope, string? password = null)
     {
         var oidc = new OidcClient(new OidcClientOptions
         {
@@ -157,7 +157,8 @@ public sealed class OidcFlowTests(IdentityServer server)
         var loginPage = authorize.Headers.Location!;
         Assert.StartsWith("/account/login", loginPage.OriginalString);
 
-        using var signedIn = await CodeFlow.PostLoginAsync(browser, loginPage.OriginalString, user, server.PasswordOf(user));
+        using var signedIn = await CodeFlow.PostLoginAsync(browser, loginPage.OriginalString, user,
+            password ?? server.PasswordOf(user));
         Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect, await signedIn.Content.ReadAsStringAsync());
         using var back = await browser.GetAsync(signedIn.Headers.Location);
         Assert.Equal(HttpStatusCode.Redirect, back.StatusCode);
@@ -167,9 +168,9 @@ public sealed class OidcFlowTests(IdentityServer server)
         return (oidc, await oidc.ProcessResponseAsync(callback, state));
     }
 
-    internal async Task<(string AccessToken, string? RefreshToken)> TokenForAsync(string user, string scope)
+    internal async Task<(string AccessToken, string? RefreshToken)> TokenForAsync(string user, string scope, string? password = null)
     {
-        var (_, result) = await SignInAsync(user, scope);
+        var (_, result) = await SignInAsync(user, scope, password);
         Assert.False(result.IsError, result.Error);
         return (result.AccessToken, result.RefreshToken);
     }

@@ -60,6 +60,9 @@ public class IdentityServer : IAsyncLifetime
 
     public CountingPasswordHasher Hasher { get; } = new();
 
+    /// <summary>The running service's services (its mapped endpoints among them).</summary>
+    public IServiceProvider Services => app?.Services ?? throw new InvalidOperationException("The identity service has not started.");
+
     public async Task InitializeAsync()
     {
         try
