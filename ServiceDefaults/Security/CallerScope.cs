@@ -32,9 +32,6 @@ public sealed class CallerScope
     /// <summary>The person the caller is in the membership register (<see cref="PlatformClaims.PersonId"/>), if the token says.</summary>
     public Guid? Person { get; }
 
-    /// <summary>Federation staff or a confederation admin.</summary>
-    public bool IsStaff => Nationwide;
-
     public static CallerScope Of(ClaimsPrincipal user)
     {
         var nationwide = user.IsInRole(PlatformRoles.ConfederationAdmin) || user.IsInRole(PlatformRoles.Federation);

@@ -80,7 +80,7 @@ public static class CreateBooking
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var (cooperative, union) = await RegisteredPeople.CheckAsync(db, people, r.Attendees!, time, errors, ct);
+        var (cooperative, union) = await RegisteredPeople.CheckAsync(db, people, time, errors, ct);
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

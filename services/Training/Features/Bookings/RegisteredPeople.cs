@@ -15,9 +15,9 @@ public static class RegisteredPeople
     /// Checks that every person is one the register knows and who still works for their cooperative, and that they all
     /// work for the same one; each failure is a field error. Returns that cooperative and its regional union.
     /// </summary>
+    /// <param name="people">The attendees, in the order of the request's <c>attendees</c> (errors are named by position).</param>
     public static async Task<(Guid Cooperative, string RegionalUnion)> CheckAsync(TrainingDbContext db,
-        IReadOnlyList<WaitingPerson> people, IReadOnlyList<CreateBooking.AttendeeRequest> fields, TimeProvider time,
-        ValidationErrors errors, CancellationToken ct)
+        IReadOnlyList<WaitingPerson> people, TimeProvider time, ValidationErrors errors, CancellationToken ct)
     {
         var ids = people.Select(p => p.PersonId).ToList();
         var known = await (
@@ -27,10 +27,9 @@ public static class RegisteredPeople
                 select new { p.Id, p.CooperativeId, p.LeftOn, c.RegionalUnion })
             .ToDictionaryAsync(p => p.Id, ct);
         var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
-        for (var i = 0; i < fields.Count; i++)
+        for (var i = 0; i < people.Count; i++)
         {
-            var id = fields[i].PersonId!.Value;
-            if (!known.TryGetValue(id, out var person))
+            if (!known.TryGetValue(people[i].PersonId, out var person))
             {
                 errors.Add($"attendees[{i}].personId",
                     "No person of the membership register has this id: people are booked by the id the register gave them when they were hired.");
