@@ -1,4 +1,6 @@
+using System.Security.Claims;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,15 +8,31 @@ using Microsoft.AspNetCore.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.ServiceDefaults.Http;
 
-/// <summary>The first answer to a creating request made with an <c>Idempotency-Key</c>, kept to answer its retries.</summary>
+/// <summary>
+/// The first answer to a creating request made with an <c>Idempotency-Key</c>, kept to answer its retries. A key is
+/// the caller's own and names one request target: the same key from another caller, or on another target, is another
+/// request.
+/// </summary>
 public sealed class IdempotencyRecord
 {
     public const int MaxKeyLength = 200;
+    public const int MaxCallerLength = 300;
 
-    public required string Endpoint { get; set; }
+    /// <summary>
+    /// Longest request target (path with its route values, and query) a key can be kept for: the key's row must fit in
+    /// one entry of the primary-key index with the caller and the key.
+    /// </summary>
+    public const int MaxTargetLength = 2000;
+
+    /// <summary>Who sent the request: <c>user:{sub}</c>, <c>client:{client_id}</c> for a machine, or <c>anonymous</c>.</summary>
+    public required string Caller { get; set; }
+
+    /// <summary>The method and the full request target, as sent: <c>POST /api/training/sessions/{id}/bookings?…</c>.</summary>
+    public required string Target { get; set; }
 
     public required string Key { get; set; }
 
@@ -27,7 +45,23 @@ public sealed class IdempotencyRecord
 
     public string? Body { get; set; }
 
+    /// <summary>When the first request was answered; the record expires <see cref="IdempotencyOptions.Retention"/> later.</summary>
     public DateTimeOffset CreatedAt { get; set; }
+}
+
+/// <summary>How long kept answers last (<c>Scop:Idempotency</c>).</summary>
+public sealed class IdempotencyOptions
+{
+    public const string Section = "Scop:Idempotency";
+
+    /// <summary>
+    /// A key answers its retries this long after its first request; after that it is free again, and the record is
+    /// deleted by <see cref="IdempotencyExpiry"/>. A day covers a client retrying through an outage or overnight.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How often expired records are deleted.</summary>
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 public static class Idempotency
@@ -35,10 +69,16 @@ public static class Idempotency
     public const string HeaderName = "Idempotency-Key";
     public const string ReplayedHeaderName = "Idempotent-Replayed";
 
+    private const string HandlerSavepoint = "idempotent_request";
+
     /// <summary>
-    /// Makes a creating endpoint idempotent under the <c>Idempotency-Key</c> header. The key is stored in the
-    /// service's database in the same transaction as the effect, so a crash can never separate them: a retry gets
-    /// the first answer, a concurrent duplicate waits for the first to finish and then gets its answer.
+    /// Makes a creating endpoint idempotent under the <c>Idempotency-Key</c> header, for the caller (their token's
+    /// subject, or a machine's client id) and the request target (method, path with its route values, and query). The
+    /// key is claimed in the service's database in the same transaction as the effect, so a crash can never separate
+    /// them: a retry gets the first answer, a concurrent duplicate waits for the first to finish and then gets its
+    /// answer. Kept are a success (2xx) with its effect, and a refusal (4xx) without any: whatever the handler wrote
+    /// before refusing is rolled back, so a kept refusal never stands beside half an effect. A failure (5xx, or an
+    /// exception) keeps nothing, and a retry runs again.
     /// </summary>
     public static RouteHandlerBuilder WithIdempotency<TDbContext>(this RouteHandlerBuilder endpoint)
         where TDbContext : DbContext =>
@@ -56,22 +96,36 @@ public static class Idempotency
                 return JsonBody.Invalid(HeaderName, $"Between 1 and {IdempotencyRecord.MaxKeyLength} characters.");
             }
 
+            var target = TargetOf(http.Request);
+            if (target.Length > IdempotencyRecord.MaxTargetLength)
+            {
+                return JsonBody.Invalid(HeaderName,
+                    $"A request whose target is longer than {IdempotencyRecord.MaxTargetLength} characters cannot be made idempotent.");
+            }
+
+            var caller = CallerOf(http.User);
             var db = http.RequestServices.GetRequiredService<TDbContext>();
             var time = http.RequestServices.GetRequiredService<TimeProvider>();
-            var endpointName = $"{http.Request.Method} {http.GetEndpoint()?.DisplayName ?? http.Request.Path}";
+            var retention = http.RequestServices.GetRequiredService<IOptions<IdempotencyOptions>>().Value.Retention;
             var requestHash = await HashBodyAsync(http.Request, http.RequestAborted);
+            var now = time.GetUtcNow();
 
             await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+            // A new key is claimed; so is an expired one (its purge may not have run yet). A key in use by a request in
+            // flight holds its row lock: this waits for that request's answer.
             var claimed = await db.Database.ExecuteSqlAsync(
                 $"""
-                INSERT INTO idempotency_keys (endpoint, key, request_hash, status_code, created_at)
-                VALUES ({endpointName}, {key}, {requestHash}, 0, {time.GetUtcNow()})
-                ON CONFLICT DO NOTHING
+                INSERT INTO idempotency_keys (caller, target, key, request_hash, status_code, created_at)
+                VALUES ({caller}, {target}, {key}, {requestHash}, 0, {now})
+                ON CONFLICT (caller, target, key) DO UPDATE
+                    SET request_hash = excluded.request_hash, status_code = 0, location = NULL, body = NULL,
+                        created_at = excluded.created_at
+                    WHERE idempotency_keys.created_at <= {now - retention}
                 """, http.RequestAborted);
             if (claimed == 0)
             {
                 var first = await db.Set<IdempotencyRecord>().AsNoTracking()
-                    .SingleAsync(r => r.Endpoint == endpointName && r.Key == key, http.RequestAborted);
+                    .SingleAsync(r => r.Caller == caller && r.Target == target && r.Key == key, http.RequestAborted);
                 return first.RequestHash == requestHash
                     ? new ReplayedResult(first)
                     : TypedResults.Problem(statusCode: StatusCodes.Status422UnprocessableEntity,
@@ -79,13 +133,19 @@ public static class Idempotency
                         detail: "This Idempotency-Key was already used with a different request body.");
             }
 
+            await transaction.CreateSavepointAsync(HandlerSavepoint, http.RequestAborted);
             var result = await next(context);
             var answer = result is INestedHttpResult nested ? nested.Result : result as IResult;
-            if (answer is not IStatusCodeHttpResult { StatusCode: >= 200 and < 500 and not StatusCodes.Status400BadRequest and var status })
+            if (answer is not IStatusCodeHttpResult { StatusCode: >= 200 and < 500 and not (>= 300 and < 400) and var status })
             {
-                // Not kept: the transaction rolls back and a retry runs again. A request refused as invalid leaves no
-                // trace either, so its key can carry the corrected request.
+                // Not kept: the transaction rolls back and a retry runs again.
                 return result;
+            }
+
+            if (status >= 400)
+            {
+                // A refusal writes nothing, whatever the handler did before deciding to refuse.
+                await transaction.RollbackToSavepointAsync(HandlerSavepoint, http.RequestAborted);
             }
 
             var json = http.RequestServices.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
@@ -93,11 +153,32 @@ public static class Idempotency
             await db.Database.ExecuteSqlAsync(
                 $"""
                 UPDATE idempotency_keys SET status_code = {status}, location = {Location(answer!)}, body = {body}::jsonb
-                WHERE endpoint = {endpointName} AND key = {key}
+                WHERE caller = {caller} AND target = {target} AND key = {key}
                 """, http.RequestAborted);
             await transaction.CommitAsync(http.RequestAborted);
             return result;
         });
+
+    /// <summary>
+    /// Whose key it is: a person's token by its subject, a machine's (client credentials, whose subject is its client
+    /// id) by its client id. Another caller's key of the same name is another key.
+    /// </summary>
+    public static string CallerOf(ClaimsPrincipal user)
+    {
+        var subject = user.FindFirst(PlatformClaims.Subject)?.Value;
+        var clientId = user.FindFirst(PlatformClaims.ClientId)?.Value;
+        var caller = subject is { Length: > 0 } && subject != clientId ? $"user:{subject}"
+            : clientId is { Length: > 0 } ? $"client:{clientId}"
+            : subject is { Length: > 0 } ? $"client:{subject}"
+            : "anonymous";
+        return caller.Length <= IdempotencyRecord.MaxCallerLength
+            ? caller
+            : $"sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(caller)))}";
+    }
+
+    /// <summary>The method and the request target as sent, route values and query included: <c>POST /a/b?c=d</c>.</summary>
+    public static string TargetOf(HttpRequest request) =>
+        $"{request.Method} {request.PathBase.ToUriComponent()}{request.Path.ToUriComponent()}{request.QueryString.ToUriComponent()}";
 
     /// <summary>The Location of a Created or Accepted result (their generic types share no interface for it).</summary>
     private static string? Location(IResult result) =>

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Scop.Aspire.ServiceDefaults.Data;
+using Scop.Aspire.ServiceDefaults.Http;
 
 namespace Scop.Aspire.ServiceDefaults.Messaging;
 
@@ -14,7 +15,8 @@ public static class MessagingExtensions
     /// <summary>
     /// Integration events for a service whose state lives in <typeparamref name="TDbContext"/>: MassTransit on
     /// RabbitMQ with publisher confirms, the consumers of the service's assembly on queues named after the service,
-    /// retries with intervals then the <c>_error</c> queue, and the outbox relay of the service's database.
+    /// retries with intervals then the <c>_error</c> queue, the outbox relay of the service's database, and the expiry of
+    /// its kept idempotent answers.
     /// Call <see cref="Data.ServiceDatabase.AddServiceDatabase{TDbContext}"/> first.
     /// </summary>
     public static IHostApplicationBuilder AddMessaging<TDbContext>(this IHostApplicationBuilder builder, string serviceName)
@@ -68,6 +70,10 @@ public static class MessagingExtensions
             message => message.NotBefore is not { } notBefore || notBefore <= DateTimeOffset.UtcNow);
         builder.Services.AddSingleton<OutboxRelay>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OutboxRelay>());
+        // The idempotency keys live beside the outbox in the same database (MessagingModel): their answers expire.
+        builder.Services.Configure<IdempotencyOptions>(builder.Configuration.GetSection(IdempotencyOptions.Section));
+        builder.Services.AddSingleton<IdempotencyExpiry>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<IdempotencyExpiry>());
         return builder;
     }
 

@@ -74,9 +74,11 @@ public static class MessagingModel
         model.Entity<IdempotencyRecord>(key =>
         {
             key.ToTable(IdempotencyTable);
-            key.HasKey(k => new { k.Endpoint, k.Key });
-            key.Property(k => k.Endpoint).HasMaxLength(300);
+            key.HasKey(k => new { k.Caller, k.Target, k.Key });
+            key.Property(k => k.Caller).HasMaxLength(IdempotencyRecord.MaxCallerLength);
+            key.Property(k => k.Target).HasMaxLength(IdempotencyRecord.MaxTargetLength);
             key.Property(k => k.Key).HasMaxLength(IdempotencyRecord.MaxKeyLength);
+            key.HasIndex(k => k.CreatedAt); // the expiry's purge
             key.Property(k => k.RequestHash).HasMaxLength(64);
             key.Property(k => k.Location).HasMaxLength(500);
             key.Property(k => k.Body).HasColumnType("jsonb");

@@ -40,6 +40,13 @@ public sealed class OutboxMessage
 
     public DateTimeOffset? SentAt { get; set; }
 
+    /// <summary>
+    /// The row carries a person's data that must not outlive its publication: an erasure (the event that announces it,
+    /// or events about the person that were still waiting). The relay deletes it once published instead of keeping it
+    /// for <see cref="OutboxOptions.SentRetention"/>.
+    /// </summary>
+    public bool DeleteWhenSent { get; set; }
+
     public int Attempts { get; set; }
 
     public string? LastError { get; set; }

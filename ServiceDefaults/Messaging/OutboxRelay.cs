@@ -259,7 +259,10 @@ public sealed partial class OutboxRelay : BackgroundService
         await bus.Publish(message, messageType, context => context.MessageId = row.Id, timeout.Token);
     }
 
-    /// <summary>Marks rows sent at the relay's clock, the clock the clean-up compares with.</summary>
+    /// <summary>
+    /// Marks rows sent at the relay's clock, the clock the clean-up compares with; rows that must not outlive their
+    /// publication (<see cref="OutboxMessage.DeleteWhenSent"/>) are deleted instead, in the same statement.
+    /// </summary>
     private static async Task MarkSentAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid[] ids,
         DateTimeOffset now, CancellationToken ct)
     {
@@ -269,7 +272,11 @@ public sealed partial class OutboxRelay : BackgroundService
         }
 
         await using var command = new NpgsqlCommand(
-            $"UPDATE {MessagingModel.OutboxTable} SET sent_at = @now, attempts = attempts + 1 WHERE id = ANY(@ids)",
+            $"""
+            WITH forgotten AS (DELETE FROM {MessagingModel.OutboxTable} WHERE id = ANY(@ids) AND delete_when_sent)
+            UPDATE {MessagingModel.OutboxTable} SET sent_at = @now, attempts = attempts + 1
+            WHERE id = ANY(@ids) AND NOT delete_when_sent
+            """,
             connection, transaction);
         command.Parameters.AddWithValue("ids", ids);
         command.Parameters.AddWithValue("now", now);

@@ -14,5 +14,6 @@ public sealed class BenefitEnrolmentRequestedConsumer(PartnerHooksDbContext db, 
     : InboxConsumer<BenefitEnrolmentRequested, PartnerHooksDbContext>(db, time)
 {
     protected override Task HandleAsync(ConsumeContext<BenefitEnrolmentRequested> context, CancellationToken ct) =>
-        DeliveryPlanner.PlanAsync(Db, PayloadMappers.Map(context.Message), context.Message.PartnerCode, Time.GetUtcNow(), ct);
+        DeliveryPlanner.PlanAsync(Db, PayloadMappers.Map(context.Message), context.Message.PartnerCode, Time.GetUtcNow(), ct,
+            context.Message.PersonId);
 }

@@ -12,8 +12,9 @@ namespace Scop.Aspire.PartnerHooks.Consumers;
 /// </summary>
 public static class DeliveryPlanner
 {
+    /// <param name="personId">The person whose data the event carries, if any: their erasure will find its deliveries.</param>
     public static async Task<int> PlanAsync(PartnerHooksDbContext db, CloudEvent cloudEvent, string? partnerCode,
-        DateTimeOffset now, CancellationToken ct)
+        DateTimeOffset now, CancellationToken ct, Guid? personId = null)
     {
         var endpoints = db.Endpoints.Where(e => e.Enabled && e.EventTypes.Contains(cloudEvent.Type));
         if (partnerCode is not null)
@@ -33,7 +34,7 @@ public static class DeliveryPlanner
         var traceParent = Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? activity.Id : null;
         foreach (var endpointId in endpointIds)
         {
-            db.Deliveries.Add(Domain.Delivery.Create(endpointId, eventId, cloudEvent.Type, body, now, traceParent));
+            db.Deliveries.Add(Domain.Delivery.Create(endpointId, eventId, cloudEvent.Type, body, now, traceParent, personId));
         }
 
         // The new rows wake the workers when this commits (see Program: AddCommitWakeup<Delivery>).

@@ -77,6 +77,7 @@ public sealed class PartnerHooksDbContext(DbContextOptions<PartnerHooksDbContext
             delivery.HasIndex(d => new { d.EndpointId, d.NextAttemptAt, d.Id }).HasFilter("status = 'Pending'")
                 .HasDatabaseName("ix_deliveries_pending_by_endpoint");
             delivery.HasIndex(d => new { d.CreatedAt, d.Id });
+            delivery.HasIndex(d => d.PersonId).HasFilter("person_id IS NOT NULL"); // a person's erasure
         });
 
         model.Entity<DeliveryAttempt>(attempt =>

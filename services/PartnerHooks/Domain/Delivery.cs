@@ -62,11 +62,18 @@ public sealed class Delivery
     /// <summary>The W3C trace parent of the event's arrival, so the HTTP call continues the event's trace.</summary>
     public string? TraceParent { get; private set; }
 
+    /// <summary>
+    /// The person whose data <see cref="Body"/> carries (a benefit enrolment's), so that their erasure finds it; null
+    /// for an event about no one, and once the person is erased. Never sent: internal ids do not leave.
+    /// </summary>
+    public Guid? PersonId { get; private set; }
+
     public static string WebhookIdFor(Guid eventId) => $"msg_{eventId:N}";
 
     public static Delivery Create(Guid endpointId, Guid eventId, string eventType, string body, DateTimeOffset now,
-        string? traceParent) => new()
+        string? traceParent, Guid? personId = null) => new()
     {
+        PersonId = personId,
         Id = Guid.CreateVersion7(now),
         EndpointId = endpointId,
         EventId = eventId,
@@ -134,6 +141,21 @@ public sealed class Delivery
         CompletedAt = null;
         ClaimedUntil = null;
         ReplayCount++;
+    }
+
+    /// <summary>
+    /// The person's erasure: the body keeps nothing of them (<paramref name="bodyWithoutPersonalData"/>), so a replay
+    /// sends nothing personal, and the link to them goes. A delivery not yet made stops here, as failed: the person
+    /// withdrew what it was to carry.
+    /// </summary>
+    public void ErasePersonalData(string bodyWithoutPersonalData, DateTimeOffset now)
+    {
+        Body = bodyWithoutPersonalData;
+        PersonId = null;
+        if (Status == DeliveryStatus.Pending)
+        {
+            Abandon("The person's data was erased before it was delivered.", now);
+        }
     }
 
     private static string Truncate(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength];

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.PartnerHooks.Domain;
 
@@ -61,6 +62,23 @@ public static class PayloadMappers
                 Shared(PersonalData.PhoneField) ? person.Phone : null,
                 Shared(PersonalData.BirthDateField) ? person.BirthDate : null,
                 Shared(PersonalData.PostalAddressField) ? person.PostalAddress : null)));
+    }
+
+    /// <summary>
+    /// A stored body with nothing left of the person it was about, for their erasure: an enrolment keeps its id and
+    /// benefit, and its <c>person</c> becomes empty, as if they had consented to share nothing. Bodies of other event
+    /// types carry nothing personal and come back unchanged.
+    /// </summary>
+    public static string WithoutPersonalData(string eventType, string body)
+    {
+        if (eventType != EventTypes.BenefitEnrolmentRequested
+            || JsonNode.Parse(body) is not JsonObject cloudEvent || cloudEvent["data"] is not JsonObject data)
+        {
+            return body;
+        }
+
+        data["person"] = new JsonObject();
+        return cloudEvent.ToJsonString();
     }
 
     public static CloudEvent Ping(Guid id, Guid endpointId, DateTimeOffset now) => CloudEvent.Create(id,

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Contracts.Membership;
+using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.Training.Data;
 
@@ -10,7 +11,8 @@ namespace Scop.Aspire.Training.Consumers;
 /// Erasure: the person's bookings, passport, waiting-list places, fund usage, invitation and place in their
 /// cooperative's headcount keep their numbers (seats, money, targets, people) but point to a random stand-in instead of
 /// the person — one stand-in for all of them, so the person still counts once — and no certificate number remains.
-/// The stand-in cannot be booked.
+/// The stand-in cannot be booked. The kept idempotent answers that named the person (a booking's) go, and so do the
+/// outbox's copies of events about them (their invitation, completions, releases), once published.
 /// </summary>
 public sealed class PersonErasedConsumer(TrainingDbContext db, TimeProvider time)
     : InboxConsumer<PersonErased, TrainingDbContext>(db, time)
@@ -37,5 +39,6 @@ public sealed class PersonErasedConsumer(TrainingDbContext db, TimeProvider time
                           FROM jsonb_array_elements(people) p)
             WHERE booked_by = {{person}} OR people @> jsonb_build_array(jsonb_build_object('PersonId', {{person}}::text))
             """, ct);
+        await Db.ForgetPersonAsync(person, ct);
     }
 }

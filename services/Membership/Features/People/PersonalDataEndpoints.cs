@@ -5,6 +5,7 @@ using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Membership.Data;
 using Scop.Aspire.Membership.Features.Benefits;
 using Scop.Aspire.Membership.Features.Mandates;
+using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
 
@@ -88,8 +89,13 @@ public static class PersonalDataEndpoints
             completion.CertificateNumber = null;
         }
 
-        db.AddIntegrationEvent(new PersonErased(Guid.CreateVersion7(now), now, id), id.ToString());
+        // The register's own copies: its kept idempotent answers (a hire's holds the name) and outbox rows about the
+        // person. The announcement itself names the person too: it leaves, and is not kept.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.ForgetPersonAsync(id, ct);
+        db.AddIntegrationEvent(new PersonErased(Guid.CreateVersion7(now), now, id), id.ToString()).DeleteWhenSent = true;
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(PersonResponse.From(person));
     }
 }

@@ -83,6 +83,10 @@ namespace Scop.Aspire.PartnerHooks.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("next_attempt_at");
 
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
                     b.Property<int>("ReplayCount")
                         .HasColumnType("integer")
                         .HasColumnName("replay_count");
@@ -110,6 +114,10 @@ namespace Scop.Aspire.PartnerHooks.Data.Migrations
                     b.HasIndex("NextAttemptAt")
                         .HasDatabaseName("ix_deliveries_due")
                         .HasFilter("status = 'Pending'");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_deliveries_person_id")
+                        .HasFilter("person_id IS NOT NULL");
 
                     b.HasIndex("CreatedAt", "Id")
                         .HasDatabaseName("ix_deliveries_created_at_id");
@@ -292,10 +300,15 @@ namespace Scop.Aspire.PartnerHooks.Data.Migrations
 
             modelBuilder.Entity("Scop.Aspire.ServiceDefaults.Http.IdempotencyRecord", b =>
                 {
-                    b.Property<string>("Endpoint")
+                    b.Property<string>("Caller")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
-                        .HasColumnName("endpoint");
+                        .HasColumnName("caller");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("target");
 
                     b.Property<string>("Key")
                         .HasMaxLength(200)
@@ -325,8 +338,11 @@ namespace Scop.Aspire.PartnerHooks.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("status_code");
 
-                    b.HasKey("Endpoint", "Key")
+                    b.HasKey("Caller", "Target", "Key")
                         .HasName("pk_idempotency_keys");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_keys_created_at");
 
                     b.ToTable("idempotency_keys", (string)null);
                 });
@@ -381,6 +397,10 @@ namespace Scop.Aspire.PartnerHooks.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("DeleteWhenSent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("delete_when_sent");
 
                     b.Property<string>("LastError")
                         .HasColumnType("text")

@@ -1,0 +1,125 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Scop.Aspire.PartnerHooks.Data.Migrations
+{
+    /// <summary>
+    /// Idempotency keys are the caller's own and name a request target (method, path with route values, query): the
+    /// table is keyed by caller, target and key, and its answers expire (indexed by creation time for the purge).
+    /// Outbox rows that name an erased person are deleted once published (<c>delete_when_sent</c>). A delivery names the
+    /// person whose data its body carries (<c>person_id</c>), for their erasure; deliveries stored before carry no
+    /// such link, since their bodies hold no internal id to find it from.
+    /// </summary>
+    public partial class ScopedIdempotencyAndErasure : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            // A kept answer of the old scheme names a route pattern and no caller: it cannot be matched to a caller
+            // and a request target. Each would have expired within a day; a retry of one after the upgrade runs again.
+            migrationBuilder.Sql("DELETE FROM idempotency_keys");
+
+            migrationBuilder.DropPrimaryKey(
+                name: "pk_idempotency_keys",
+                table: "idempotency_keys");
+
+            migrationBuilder.DropColumn(
+                name: "endpoint",
+                table: "idempotency_keys");
+
+            migrationBuilder.AddColumn<string>(
+                name: "caller",
+                table: "idempotency_keys",
+                type: "character varying(300)",
+                maxLength: 300,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "delete_when_sent",
+                table: "outbox_messages",
+                type: "boolean",
+                nullable: false,
+                defaultValue: false);
+
+            migrationBuilder.AddColumn<string>(
+                name: "target",
+                table: "idempotency_keys",
+                type: "character varying(2000)",
+                maxLength: 2000,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddColumn<Guid>(
+                name: "person_id",
+                table: "deliveries",
+                type: "uuid",
+                nullable: true);
+
+            migrationBuilder.AddPrimaryKey(
+                name: "pk_idempotency_keys",
+                table: "idempotency_keys",
+                columns: new[] { "caller", "target", "key" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_keys_created_at",
+                table: "idempotency_keys",
+                column: "created_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deliveries_person_id",
+                table: "deliveries",
+                column: "person_id",
+                filter: "person_id IS NOT NULL");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.Sql("DELETE FROM idempotency_keys");
+
+            migrationBuilder.DropPrimaryKey(
+                name: "pk_idempotency_keys",
+                table: "idempotency_keys");
+
+            migrationBuilder.DropIndex(
+                name: "ix_idempotency_keys_created_at",
+                table: "idempotency_keys");
+
+            migrationBuilder.DropIndex(
+                name: "ix_deliveries_person_id",
+                table: "deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "delete_when_sent",
+                table: "outbox_messages");
+
+            migrationBuilder.DropColumn(
+                name: "target",
+                table: "idempotency_keys");
+
+            migrationBuilder.DropColumn(
+                name: "person_id",
+                table: "deliveries");
+
+            migrationBuilder.DropColumn(
+                name: "caller",
+                table: "idempotency_keys");
+
+            migrationBuilder.AddColumn<string>(
+                name: "endpoint",
+                table: "idempotency_keys",
+                type: "character varying(300)",
+                maxLength: 300,
+                nullable: false,
+                defaultValue: "");
+
+            migrationBuilder.AddPrimaryKey(
+                name: "pk_idempotency_keys",
+                table: "idempotency_keys",
+                columns: new[] { "endpoint", "key" });
+        }
+    }
+}
