@@ -11,8 +11,10 @@ public static class PersonalDataErasure
 {
     /// <summary>
     /// In the caller's unit of work (the erasure's transaction, or the <c>PersonErased</c> consumer's, with its inbox
-    /// row): deletes the kept idempotent answers whose target, location or body name the person (a hire's answer holds
-    /// their name and e-mail); deletes the published outbox rows that name them (kept otherwise for
+    /// row): empties the kept idempotent answers that name the person (a hire's holds their name and e-mail) of their
+    /// body and location — the key stays claimed, so a late retry of the hire gets its status again rather than a second
+    /// hire — and deletes those whose very target names them (<c>POST /people/{id}/…</c>); deletes the published
+    /// outbox rows that name them (kept otherwise for
     /// <see cref="OutboxOptions.SentRetention"/>); and has the relay delete those still waiting as soon as they are
     /// published — they still leave, since other services need them (an event about the person is followed by their
     /// erasure everywhere), but none is kept. Reads the idempotency keys (a day's worth) and the outbox (a week of
@@ -21,11 +23,11 @@ public static class PersonalDataErasure
     public static async Task ForgetPersonAsync(this DbContext db, Guid personId, CancellationToken ct)
     {
         var id = personId.ToString("D"); // as JSON and paths write it: lower case
+        await db.Database.ExecuteSqlAsync($"DELETE FROM idempotency_keys WHERE strpos(lower(target), {id}) > 0", ct);
         await db.Database.ExecuteSqlAsync(
             $"""
-            DELETE FROM idempotency_keys
-            WHERE strpos(lower(target), {id}) > 0 OR strpos(lower(coalesce(location, '')), {id}) > 0
-               OR strpos(lower(coalesce(body::text, '')), {id}) > 0
+            UPDATE idempotency_keys SET location = NULL, body = NULL
+            WHERE strpos(lower(coalesce(location, '')), {id}) > 0 OR strpos(lower(coalesce(body::text, '')), {id}) > 0
             """, ct);
         // Waiting rows first: one the relay is publishing right now is locked until it is marked sent, and the
         // statement after this one then finds it sent.

@@ -35,7 +35,10 @@ public static class ServiceDatabase
             .EnablePhysicalOpenTracing(false));
         var dataSource = dataSourceBuilder.Build();
 
-        builder.Services.AddSingleton(dataSource);
+        // Registered through a factory so the container owns it: it closes its pooled connections when the host is
+        // disposed (an instance handed to AddSingleton is left open, and a process that starts services one after the
+        // other, as the tests do, kept every pool's connections until PostgreSQL refused more).
+        builder.Services.AddSingleton(_ => dataSource);
         // Pooled: a request takes a reset context instead of building one and its services from scratch.
         builder.Services.AddDbContextPool<TDbContext>((services, options) => options
             .UseNpgsql(dataSource)

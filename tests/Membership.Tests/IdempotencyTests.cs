@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json;
 using Scop.Aspire.Membership.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
@@ -100,6 +101,70 @@ public sealed class IdempotencyTests(MembershipServers servers, MembershipAppPer
         Assert.Equal(id, await app.QueryScalarAsync<Guid>("SELECT id FROM cooperatives WHERE siren = @s", ("s", siren)));
         Assert.Equal(1L, await app.QueryScalarAsync<long>(
             "SELECT count(*) FROM outbox_messages WHERE body->>'cooperativeId' = @id", ("id", id.ToString())));
+    }
+
+    /// <summary>
+    /// A key is its caller's own: another caller who happens to send the same key (two delegates' clients numbering
+    /// their requests alike) has their request run, and each one's retries get their own first answer.
+    /// </summary>
+    [Fact]
+    public async Task Another_callers_key_of_the_same_name_is_their_own()
+    {
+        var cooperative = await RegisterAsync();
+        using var colleague = app.CreateClient(TestTokens.For(PlatformAudiences.Membership, PlatformRoles.ConfederationAdmin));
+        var key = $"hire-{Guid.NewGuid():N}";
+
+        var mine = await HireAsync(client, cooperative, key);
+        var theirs = await HireAsync(colleague, cooperative, key);
+        var mineAgain = await HireAsync(client, cooperative, key);
+        var theirsAgain = await HireAsync(colleague, cooperative, key);
+
+        Assert.False(mine.Replayed);
+        Assert.False(theirs.Replayed);
+        Assert.NotEqual(mine.Id, theirs.Id);
+        Assert.Equal((mine.Id, true), (mineAgain.Id, mineAgain.Replayed));
+        Assert.Equal((theirs.Id, true), (theirsAgain.Id, theirsAgain.Replayed));
+        Assert.Equal(2L, await app.QueryScalarAsync<long>("SELECT count(*) FROM people WHERE cooperative_id = @c", ("c", cooperative)));
+    }
+
+    /// <summary>
+    /// A key names the request target with its route values: the same key used to hire into two cooperatives is two
+    /// hires, not a replay of the first in the wrong cooperative.
+    /// </summary>
+    [Fact]
+    public async Task The_same_key_on_another_target_is_another_request()
+    {
+        var first = await RegisterAsync();
+        var second = await RegisterAsync();
+        var key = $"hire-{Guid.NewGuid():N}";
+
+        var intoFirst = await HireAsync(client, first, key);
+        var intoSecond = await HireAsync(client, second, key);
+
+        Assert.False(intoSecond.Replayed);
+        Assert.NotEqual(intoFirst.Id, intoSecond.Id);
+        Assert.Equal(second, await app.QueryScalarAsync<Guid>("SELECT cooperative_id FROM people WHERE id = @p", ("p", intoSecond.Id)));
+        Assert.Equal(2L, await app.QueryScalarAsync<long>("SELECT count(*) FROM idempotency_keys WHERE key = @k", ("k", key)));
+    }
+
+    private async Task<Guid> RegisterAsync()
+    {
+        using var response = await client.SendAsync(TestData.Post(TestData.Registration()));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.ReadJsonAsync()).GetProperty("id").GetGuid();
+    }
+
+    private static async Task<(Guid Id, bool Replayed)> HireAsync(HttpClient caller, Guid cooperative, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/membership/cooperatives/{cooperative}/people")
+        {
+            Content = JsonContent.Create(new { givenName = "Louise", familyName = "Michel", role = "employee", hiredOn = "2025-03-01" }),
+        };
+        request.Headers.Add("Idempotency-Key", key);
+        using var response = await caller.SendAsync(request);
+        var body = await response.ReadJsonAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body.ToString());
+        return (body.GetProperty("id").GetGuid(), response.Headers.Contains("Idempotent-Replayed"));
     }
 
     [Fact]

@@ -88,8 +88,9 @@ public sealed class ValidationTests(MembershipServers servers, MembershipAppPerC
     {
         var before = await app.CountWritesAsync();
 
-        // Sent with an Idempotency-Key, as careful clients do: a refused request must not use the key up either.
-        using var response = await client.SendAsync(TestData.Post(body, contentType, idempotencyKey: Guid.NewGuid().ToString()));
+        // Sent with an Idempotency-Key, as careful clients do: the refusal is the key's answer, and nothing else is kept.
+        var key = Guid.NewGuid().ToString();
+        using var response = await client.SendAsync(TestData.Post(body, contentType, idempotencyKey: key));
 
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{@case}: {TestData.Describe(response, text)}");
@@ -99,7 +100,8 @@ public sealed class ValidationTests(MembershipServers servers, MembershipAppPerC
         var errors = problem.GetProperty("errors");
         Assert.True(errors.TryGetProperty(field, out var messages), $"{@case}: no error for '{field}' in {text}");
         Assert.Contains(messages.EnumerateArray(), m => !string.IsNullOrWhiteSpace(m.GetString()));
-        Assert.Equal(before, await app.CountWritesAsync());
+        Assert.Equal(before with { IdempotencyKeys = before.IdempotencyKeys + 1 }, await app.CountWritesAsync());
+        Assert.Equal(400, await app.QueryScalarAsync<int>("SELECT status_code FROM idempotency_keys WHERE key = @k", ("k", key)));
     }
 
     /// <summary>
@@ -143,8 +145,12 @@ public sealed class ValidationTests(MembershipServers servers, MembershipAppPerC
             errors.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// A refused request's key keeps its refusal, like any answer: a retry gets it again, and the corrected request is
+    /// another request, under a key of its own.
+    /// </summary>
     [Fact]
-    public async Task An_idempotency_key_of_a_refused_request_can_be_used_for_the_corrected_one()
+    public async Task An_idempotency_key_keeps_its_refusal_and_the_corrected_request_takes_a_new_key()
     {
         var key = Guid.NewGuid().ToString();
         var body = TestData.Registration();
@@ -153,8 +159,19 @@ public sealed class ValidationTests(MembershipServers servers, MembershipAppPerC
 
         using var refused = await client.SendAsync(TestData.Post(wrong, key));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        var refusal = await refused.ReadJsonAsync();
 
-        using var corrected = await client.SendAsync(TestData.Post(body, key));
+        using var retried = await client.SendAsync(TestData.Post(wrong, key));
+        Assert.Equal(HttpStatusCode.BadRequest, retried.StatusCode);
+        Assert.Equal("true", Assert.Single(retried.Headers.GetValues("Idempotent-Replayed")));
+        Assert.Equal("application/problem+json", retried.Content.Headers.ContentType?.MediaType);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(refusal.GetProperty("errors").GetRawText()),
+            JsonNode.Parse((await retried.ReadJsonAsync()).GetProperty("errors").GetRawText())));
+
+        using var correctedUnderTheSameKey = await client.SendAsync(TestData.Post(body, key));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, correctedUnderTheSameKey.StatusCode);
+
+        using var corrected = await client.SendAsync(TestData.Post(body, Guid.NewGuid().ToString()));
         Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
     }
 

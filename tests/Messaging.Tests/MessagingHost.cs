@@ -7,6 +7,7 @@ using Npgsql;
 using RabbitMQ.Client;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Messaging.Tests;
 
@@ -150,18 +151,18 @@ public sealed class MessagingHost : IAsyncDisposable
     {
         await host.StopAsync();
         host.Dispose();
-        await DeleteQueueAsync();
+        await DeleteQueuesAsync(servers, ServiceName);
     }
 
-    /// <summary>Tests share one broker: remove this host's queue so later tests' events don't pile up in it.</summary>
-    private async Task DeleteQueueAsync()
+    /// <summary>Tests share one broker: remove a test service's queues so later tests' events don't pile up in them.</summary>
+    public static async Task DeleteQueuesAsync(PlatformServers servers, string serviceName)
     {
         if (!servers.RabbitMq.IsRunning)
         {
             return;
         }
 
-        var names = new KebabCaseEndpointNameFormatter(ServiceName, false);
+        var names = new KebabCaseEndpointNameFormatter(serviceName, false);
         await using var connection = await servers.RabbitMq.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
         foreach (var queue in new[] { names.Consumer<EffectConsumer>(), names.Consumer<PoisonConsumer>() })

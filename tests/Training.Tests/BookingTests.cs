@@ -228,4 +228,37 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
         Assert.Equal(2, await App.SeatsTakenAsync(session));
         Assert.Equal(1, await App.ScalarAsync("SELECT count(*) FROM bookings WHERE session_id = @s", ("s", session)));
     }
+
+    /// <summary>
+    /// A key names its request target, route values included: a client that numbers its requests per person and sends
+    /// the same key and body to book them on two sessions gets two bookings, not the first one twice.
+    /// </summary>
+    [Fact]
+    public async Task The_same_key_on_two_sessions_books_both()
+    {
+        var first = await App.CreateSessionAsync(Client, capacity: 5);
+        var second = await App.CreateSessionAsync(Client, capacity: 5);
+        var body = await App.NewBookingAsync(1);
+        var key = $"booking-{Guid.NewGuid():N}";
+        async Task<(Guid Id, bool Replayed)> PostAsync(Guid session)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/training/sessions/{session}/bookings")
+            {
+                Content = JsonContent.Create(body),
+            };
+            request.Headers.Add("Idempotency-Key", key);
+            using var response = await Client.SendAsync(request);
+            var json = await response.ExpectAsync(201);
+            Assert.Equal(session, json.GetProperty("sessionId").GetGuid());
+            return (json.GetProperty("id").GetGuid(), response.Headers.Contains("Idempotent-Replayed"));
+        }
+
+        var onFirst = await PostAsync(first);
+        var onSecond = await PostAsync(second);
+
+        Assert.False(onSecond.Replayed);
+        Assert.NotEqual(onFirst.Id, onSecond.Id);
+        Assert.Equal((1, 1), (await App.SeatsTakenAsync(first), await App.SeatsTakenAsync(second)));
+        Assert.Equal((onFirst.Id, true), await PostAsync(first));
+    }
 }

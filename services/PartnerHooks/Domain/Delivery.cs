@@ -20,6 +20,8 @@ public sealed class Delivery
 {
     public const int MaxErrorLength = 500;
 
+    public const string ErasedBeforeDelivery = "The person's data was erased before it was delivered.";
+
     private Delivery()
     {
     }
@@ -154,7 +156,8 @@ public sealed class Delivery
         PersonId = null;
         if (Status == DeliveryStatus.Pending)
         {
-            Abandon("The person's data was erased before it was delivered.", now);
+            Abandon(ErasedBeforeDelivery, now);
+            LastError = ErasedBeforeDelivery; // why it stopped, rather than its last attempt's error
         }
     }
 

@@ -11,8 +11,8 @@ namespace Scop.Aspire.Training.Consumers;
 /// Erasure: the person's bookings, passport, waiting-list places, fund usage, invitation and place in their
 /// cooperative's headcount keep their numbers (seats, money, targets, people) but point to a random stand-in instead of
 /// the person — one stand-in for all of them, so the person still counts once — and no certificate number remains.
-/// The stand-in cannot be booked. The kept idempotent answers that named the person (a booking's) go, and so do the
-/// outbox's copies of events about them (their invitation, completions, releases), once published.
+/// The stand-in cannot be booked. Kept idempotent answers that named the person (a booking's) keep only their status,
+/// and the outbox keeps no copy of events about them (their invitation, completions, releases) once published.
 /// </summary>
 public sealed class PersonErasedConsumer(TrainingDbContext db, TimeProvider time)
     : InboxConsumer<PersonErased, TrainingDbContext>(db, time)

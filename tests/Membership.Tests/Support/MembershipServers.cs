@@ -6,9 +6,9 @@ namespace Scop.Aspire.Membership.Tests.Support;
 public sealed class MembershipServers : PlatformServers
 {
     /// <summary>The membership service on a new, empty database of its own, started and migrated.</summary>
-    public async Task<MembershipApp> StartAppAsync(TimeProvider? time = null)
+    public async Task<MembershipApp> StartAppAsync(TimeProvider? time = null, TelemetryCapture? capture = null)
     {
-        var app = new MembershipApp(await Postgres.CreateDatabaseAsync(), this, time);
+        var app = new MembershipApp(await Postgres.CreateDatabaseAsync(), this, time, capture);
         try
         {
             app.StartServer();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Scop.Aspire.Contracts;
 using Scop.Aspire.Contracts.Membership;
@@ -19,8 +20,9 @@ namespace Scop.Aspire.PartnerHooks.Tests.Support;
 /// fake clock, trusting the test run's signing key, with helpers that drive it through its HTTP API as a
 /// confederation admin would.
 /// </summary>
+/// <param name="capture">Receives every log entry (from Debug up) and span of the service, when given.</param>
 public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvider? time = null,
-    IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+    IReadOnlyDictionary<string, string?>? settings = null, TelemetryCapture? capture = null) : WebApplicationFactory<Program>
 {
     public string Database { get; } = database;
 
@@ -53,10 +55,10 @@ public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvid
     public HttpClient CreateAdminClient() => CreateClient(AdminToken);
 
     public static async Task<PartnerHooksApp> StartAsync(PartnerHooksServers servers, string? database = null,
-        TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null)
+        TimeProvider? time = null, IReadOnlyDictionary<string, string?>? settings = null, TelemetryCapture? capture = null)
     {
         var app = new PartnerHooksApp(database ?? await servers.Postgres.CreateDatabaseAsync(),
-            servers.RabbitMq.ConnectionString, time, settings);
+            servers.RabbitMq.ConnectionString, time, settings, capture);
         try
         {
             // On a task of its own: what the host sets in async-local state at start (MassTransit's log context)
@@ -94,6 +96,12 @@ public sealed class PartnerHooksApp(string database, string rabbitMq, TimeProvid
         if (time is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(time));
+        }
+
+        if (capture is not null)
+        {
+            builder.UseSetting("Logging:LogLevel:Default", "Debug");
+            builder.ConfigureLogging(logging => logging.AddProvider(capture));
         }
     }
 

@@ -1,4 +1,6 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Scop.Aspire.ServiceDefaults.Data;
+using Scop.Aspire.ServiceDefaults.Messaging;
 
 #nullable disable
 
@@ -40,6 +42,9 @@ namespace Scop.Aspire.Training.Data.Migrations
                 type: "boolean",
                 nullable: false,
                 defaultValue: false);
+
+            // The outbox grows with every hold: its new column is analysed on a small sample, like the others.
+            migrationBuilder.Sql(TableMaintenance.LightStatistics(MessagingModel.OutboxTable));
 
             migrationBuilder.AddColumn<string>(
                 name: "target",
