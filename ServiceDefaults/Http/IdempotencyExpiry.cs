@@ -36,8 +36,7 @@ public sealed partial class IdempotencyExpiry(NpgsqlDataSource dataSource, IOpti
 
             try
             {
-                // The service's clock: kept answers expire in its time, and a test's fake clock moves the purge along.
-                await Task.Delay(options.Value.PurgeInterval, time, stoppingToken);
+                await WaitAsync(options.Value.PurgeInterval, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -45,6 +44,22 @@ public sealed partial class IdempotencyExpiry(NpgsqlDataSource dataSource, IOpti
             }
         }
     }
+
+    /// <summary>
+    /// Waits <paramref name="interval"/> on the service's clock (kept answers expire in its time, and a test's fake
+    /// clock moves the purge along), a day at most at a time: a timer cannot be set further than about 49 days ahead,
+    /// and a long interval in the settings must slow the purge down, not stop the service.
+    /// </summary>
+    private async Task WaitAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
+        var due = time.GetUtcNow() + (interval > TimeSpan.Zero ? interval : TimeSpan.FromMinutes(1));
+        for (var left = due - time.GetUtcNow(); left > TimeSpan.Zero; left = due - time.GetUtcNow())
+        {
+            await Task.Delay(left < MaxWait ? left : MaxWait, time, stoppingToken);
+        }
+    }
+
+    private static readonly TimeSpan MaxWait = TimeSpan.FromDays(1);
 
     /// <summary>Deletes every expired record; returns how many.</summary>
     public async Task<long> PurgeAsync(CancellationToken ct)
