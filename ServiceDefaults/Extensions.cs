@@ -33,12 +33,14 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Health endpoints, the OpenAPI document and <c>{apiPrefix}/ping</c>. <c>/health</c> (readiness, with
-    /// dependencies) and <c>/alive</c> (liveness) are anonymous: the gateway and the orchestrator poll them. The ping
-    /// does no work at all: it measures the cost of the path through the gateway.
+    /// dependencies) and <c>/alive</c> (liveness) are anonymous: the gateway and the orchestrator poll them; only callers
+    /// for whom <paramref name="healthDetailsFor"/> holds see each check (everyone when it is null). The ping does no
+    /// work at all: it measures the cost of the path through the gateway.
     /// </summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app, string apiPrefix)
+    public static WebApplication MapDefaultEndpoints(this WebApplication app, string apiPrefix,
+        Func<HttpContext, bool>? healthDetailsFor = null)
     {
-        app.MapHealthEndpoints();
+        app.MapHealthEndpoints(healthDetailsFor);
         app.MapOpenApi().AllowAnonymous();
         app.MapGet($"{apiPrefix}/ping", () => TypedResults.Text("pong")).WithTags("Operations").ExcludeFromDescription()
             .AllowAnonymous();

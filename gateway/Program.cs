@@ -24,7 +24,10 @@ builder.AddDownstreamHealthChecks();
 AccessControl.ValidateAnonymousRoutes(builder.Configuration);
 builder.AddPlatformAuthentication(PlatformAudiences.All, authenticatedByDefault: false);
 builder.AddRedisConnection();
-builder.Services.AddSingleton<RedisRateLimiter>();
+builder.AddRateLimits();
+builder.AddTrustedProxies();
+builder.AddSecurityHeaders();
+builder.Services.AddSingleton<OperatorAccess>();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver()
@@ -43,9 +46,20 @@ builder.Services.AddReverseProxy()
 
 var app = builder.Build();
 
+// First who the client is and whether it came over TLS (from trusted proxies only), then the public request id and the
+// headers every answer carries, then the token, and the rate limit of the caller it proves.
+app.UseTrustedProxies();
+app.UsePublicRequestIds();
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+
 app.UseServiceDefaults();
+app.UseRateLimits();
 app.UseRequestBodyLimit();
-app.MapDefaultEndpoints("/api/gateway");
+app.MapDefaultEndpoints("/api/gateway", healthDetailsFor: app.Services.GetRequiredService<OperatorAccess>().IsOperator);
 app.UseSwaggerUI(ui =>
 {
     ui.RoutePrefix = "docs";
@@ -57,7 +71,6 @@ app.UseSwaggerUI(ui =>
 });
 app.MapReverseProxy(proxy =>
 {
-    proxy.UseRateLimits();
     proxy.UseAccessControl();
     proxy.UseForwardingErrorProblems();
 });

@@ -19,18 +19,26 @@ public static class HealthEndpoints
     public static IHealthChecksBuilder AddLivenessCheck(this IHealthChecksBuilder checks) =>
         checks.AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
 
-    public static void MapHealthEndpoints(this WebApplication app)
+    /// <summary>
+    /// <c>/health</c> and <c>/alive</c>. A caller for whom <paramref name="detailsFor"/> is false gets the overall status
+    /// alone (<c>{"status":"Healthy"}</c>, same HTTP status); without it every caller gets every check's details, as a
+    /// service reached only inside the platform may give them.
+    /// </summary>
+    public static void MapHealthEndpoints(this WebApplication app, Func<HttpContext, bool>? detailsFor = null)
     {
-        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = WriteJsonAsync }).AllowAnonymous();
+        Task Write(HttpContext context, HealthReport report) =>
+            detailsFor is null || detailsFor(context) ? WriteDetailsAsync(context, report) : WriteStatusAsync(context, report);
+
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = Write }).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(LiveTag),
-            ResponseWriter = WriteJsonAsync,
+            ResponseWriter = Write,
         }).AllowAnonymous();
     }
 
     /// <summary>Each check's status and, when unhealthy, why — what an operator needs, and nothing personal.</summary>
-    private static Task WriteJsonAsync(HttpContext context, HealthReport report)
+    private static Task WriteDetailsAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
         var body = new
@@ -46,5 +54,12 @@ public static class HealthEndpoints
                 }),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonSerializerOptions.Web));
+    }
+
+    /// <summary>The overall status only: no check names, no internal addresses, no error messages.</summary>
+    private static Task WriteStatusAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(new { status = report.Status.ToString() }, JsonSerializerOptions.Web));
     }
 }

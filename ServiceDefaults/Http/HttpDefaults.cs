@@ -1,11 +1,12 @@
-using System.Diagnostics;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.OpenApi;
 
 namespace Scop.Aspire.ServiceDefaults.Http;
 
@@ -13,15 +14,28 @@ public static class HttpDefaults
 {
     public static IHostApplicationBuilder AddHttpDefaults(this IHostApplicationBuilder builder)
     {
+        // A problem names the request by its public id, never by its trace id: the trace id is internal (it names
+        // every span of every service the request crossed), and the gateway logs the one beside the other.
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
-            var traceId = Activity.Current?.TraceId.ToString() ?? context.HttpContext.TraceIdentifier;
-            context.ProblemDetails.Extensions.TryAdd("traceId", traceId);
+            context.ProblemDetails.Extensions.Remove("traceId");
+            context.ProblemDetails.Extensions.TryAdd(RequestIds.ProblemProperty, RequestIds.Of(context.HttpContext));
         });
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(options => options.AddDocumentTransformer(WithoutServers));
         return builder;
+    }
+
+    /// <summary>
+    /// No <c>servers</c> in the OpenAPI documents: the framework would list the address the document was asked at,
+    /// which behind the gateway is the service's internal host and port. Without servers a document's paths are
+    /// relative to where it is read, the gateway, which is where they are served (<c>/api/&lt;service&gt;/…</c>).
+    /// </summary>
+    private static Task WithoutServers(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken ct)
+    {
+        document.Servers?.Clear();
+        return Task.CompletedTask;
     }
 
     /// <summary>The JSON conventions of every API: camelCase, enums as their names, no nulls written.</summary>

@@ -24,4 +24,27 @@ public sealed class GatewayOptions
     public HashSet<string> AnonymousRoutes { get; set; } = new(StringComparer.Ordinal);
 
     public RateLimitOptions RateLimits { get; set; } = new();
+
+    /// <summary>
+    /// The proxies in front of the gateway (a load balancer, a TLS terminator) whose <c>X-Forwarded-For</c> and
+    /// <c>X-Forwarded-Proto</c> it believes. None by default: a client's own headers then change nothing.
+    /// </summary>
+    public TrustedProxyOptions ForwardedHeaders { get; set; } = new();
+
+    /// <summary>
+    /// Networks (CIDR blocks or addresses) whose callers are operators: they read every check of <c>/health</c>, as a
+    /// confederation admin's token does. None by default; loopback in Development.
+    /// </summary>
+    public List<string> OperatorNetworks { get; set; } = [];
+
+    public SecurityHeaderOptions SecurityHeaders { get; set; } = new();
+}
+
+public sealed class TrustedProxyOptions
+{
+    /// <summary>Single addresses of trusted proxies.</summary>
+    public List<string> KnownProxies { get; set; } = [];
+
+    /// <summary>Networks (CIDR blocks) of trusted proxies.</summary>
+    public List<string> KnownNetworks { get; set; } = [];
 }

@@ -1,12 +1,15 @@
 using System.Globalization;
-using System.Net;
 using Microsoft.Extensions.Options;
+using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
 using StackExchange.Redis;
 
 namespace Scop.Aspire.Gateway.Proxy;
 
-/// <summary>One limit: at most <see cref="PermitLimit"/> requests per <see cref="Window"/>.</summary>
+/// <summary>
+/// One limit, as a token bucket: at most <see cref="PermitLimit"/> requests at once, refilled at
+/// <see cref="PermitLimit"/> per <see cref="Window"/> (one every <c>Window / PermitLimit</c>). 0 turns it off.
+/// </summary>
 public sealed class RateLimit
 {
     public int PermitLimit { get; set; }
@@ -18,40 +21,113 @@ public sealed class RateLimitOptions
 {
     public bool Enabled { get; set; } = true;
 
-    /// <summary>Every request from one IP address.</summary>
+    /// <summary>A signed-in person: every request with a valid token of a user (its <c>sub</c>), wherever it comes from.</summary>
+    public RateLimit PerSubject { get; set; } = new() { PermitLimit = 600 };
+
+    /// <summary>
+    /// A machine client: every request with a valid client-credentials token (its <c>client_id</c>, no user), wherever
+    /// it comes from.
+    /// </summary>
+    public RateLimit PerClient { get; set; } = new() { PermitLimit = 1200 };
+
+    /// <summary>
+    /// Every request without a valid token — anonymous routes, and invalid, expired or forged tokens — by client
+    /// address: an IPv4 address, or an IPv6 /64.
+    /// </summary>
     public RateLimit PerIp { get; set; } = new() { PermitLimit = 600 };
 
-    /// <summary>Every request of one OAuth client (the token's <c>client_id</c>), wherever it comes from.</summary>
-    public RateLimit PerClient { get; set; } = new() { PermitLimit = 1200 };
+    /// <summary>
+    /// <c>/health</c> and <c>/alive</c>, per caller (counted as above) in buckets of their own: each probe of
+    /// <c>/health</c> asks every service behind the gateway.
+    /// </summary>
+    public RateLimit Health { get; set; } = new() { PermitLimit = 60 };
+}
+
+/// <summary>Whom a request is counted against: one bucket, the most specific identity the request proves.</summary>
+public readonly record struct RateLimitCaller(string Limit, string Key)
+{
+    public const string PerSubject = "per-subject";
+    public const string PerClient = "per-client";
+    public const string PerIp = "per-ip";
+
+    /// <summary>
+    /// A valid user token: its subject. A valid client-credentials token (no user: no <c>sub</c>, or the client's own
+    /// id as <c>sub</c>, as the identity service issues them): its client. Anything else — no token, or one the gateway
+    /// refused, whatever it claims — the client's address block. So only a token the gateway validated counts against a
+    /// subject or a client: a forged token naming someone else's <c>sub</c> spends its sender's address allowance,
+    /// never that person's.
+    /// </summary>
+    public static RateLimitCaller Of(HttpContext context)
+    {
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated == true)
+        {
+            var subject = user.FindFirst(PlatformClaims.Subject)?.Value;
+            var client = user.FindFirst(PlatformClaims.ClientId)?.Value;
+            if (!string.IsNullOrEmpty(client) && (string.IsNullOrEmpty(subject) || subject == client))
+            {
+                return new RateLimitCaller(PerClient, "client:" + client);
+            }
+
+            if (!string.IsNullOrEmpty(subject))
+            {
+                return new RateLimitCaller(PerSubject, "sub:" + subject);
+            }
+        }
+
+        return new RateLimitCaller(PerIp, "ip:" + NetworkAddresses.Block(context.Connection.RemoteIpAddress));
+    }
 }
 
 /// <summary>
-/// Fixed-window rate limits per IP address and per client, counted in Redis so that they hold across every replica
-/// of the gateway. One round trip per request counts both. Past a limit the answer is 429 ProblemDetails with
-/// <c>Retry-After</c> (the seconds until the window ends). If Redis does not answer, requests pass (and a warning is
+/// Token buckets in Redis, so that the limits hold across every replica of the gateway: one atomic script per request
+/// refills the caller's bucket for the time since its last request and takes one token if there is one. A request is
+/// counted against exactly one bucket (<see cref="RateLimitCaller"/>): a signed-in person's requests never spend their
+/// address's allowance, so an anonymous flood from a shared address (an office, a carrier's NAT) refuses nobody who is
+/// signed in, and a person at their limit leaves their colleagues' allowance alone. A refused request takes nothing,
+/// so a client retrying while refused is served as soon as a token is back. The time is the gateway's clock (replicas
+/// keep theirs in step; a bucket never refills backwards). If Redis does not answer, requests pass (and a warning is
 /// logged): the limits protect the services, they must not take the platform down with them.
 /// </summary>
 public sealed partial class RedisRateLimiter(IConnectionMultiplexer redis, IOptionsMonitor<GatewayOptions> options,
-    ILogger<RedisRateLimiter> logger)
+    [FromKeyedServices(RedisRateLimiter.ClockKey)] TimeProvider clock, ILogger<RedisRateLimiter> logger)
 {
-    // For each key: count it, start its window on the first request, answer the count and the window's remaining ms.
-    private static readonly LuaScript Script = LuaScript.Prepare("""
-        local result = {}
-        for i, key in ipairs(KEYS) do
-          local count = redis.call('INCR', key)
-          if count == 1 then redis.call('PEXPIRE', key, ARGV[i]) end
-          local ttl = redis.call('PTTL', key)
-          if ttl < 0 then redis.call('PEXPIRE', key, ARGV[i]); ttl = tonumber(ARGV[i]) end
-          result[#result + 1] = count
-          result[#result + 1] = ttl
-        end
-        return result
-        """);
+    /// <summary>The limiter's own clock, apart from the gateway's, so that a test can move it without moving timeouts.</summary>
+    public const string ClockKey = "rate-limits";
 
     public const string KeyPrefix = "scop:gateway:ratelimit:";
 
-    /// <summary>Null when the request may pass; else the time until it may try again.</summary>
-    public async Task<(string Limit, TimeSpan RetryAfter)?> CheckAsync(HttpContext context)
+    // ARGV: capacity, window (ms to refill a whole bucket), now (ms). Answers {1, 0} when a token was taken, else
+    // {0, ms until one is back}. The key lives until a whole bucket would have refilled: then it is full, as a new one.
+    private static readonly string Script = """
+        local capacity = tonumber(ARGV[1])
+        local window = tonumber(ARGV[2])
+        local now = tonumber(ARGV[3])
+        local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+        local tokens = tonumber(state[1])
+        local at = tonumber(state[2])
+        if tokens == nil or at == nil then
+          tokens = capacity
+          at = now
+        elseif now > at then
+          tokens = math.min(capacity, tokens + (now - at) * capacity / window)
+          at = now
+        end
+        local taken = 0
+        local wait = 0
+        if tokens >= 1 then
+          tokens = tokens - 1
+          taken = 1
+        else
+          wait = math.ceil((1 - tokens) * window / capacity)
+        end
+        redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
+        redis.call('PEXPIRE', KEYS[1], math.ceil(window) + 1000)
+        return { taken, wait }
+        """;
+
+    /// <summary>Null when the request may pass; else the limit it met and the time until it may try again.</summary>
+    public async Task<(string Limit, TimeSpan RetryAfter)?> TryTakeAsync(HttpContext context)
     {
         var limits = options.CurrentValue.RateLimits;
         if (!limits.Enabled)
@@ -59,40 +135,30 @@ public sealed partial class RedisRateLimiter(IConnectionMultiplexer redis, IOpti
             return null;
         }
 
-        var checks = new List<(string Name, RedisKey Key, RateLimit Limit)>(2);
-        var ip = context.Connection.RemoteIpAddress ?? IPAddress.None;
-        if (limits.PerIp.PermitLimit > 0)
-        {
-            checks.Add(("per-ip", KeyPrefix + "ip:" + ip, limits.PerIp));
-        }
-
-        if (limits.PerClient.PermitLimit > 0 && context.User.FindFirst(PlatformClaims.ClientId)?.Value is { Length: > 0 } client)
-        {
-            checks.Add(("per-client", KeyPrefix + "client:" + client, limits.PerClient));
-        }
-
-        if (checks.Count == 0)
+        var caller = RateLimitCaller.Of(context);
+        var (name, limit, key) = HealthEndpoints.IsProbe(context.Request.Path)
+            ? ("health", limits.Health, "health:" + caller.Key)
+            : (caller.Limit, caller.Limit switch
+            {
+                RateLimitCaller.PerSubject => limits.PerSubject,
+                RateLimitCaller.PerClient => limits.PerClient,
+                _ => limits.PerIp,
+            }, caller.Key);
+        if (limit.PermitLimit <= 0)
         {
             return null;
         }
 
+        if (limit.Window <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException($"{GatewayOptions.Section}:RateLimits: the {name} window must be longer than 0.");
+        }
+
         try
         {
-            var keys = checks.Select(c => c.Key).ToArray();
-            var windows = checks.Select(c => (RedisValue)(long)c.Limit.Window.TotalMilliseconds).ToArray();
-            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script.ExecutableScript, keys, windows))!;
-            (string, TimeSpan)? refused = null;
-            for (var i = 0; i < checks.Count; i++)
-            {
-                var count = (long)result[2 * i];
-                var remaining = TimeSpan.FromMilliseconds(Math.Max(0, (long)result[2 * i + 1]));
-                if (count > checks[i].Limit.PermitLimit && (refused is null || remaining > refused.Value.Item2))
-                {
-                    refused = (checks[i].Name, remaining);
-                }
-            }
-
-            return refused;
+            var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, [KeyPrefix + key],
+                [limit.PermitLimit, (long)Math.Ceiling(limit.Window.TotalMilliseconds), clock.GetUtcNow().ToUnixTimeMilliseconds()]))!;
+            return (long)result[0] == 1 ? null : (name, TimeSpan.FromMilliseconds((long)result[1]));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -107,14 +173,24 @@ public sealed partial class RedisRateLimiter(IConnectionMultiplexer redis, IOpti
 
 public static class RateLimits
 {
-    public static IReverseProxyApplicationBuilder UseRateLimits(this IReverseProxyApplicationBuilder proxy)
+    public static IHostApplicationBuilder AddRateLimits(this IHostApplicationBuilder builder)
     {
-        proxy.Use(async (context, next) =>
+        builder.Services.AddKeyedSingleton(RedisRateLimiter.ClockKey, (services, _) => services.GetRequiredService<TimeProvider>());
+        builder.Services.AddSingleton<RedisRateLimiter>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Every request to the gateway — forwarded or its own (<c>/health</c>, <c>/docs</c>) — after its token was checked
+    /// (the bucket depends on it). Past the limit: 429 ProblemDetails with <c>Retry-After</c> in seconds.
+    /// </summary>
+    public static IApplicationBuilder UseRateLimits(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
         {
-            var refused = await context.RequestServices.GetRequiredService<RedisRateLimiter>().CheckAsync(context);
+            var refused = await context.RequestServices.GetRequiredService<RedisRateLimiter>().TryTakeAsync(context);
             if (refused is null)
             {
-                await next();
+                await next(context);
                 return;
             }
 
@@ -123,6 +199,4 @@ public static class RateLimits
             await Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many requests",
                 detail: $"The {refused.Value.Limit} rate limit is reached; try again in {seconds} s.").ExecuteAsync(context);
         });
-        return proxy;
-    }
 }

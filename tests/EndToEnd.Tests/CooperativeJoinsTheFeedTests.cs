@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 
 namespace Scop.Aspire.EndToEnd.Tests;
 
@@ -51,7 +52,14 @@ public sealed class CooperativeJoinsTheFeedTests(PlatformFixture platform)
         Assert.True(entry is not null, $"The cooperative did not appear in the feed within {FeedDeadline.TotalSeconds} s");
         Assert.Equal("cooperative-joined", entry.Value.GetProperty("kind").GetString());
         Assert.Contains("Coopérative Ouvrière de Test", entry.Value.GetProperty("title").GetString());
-        Assert.Equal(traceId, entry.Value.GetProperty("traceId").GetString());
+        // The public feed hands out no trace id; the portal keeps the one its event travelled in, for operators.
+        Assert.False(entry.Value.TryGetProperty("traceId", out _), entry.Value.ToString());
+        var portalDatabase = await platform.App.GetConnectionStringAsync("portaldb");
+        await using var connection = new NpgsqlConnection(portalDatabase);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT trace_id FROM feed_items WHERE subject_id = @id", connection);
+        command.Parameters.AddWithValue("id", Guid.Parse(cooperativeId!));
+        Assert.Equal(traceId, (string?)await command.ExecuteScalarAsync());
     }
 
     [Fact]

@@ -34,42 +34,49 @@ public sealed class GatewayTests(GatewayServers servers) : IDisposable
     }
 
     [Fact]
-    public async Task The_trace_of_the_caller_is_the_trace_the_service_answers_in()
+    public async Task The_callers_trace_continues_into_the_service_which_gets_the_gateways_request_id_and_the_real_client_address()
     {
+        await using var portal = await SlowService.StartAsync(TimeSpan.Zero);
+        var (address, started) = servers.StartGateway(portal.Address, new Dictionary<string, string>());
+        await using var secondGateway = started;
+        using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null }) { BaseAddress = address };
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
-        var spanId = ActivitySpanId.CreateRandom().ToHexString();
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/membership/cooperatives")
-        {
-            Content = Json(Registration("552100555")), // a wrong Luhn key: the service itself answers 400
-        };
-        request.Headers.Add("traceparent", $"00-{traceId}-{spanId}-01");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/portal/ping");
+        request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        request.Headers.Add("X-Request-Id", "chosen-by-the-client");
+        request.Headers.Add("X-Forwarded-For", "203.0.113.66"); // no proxy is trusted: a lie
 
-        using var response = await gateway.SendAsync(request);
+        using var response = await client.SendAsync(request);
 
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = JsonDocument.Parse(text).RootElement;
-        Assert.True(problem.GetProperty("errors").TryGetProperty("siren", out _), text); // the service's own validation
-        var answered = problem.GetProperty("traceId").GetString()!;
-        Assert.Equal(traceId, TraceIdOf(answered));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(traceId, TraceIdOf(portal.LastHeaders["traceparent"]));
+        var requestId = response.Headers.GetValues("X-Request-Id").Single();
+        Assert.NotEqual("chosen-by-the-client", requestId);
+        Assert.Equal(requestId, portal.LastHeaders["X-Request-Id"]);
+        Assert.Equal("127.0.0.1", portal.LastHeaders["X-Forwarded-For"]);
     }
 
     [Fact]
-    public async Task The_service_itself_answers_in_the_trace_it_is_called_in()
+    public async Task The_service_itself_names_a_problem_by_the_request_id_it_was_given_never_by_its_trace()
     {
         using var membership = servers.CreateMembershipClient();
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/membership/cooperatives")
         {
-            Content = Json(Registration("552100555")),
+            Content = Json(Registration("552100555")), // a wrong Luhn key: the service itself answers 400
         };
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+        request.Headers.Add("X-Request-Id", "given-by-the-gateway");
 
         using var response = await membership.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var answered = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("traceId").GetString()!;
-        Assert.Equal(traceId, TraceIdOf(answered));
+        var text = await response.Content.ReadAsStringAsync();
+        var problem = JsonDocument.Parse(text).RootElement;
+        Assert.True(problem.GetProperty("errors").TryGetProperty("siren", out _), text);
+        Assert.Equal("given-by-the-gateway", problem.GetProperty("requestId").GetString());
+        Assert.False(problem.TryGetProperty("traceId", out _), text);
+        Assert.DoesNotContain(traceId, text);
     }
 
     [Fact]
@@ -210,12 +217,8 @@ public sealed class GatewayTests(GatewayServers servers) : IDisposable
         Assert.Contains("/openapi/portal.json", configuration);
     }
 
-    private static string TraceIdOf(string traceIdentifier)
-    {
-        // Either a bare trace id or a W3C traceparent ("00-<trace id>-<span id>-<flags>").
-        var parts = traceIdentifier.Split('-');
-        return parts.Length == 4 ? parts[1] : traceIdentifier;
-    }
+    /// <summary>The trace id of a W3C traceparent ("00-&lt;trace id&gt;-&lt;span id&gt;-&lt;flags&gt;").</summary>
+    private static string TraceIdOf(string traceparent) => traceparent.Split('-')[1];
 
     private static string Registration(string siren) => JsonSerializer.Serialize(new
     {

@@ -3,8 +3,11 @@ extern alias membership;
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using Scop.Aspire.Gateway.Proxy;
 using Scop.Aspire.LocalServers;
 using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
@@ -26,8 +29,11 @@ public sealed class GatewayServers : PlatformServers
     private GatewayOnKestrel? gatewayApp;
     private GatewayOnKestrel? secondGatewayApp;
 
-    /// <summary>Requests one OAuth client may make per minute through the gateways (all replicas together).</summary>
+    /// <summary>Requests one machine client may make at once through the gateways (all replicas together), refilled over an hour.</summary>
     public const int PerClientLimit = 5;
+
+    /// <summary>The clock of the gateways' rate limits: it moves only when a test moves it.</summary>
+    public FakeTimeProvider RateLimitClock { get; } = new(DateTimeOffset.UtcNow);
 
     public Uri MembershipAddress { get; private set; } = null!;
 
@@ -48,11 +54,11 @@ public sealed class GatewayServers : PlatformServers
             membershipApp = new MembershipOnKestrel(MembershipDatabase, RabbitMq.ConnectionString, Redis.ConnectionString);
             MembershipAddress = membershipApp.Start();
 
-            gatewayApp = new GatewayOnKestrel(MembershipAddress, PortalAddress, Redis.ConnectionString);
+            gatewayApp = new GatewayOnKestrel(MembershipAddress, PortalAddress, Redis.ConnectionString, RateLimitClock);
             GatewayAddress = gatewayApp.Start();
 
             // A second replica of the gateway on the same Redis: rate limits hold across both.
-            secondGatewayApp = new GatewayOnKestrel(MembershipAddress, PortalAddress, Redis.ConnectionString);
+            secondGatewayApp = new GatewayOnKestrel(MembershipAddress, PortalAddress, Redis.ConnectionString, RateLimitClock);
             SecondGatewayAddress = secondGatewayApp.Start();
         }
         catch
@@ -151,11 +157,11 @@ public sealed class GatewayServers : PlatformServers
     /// </summary>
     public (Uri Address, IAsyncDisposable Gateway) StartGateway(Uri portalAddress, IReadOnlyDictionary<string, string> settings)
     {
-        var gateway = new GatewayOnKestrel(MembershipAddress, portalAddress, Redis.ConnectionString, settings);
+        var gateway = new GatewayOnKestrel(MembershipAddress, portalAddress, Redis.ConnectionString, RateLimitClock, settings);
         return (gateway.Start(), gateway);
     }
 
-    private sealed class GatewayOnKestrel(Uri membershipAddress, Uri portalAddress, string redis,
+    private sealed class GatewayOnKestrel(Uri membershipAddress, Uri portalAddress, string redis, TimeProvider rateLimitClock,
         IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
     {
         public Uri Start()
@@ -172,9 +178,9 @@ public sealed class GatewayServers : PlatformServers
             builder.UseSetting("services:portal:http:0", portalAddress.ToString().TrimEnd('/'));
             builder.UseSetting("services:identity:http:0", portalAddress.ToString().TrimEnd('/')); // not needed: tokens are checked with the test keys
             builder.UseSetting("ConnectionStrings:redis", redis);
-            builder.UseSetting("Scop:Gateway:RateLimits:PerIp:PermitLimit", "1000000");
             builder.UseSetting("Scop:Gateway:RateLimits:PerClient:PermitLimit", PerClientLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            builder.UseSetting("Scop:Gateway:RateLimits:PerClient:Window", "00:01:00");
+            builder.UseSetting("Scop:Gateway:RateLimits:PerClient:Window", "01:00:00");
+            builder.ConfigureTestServices(services => services.AddKeyedSingleton(RedisRateLimiter.ClockKey, rateLimitClock));
             foreach (var (key, value) in TestTokens.Settings)
             {
                 builder.UseSetting(key, value);

@@ -9,7 +9,7 @@ namespace Scop.Aspire.Gateway.Tests.Support;
 
 /// <summary>
 /// A service behind the gateway, on a real socket, that answers every request after <c>delay</c> and counts what the
-/// gateway sends it: the connections, and the most requests in progress at once.
+/// gateway sends it: the connections, the most requests in progress at once, and the headers of the last request.
 /// </summary>
 public sealed class SlowService : IAsyncDisposable
 {
@@ -22,6 +22,9 @@ public sealed class SlowService : IAsyncDisposable
     public Uri Address { get; private set; } = null!;
 
     public int MostInProgress { get; private set; }
+
+    /// <summary>The headers of the last request received.</summary>
+    public IReadOnlyDictionary<string, string> LastHeaders { get; private set; } = new Dictionary<string, string>();
 
     public int Connections
     {
@@ -46,6 +49,8 @@ public sealed class SlowService : IAsyncDisposable
             {
                 service.connections.Add(context.Connection.Id);
                 service.MostInProgress = Math.Max(service.MostInProgress, ++service.inProgress);
+                service.LastHeaders = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(),
+                    StringComparer.OrdinalIgnoreCase);
             }
 
             await Task.Delay(delay, context.RequestAborted);

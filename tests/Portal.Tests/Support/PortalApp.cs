@@ -80,7 +80,7 @@ public sealed class PortalApp(string databaseConnectionString, PlatformServers s
 public static class Feed
 {
     public sealed record Entry(Guid Id, string Kind, string Title, Guid SubjectId, DateTimeOffset OccurredAt,
-        DateTimeOffset PublishedAt, string? TraceId);
+        DateTimeOffset PublishedAt);
 
     public sealed record Page(IReadOnlyList<Entry> Items, string? NextCursor);
 

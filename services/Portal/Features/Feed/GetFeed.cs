@@ -17,8 +17,12 @@ public static class GetFeed
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
+    /// <summary>
+    /// An entry as the public reads it. The trace the event travelled in stays in the database (<c>trace_id</c>), for
+    /// operators: a public feed must not hand out the trace ids of other people's requests.
+    /// </summary>
     public sealed record FeedEntry(Guid Id, string Kind, string Title, Guid SubjectId, DateTimeOffset OccurredAt,
-        DateTimeOffset PublishedAt, string? TraceId);
+        DateTimeOffset PublishedAt);
 
     public sealed record FeedPage(IReadOnlyList<FeedEntry> Items, string? NextCursor);
 
@@ -61,7 +65,7 @@ public static class GetFeed
     }
 
     private static FeedEntry ToEntry(FeedItem item) =>
-        new(item.Id, item.Kind, item.Title, item.SubjectId, item.OccurredAt, item.PublishedAt, item.TraceId);
+        new(item.Id, item.Kind, item.Title, item.SubjectId, item.OccurredAt, item.PublishedAt);
 
     private static string Encode(FeedItem last) =>
         Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{last.OccurredAt.UtcTicks}:{last.Id:N}"));
