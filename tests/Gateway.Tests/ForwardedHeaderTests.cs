@@ -1,5 +1,6 @@
 using System.Net;
 using Scop.Aspire.Gateway.Tests.Support;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Gateway.Tests;
 
@@ -12,6 +13,10 @@ namespace Scop.Aspire.Gateway.Tests;
 public sealed class ForwardedHeaderTests(RealIdentityServers servers)
 {
     private const int PerIp = 3;
+    private const string SignInPage = "/account/login?returnUrl=%2F";
+
+    /// <summary>The identity service's own setting (<c>Scop:Identity:SignIn:FailuresPerAddress</c>), unchanged here.</summary>
+    private const int IdentityDefaultFailuresPerAddress = 20;
 
     private static readonly Dictionary<string, string> OneLimitPerAddress = new()
     {
@@ -75,6 +80,33 @@ public sealed class ForwardedHeaderTests(RealIdentityServers servers)
         // Other addresses the proxy saw are other clients.
         using var other = gateway.Client(forwardedFor: "198.18.201.2");
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync("/api/membership/ping")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_identity_service_counts_failed_sign_ins_by_the_address_the_gateway_forwards_not_by_the_gateway_nor_the_client_s_claim()
+    {
+        await using var gateway = await servers.StartGatewaysAsync(
+            new Dictionary<string, string> { ["Scop:Gateway:ForwardedHeaders:KnownNetworks:0"] = "127.0.0.0/8" });
+        var (_, userName, password) = await servers.NewAccountAsync();
+        var attacker = $"198.18.{Random.Shared.Next(203, 250)}.{Random.Shared.Next(1, 250)}";
+
+        // Every attempt of the attacker comes through the same gateway, with a different address written before the
+        // one the proxy saw: only the address the gateway passes on counts.
+        var statuses = new List<HttpStatusCode>();
+        for (var attempt = 0; attempt <= IdentityDefaultFailuresPerAddress; attempt++)
+        {
+            using var browser = gateway.Client(forwardedFor: $"203.0.113.{attempt % 250 + 1}, {attacker}");
+            using var answer = await CodeFlow.PostLoginAsync(browser, SignInPage, userName, "wrong-password-1234");
+            statuses.Add(answer.StatusCode);
+        }
+
+        Assert.All(statuses[..^1], status => Assert.Equal(HttpStatusCode.Unauthorized, status));
+        Assert.Equal(HttpStatusCode.TooManyRequests, statuses[^1]);
+
+        // The user, from another address through the very same gateway, is not kept out.
+        using var user = gateway.Client(forwardedFor: "198.18.202.77");
+        using var signedIn = await CodeFlow.PostLoginAsync(user, SignInPage, userName, password);
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
     }
 
     [Fact]

@@ -167,6 +167,15 @@ public sealed class RealIdentityServers : PlatformServers
     /// </summary>
     public async Task<(string Subject, string AccessToken, HttpClient Browser)> NewPersonAsync(string role = "member")
     {
+        var (subject, userName, password) = await NewAccountAsync(role);
+        var browser = CreateGatewayBrowser();
+        var tokens = await CodeFlow.SignInAsync(browser, userName, password, "openid membership");
+        return (subject, tokens.AccessToken!, browser);
+    }
+
+    /// <summary>An account of its own, made through the admin API (role <paramref name="role"/>), not signed in.</summary>
+    public async Task<(string Subject, string UserName, string Password)> NewAccountAsync(string role = "member")
+    {
         var userName = $"person-{Guid.NewGuid():N}"[..20];
         var password = $"Pw-{Guid.NewGuid():N}";
         using var admin = CreateGatewayBrowser().WithToken(await AdminTokenAsync());
@@ -174,9 +183,7 @@ public sealed class RealIdentityServers : PlatformServers
             new { userName, displayName = "Test person", password, roles = new[] { role } });
         Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
         var subject = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
-        var browser = CreateGatewayBrowser();
-        var tokens = await CodeFlow.SignInAsync(browser, userName, password, "openid membership");
-        return (subject, tokens.AccessToken!, browser);
+        return (subject, userName, password);
     }
 
     /// <summary>A machine client of its own (a partner bank), registered through the admin API: its client-credentials token.</summary>
