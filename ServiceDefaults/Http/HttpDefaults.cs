@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.OpenApi;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.OpenApi;
@@ -23,7 +24,16 @@ public static class HttpDefaults
             context.ProblemDetails.Extensions.TryAdd(RequestIds.ProblemProperty, RequestIds.Of(context.HttpContext));
         });
         builder.Services.Configure<JsonOptions>(options => ConfigureJson(options.SerializerOptions));
-        builder.Services.AddOpenApi(options => options.AddDocumentTransformer(WithoutServers));
+        builder.Services.AddOpenApi(options =>
+        {
+            options.AddDocumentTransformer(WithoutServers);
+            options.CreateSchemaReferenceId = ApiContract.SchemaReferenceId;
+        });
+
+        // A query or path value that does not bind to its parameter is an exception in every environment (by default
+        // only in Development), so that it leaves as the same field-level ProblemDetails everywhere.
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.AddExceptionHandler<RequestInput.BadRequestHandler>();
         return builder;
     }
 
@@ -38,16 +48,21 @@ public static class HttpDefaults
         return Task.CompletedTask;
     }
 
-    /// <summary>The JSON conventions of every API: camelCase, enums as their names, no nulls written.</summary>
+    /// <summary>
+    /// The JSON conventions of every API: camelCase, enums as their names, no nulls written, and numbers as JSON
+    /// numbers (the web defaults also read "12" as 12, which the documents then had to declare as integer or string).
+    /// </summary>
     public static void ConfigureJson(System.Text.Json.JsonSerializerOptions options)
     {
         options.Converters.Add(new JsonStringEnumConverter());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
     /// <summary>
     /// Every error leaves as RFC 9457 ProblemDetails: unhandled exceptions become a 500 without internals, and
-    /// framework rejections (a body too large, a malformed request line) keep their 4xx status.
+    /// framework rejections (a body too large, a value that does not bind) keep their 4xx status. Query and path
+    /// values meet <see cref="RequestInput"/>'s rules before any endpoint runs.
     /// </summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
@@ -65,6 +80,7 @@ public static class HttpDefaults
             app.UseAuthorization();
         }
 
+        app.Use(RequestInput.RefuseHostileValuesAsync);
         return app;
     }
 }

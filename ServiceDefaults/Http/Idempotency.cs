@@ -82,7 +82,9 @@ public static class Idempotency
     /// </summary>
     public static RouteHandlerBuilder WithIdempotency<TDbContext>(this RouteHandlerBuilder endpoint)
         where TDbContext : DbContext =>
-        endpoint.AddEndpointFilter(async (context, next) =>
+        endpoint.WithHeader(HeaderName, required: false, IdempotencyRecord.MaxKeyLength,
+            "A key of the client's choosing: a retry with the same key and body gets the first answer again.")
+        .AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
             if (!http.Request.Headers.TryGetValue(HeaderName, out var values))
@@ -91,9 +93,14 @@ public static class Idempotency
             }
 
             var key = values.ToString();
-            if (key.Length is 0 or > IdempotencyRecord.MaxKeyLength)
+            if (values.Count != 1 || key.Length is 0 or > IdempotencyRecord.MaxKeyLength)
             {
-                return JsonBody.Invalid(HeaderName, $"Between 1 and {IdempotencyRecord.MaxKeyLength} characters.");
+                return JsonBody.Invalid(HeaderName, $"Once, between 1 and {IdempotencyRecord.MaxKeyLength} characters.");
+            }
+
+            if (TextInput.Problem(key) is { } problem)
+            {
+                return JsonBody.Invalid(HeaderName, problem);
             }
 
             var target = TargetOf(http.Request);

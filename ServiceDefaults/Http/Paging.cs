@@ -9,6 +9,12 @@ public readonly record struct PageRequest(int Page, int PageSize)
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
 
+    /// <summary>
+    /// The deepest page: a million rows at the largest size. Deeper, the database would read and drop every row
+    /// before the page to answer nothing useful (filter instead), and the offset would overflow at 2^31 rows.
+    /// </summary>
+    public const int MaxPage = 10_000;
+
     public int Skip => (Page - 1) * PageSize;
 
     public static (PageRequest Request, ValidationProblem? Problem) From(int? page, int? pageSize)
@@ -16,9 +22,9 @@ public readonly record struct PageRequest(int Page, int PageSize)
         var errors = new ValidationErrors();
         var p = page ?? 1;
         var size = pageSize ?? DefaultPageSize;
-        if (p < 1)
+        if (p is < 1 or > MaxPage)
         {
-            errors.Add("page", "Pages start at 1.");
+            errors.Add("page", $"Pages run from 1 to {MaxPage}.");
         }
 
         if (size is < 1 or > MaxPageSize)

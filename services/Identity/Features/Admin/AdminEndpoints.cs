@@ -36,12 +36,14 @@ public static partial class AdminEndpoints
     {
         var admin = app.MapGroup("/api/identity").WithTags("Identity administration")
             .RequireAuthorization(PlatformPolicies.ConfederationAdmin);
-        admin.MapPost("/users", CreateUserAsync).WithName("CreateUser").WithSummary("Create a user with roles");
+        admin.MapPost("/users", CreateUserAsync).WithName("CreateUser").WithSummary("Create a user with roles")
+            .Accepts<CreateUserRequest>("application/json");
         admin.MapGet("/users/{id}", GetUserAsync).WithName("GetUser").WithSummary("One user");
         admin.MapPut("/users/{id}/roles", SetRolesAsync).WithName("SetUserRoles")
-            .WithSummary("Replace a user's roles and the scope of those roles");
+            .WithSummary("Replace a user's roles and the scope of those roles").Accepts<SetRolesRequest>("application/json");
         admin.MapPost("/clients", RegisterClientAsync).WithName("RegisterClient")
-            .WithSummary("Register a machine client (a partner bank); the secret is in this answer only");
+            .WithSummary("Register a machine client (a partner bank); the secret is in this answer only")
+            .Accepts<RegisterClientRequest>("application/json");
         admin.MapGet("/clients/{clientId}", GetClientAsync).WithName("GetClient").WithSummary("One machine client");
         return app;
     }

@@ -29,6 +29,7 @@ public static class UpdateCooperative
             .WithSummary("Update a cooperative (If-Match required)")
             .WithDescription("SIREN and legal form do not change. The If-Match header carries the ETag of the version read: 412 when another update came first, 428 when it is missing.")
             .Accepts<Request>("application/json")
+            .WithHeader("If-Match", required: true, maxLength: 200, "The ETag of the version read (GET), or *.")
             .RequireAuthorization(PlatformPolicies.ManageCooperatives);
 
     public static async Task<Results<Ok<CooperativeResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(

@@ -23,7 +23,7 @@ public static class RotateSecret
             .WithName("RotateSecret")
             .WithSummary("Rotate the endpoint's signing secret")
             .WithDescription("Optional body { \"overlapMinutes\": 0–10080 }. Accepts an Idempotency-Key header (a retry does not rotate again, nor show the secret again).")
-            .Accepts<Request>("application/json")
+            .Accepts<Request>(isOptional: true, "application/json")
             .WithIdempotency<PartnerHooksDbContext>();
 
     public static async Task<Results<SecretShownOnce, ValidationProblem, ProblemHttpResult>> HandleAsync(

@@ -1,0 +1,113 @@
+using System.Text;
+using Npgsql;
+
+namespace Scop.Aspire.HostileInput.Tests.Support;
+
+/// <summary>
+/// What a service's database holds, table by table: the number of rows and a checksum of their contents (every
+/// column, as PostgreSQL prints the row), read in one statement. Two equal fingerprints mean no row was added,
+/// removed or changed in between.
+/// </summary>
+public sealed class DatabaseFingerprint : IAsyncDisposable
+{
+    /// <summary>
+    /// Tables whose rows may change without any request, and what changes them. None so far: a refused request
+    /// writes nothing anywhere, and what the service does on its own (its outbox relay marking rows sent, the
+    /// dev seed) is over before the hostile requests start, since the run waits for the database to be still.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> ExcludedTables = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    private readonly NpgsqlConnection connection;
+    private readonly string sql;
+
+    private DatabaseFingerprint(NpgsqlConnection connection, string sql, IReadOnlyList<string> tables)
+    {
+        this.connection = connection;
+        this.sql = sql;
+        Tables = tables;
+    }
+
+    public IReadOnlyList<string> Tables { get; }
+
+    public static async Task<DatabaseFingerprint> OpenAsync(string connectionString)
+    {
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = new NpgsqlCommand(
+            """
+            SELECT table_name FROM information_schema.tables
+            WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name
+            """, connection))
+        await using (var reader = await list.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                tables.Add(reader.GetString(0));
+            }
+        }
+
+        tables.RemoveAll(ExcludedTables.ContainsKey);
+        var sql = new StringBuilder();
+        foreach (var table in tables)
+        {
+            if (sql.Length > 0)
+            {
+                sql.Append("\nUNION ALL ");
+            }
+
+            var quoted = "\"" + table.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+            sql.Append($"SELECT '{table.Replace("'", "''", StringComparison.Ordinal)}', count(*), ")
+                .Append($"coalesce(md5(string_agg(md5(t::text), '' ORDER BY md5(t::text))), '') FROM {quoted} t");
+        }
+
+        return new DatabaseFingerprint(connection, sql.ToString(), tables);
+    }
+
+    /// <summary>Each table's row count and checksum.</summary>
+    public async Task<IReadOnlyDictionary<string, (long Rows, string Checksum)>> ReadAsync()
+    {
+        var fingerprint = new Dictionary<string, (long, string)>(StringComparer.Ordinal);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            fingerprint[reader.GetString(0)] = (reader.GetInt64(1), reader.GetString(2));
+        }
+
+        return fingerprint;
+    }
+
+    /// <summary>The tables that differ, with their row counts before and after.</summary>
+    public static IReadOnlyList<string> Changes(IReadOnlyDictionary<string, (long Rows, string Checksum)> before,
+        IReadOnlyDictionary<string, (long Rows, string Checksum)> after) =>
+        before.Keys.Union(after.Keys)
+            .Where(table => before.GetValueOrDefault(table) != after.GetValueOrDefault(table))
+            .Select(table => $"{table} ({before.GetValueOrDefault(table).Rows} → {after.GetValueOrDefault(table).Rows} rows)")
+            .ToList();
+
+    /// <summary>Waits until the database holds still (the same fingerprint twice, a moment apart) and returns it.</summary>
+    public async Task<IReadOnlyDictionary<string, (long Rows, string Checksum)>> StillAsync(TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        var last = await ReadAsync();
+        while (true)
+        {
+            await Task.Delay(150);
+            var now = await ReadAsync();
+            if (Changes(last, now).Count == 0)
+            {
+                return now;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The database kept changing for {within.TotalSeconds} s: {string.Join(", ", Changes(last, now))}");
+            }
+
+            last = now;
+        }
+    }
+
+    public ValueTask DisposeAsync() => connection.DisposeAsync();
+}

@@ -1,0 +1,47 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Scop.Aspire.ServiceDefaults;
+
+namespace Scop.Aspire.HostileInput.Tests.Support;
+
+/// <summary>A service as the AppHost declares it: its resource name, its project, and the database it owns.</summary>
+public sealed record DeclaredService(string Name, string ProjectPath, string DatabaseConnectionName)
+{
+    public string AssemblyName => Path.GetFileNameWithoutExtension(ProjectPath);
+
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// Reads what runs from the AppHost itself — its application model, built but never started — so a service added
+/// there is tested here with no list to update. A service is a project that owns a PostgreSQL database; the gateway
+/// (no database of its own) forwards to them.
+/// </summary>
+public static class PlatformModel
+{
+    private static readonly Lazy<Task<IReadOnlyList<DeclaredService>>> Services = new(ReadAsync);
+
+    public static Task<IReadOnlyList<DeclaredService>> ServicesAsync() => Services.Value;
+
+    private static async Task<IReadOnlyList<DeclaredService>> ReadAsync()
+    {
+        var dataRoot = Path.Combine(Path.GetTempPath(), "scop-hostile-model", Guid.NewGuid().ToString("N")[..8]);
+        await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Scop_Aspire_AppHost>(
+            ["--Scop:Infrastructure=local", $"--Scop:DataRoot={dataRoot}"]);
+        var services = new List<DeclaredService>();
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            var database = project.Annotations.OfType<ResourceRelationshipAnnotation>()
+                .Select(relationship => relationship.Resource)
+                .OfType<IResourceWithConnectionString>()
+                .FirstOrDefault(resource => resource is IResourceWithParent { Parent.Name: ResourceNames.Postgres });
+            if (database is not null)
+            {
+                services.Add(new DeclaredService(project.Name, project.GetProjectMetadata().ProjectPath, database.Name));
+            }
+        }
+
+        return services.OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+    }
+}

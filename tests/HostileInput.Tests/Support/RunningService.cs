@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Scop.Aspire.Testing;
+
+namespace Scop.Aspire.HostileInput.Tests.Support;
+
+/// <summary>A service under test, running in process on the real servers; its entry point is known only at run time.</summary>
+public interface IRunningService : IAsyncDisposable
+{
+    DeclaredService Declared { get; }
+
+    IServiceProvider Services { get; }
+
+    string DatabaseConnectionString { get; }
+
+    /// <summary>What the service logged at Error or above: the exception behind a 500.</summary>
+    IReadOnlyCollection<string> Errors { get; }
+
+    /// <summary>A client that follows no redirect and keeps no cookie unless told: every answer is seen as it is.</summary>
+    HttpClient CreateClient(TimeSpan timeout, bool cookies = false);
+}
+
+public static class RunningService
+{
+    /// <summary>Starts the service's own Program (found by its assembly's entry point) on a new database of its own.</summary>
+    public static async Task<IRunningService> StartAsync(DeclaredService declared, PlatformServers servers, string dataRoot)
+    {
+        var assembly = System.Reflection.Assembly.Load(declared.AssemblyName);
+        var entryPoint = assembly.EntryPoint?.DeclaringType
+            ?? throw new InvalidOperationException($"{declared.AssemblyName} has no entry point.");
+        var database = await servers.Postgres.CreateDatabaseAsync();
+        var type = typeof(RunningService<>).MakeGenericType(entryPoint);
+        var service = (IRunningService)Activator.CreateInstance(type, declared, database, servers, dataRoot)!;
+        try
+        {
+            // On a task of its own: what a host sets in async-local state at start (MassTransit's log context) stays with it.
+            await Task.Run(((IStartable)service).Start);
+            return service;
+        }
+        catch
+        {
+            await service.DisposeAsync();
+            throw;
+        }
+    }
+
+    internal interface IStartable
+    {
+        void Start();
+    }
+}
+
+public sealed class RunningService<TEntryPoint>(DeclaredService declared, string database, PlatformServers servers, string dataRoot)
+    : ServiceApp<TEntryPoint>(declared.DatabaseConnectionName, database, servers), IRunningService, RunningService.IStartable
+    where TEntryPoint : class
+{
+    private readonly ErrorLog errors = new();
+
+    public DeclaredService Declared { get; } = declared;
+
+    public IReadOnlyCollection<string> Errors => errors.Entries;
+
+    public void Start() => StartServer();
+
+    public HttpClient CreateClient(TimeSpan timeout, bool cookies = false)
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = cookies });
+        client.Timeout = timeout;
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("Scop:DataRoot", dataRoot);
+        builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(errors));
+    }
+
+    /// <summary>Keeps what the service logs at Error or above, with the exception.</summary>
+    private sealed class ErrorLog : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> entries = new();
+
+        public IReadOnlyCollection<string> Entries => entries;
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<string> entries) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
+                Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)}\n{exception}");
+                }
+            }
+        }
+    }
+}
