@@ -9,6 +9,10 @@ public sealed class PartnerHooksExamples : ServiceExamples
 {
     public override string Service => ResourceNames.PartnerHooks;
 
+    /// <summary>Deliveries due (a replay queues them): the senders deliver them to the receiver on their own.</summary>
+    public override IReadOnlyList<string> PendingWork =>
+        [.. base.PendingWork, "SELECT count(*) FROM deliveries WHERE status = 'Pending' AND next_attempt_at <= now()"];
+
     public override async Task SetUpAsync(ServiceContext context, ExampleValues examples)
     {
         examples

@@ -76,6 +76,14 @@ public class ServiceExamples
         .Set("pageSize", JsonValue.Create(20))
         .Set("limit", JsonValue.Create(20));
 
+    /// <summary>
+    /// Queries counting the rows the service will still change on its own after a request it accepted: the platform's
+    /// outbox rows due and not yet published, and whatever work of its own a service adds. The run waits for them to
+    /// reach zero before it watches the database for a hostile request's writes.
+    /// </summary>
+    public virtual IReadOnlyList<string> PendingWork =>
+        ["SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL AND (not_before IS NULL OR not_before <= now())"];
+
     /// <summary>Creates the records the operations need, through the service's own API, and names them.</summary>
     public virtual Task SetUpAsync(ServiceContext context, ExampleValues examples) => Task.CompletedTask;
 

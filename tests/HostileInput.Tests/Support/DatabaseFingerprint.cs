@@ -86,8 +86,13 @@ public sealed class DatabaseFingerprint : IAsyncDisposable
             .Select(table => $"{table} ({before.GetValueOrDefault(table).Rows} → {after.GetValueOrDefault(table).Rows} rows)")
             .ToList();
 
-    /// <summary>Waits until the database holds still (the same fingerprint twice, a moment apart) and returns it.</summary>
-    public async Task<IReadOnlyDictionary<string, (long Rows, string Checksum)>> StillAsync(TimeSpan within)
+    /// <summary>
+    /// Waits until the service has nothing left to do on its own (<paramref name="pendingWork"/>: queries counting
+    /// rows it will still change, such as outbox rows due and not yet published) and the database holds still (the
+    /// same fingerprint twice, a moment apart), and returns that fingerprint.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, (long Rows, string Checksum)>> StillAsync(TimeSpan within,
+        IReadOnlyList<string> pendingWork)
     {
         var deadline = DateTime.UtcNow + within;
         var last = await ReadAsync();
@@ -95,18 +100,32 @@ public sealed class DatabaseFingerprint : IAsyncDisposable
         {
             await Task.Delay(150);
             var now = await ReadAsync();
-            if (Changes(last, now).Count == 0)
+            var pending = await PendingAsync(pendingWork);
+            if (pending == 0 && Changes(last, now).Count == 0)
             {
                 return now;
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"The database kept changing for {within.TotalSeconds} s: {string.Join(", ", Changes(last, now))}");
+                throw new TimeoutException(
+                    $"The database kept changing for {within.TotalSeconds} s ({pending} rows of work pending): {string.Join(", ", Changes(last, now))}");
             }
 
             last = now;
         }
+    }
+
+    private async Task<long> PendingAsync(IReadOnlyList<string> pendingWork)
+    {
+        long pending = 0;
+        foreach (var sql in pendingWork.Where(sql => Tables.Any(table => sql.Contains(table, StringComparison.Ordinal))))
+        {
+            await using var command = new NpgsqlCommand(sql, connection);
+            pending += Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return pending;
     }
 
     public ValueTask DisposeAsync() => connection.DisposeAsync();

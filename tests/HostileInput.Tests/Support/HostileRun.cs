@@ -90,7 +90,7 @@ public static class HostileRun
 
             var requests = new ValidRequests(document, examples);
             await using var database = await DatabaseFingerprint.OpenAsync(service.DatabaseConnectionString);
-            var before = await database.StillAsync(ServiceContext.Patience);
+            var before = await database.StillAsync(ServiceContext.Patience, serviceExamples.PendingWork);
             foreach (var operation in operations.OrderBy(o => MethodOrder(o.Method)))
             {
                 if (!endpoints.TryGetValue(operation.Name, out var endpoint))
@@ -131,7 +131,7 @@ public static class HostileRun
                     }
                 }
 
-                before = await database.StillAsync(ServiceContext.Patience);
+                before = await database.StillAsync(ServiceContext.Patience, serviceExamples.PendingWork);
             }
         }
         finally
