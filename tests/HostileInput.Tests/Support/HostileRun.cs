@@ -38,6 +38,9 @@ public sealed class ServiceReport(string service)
     /// <summary>Requests whose request line HTTP itself refuses (a NUL in the path): no service ever sees them.</summary>
     public int RefusedByHttp { get; set; }
 
+    /// <summary>Whether the service owns a database whose tables were watched (a service without one writes nothing of its own).</summary>
+    public bool WritesWatched { get; set; }
+
     public List<Finding> Findings { get; } = [];
 
     /// <summary>Operations whose valid request was accepted (2xx): their hostile twins reached as far as a valid one does.</summary>
@@ -56,7 +59,7 @@ public sealed class ServiceReport(string service)
     public string Summary =>
         $"{Service}: {Operations} operations ({DocumentedOperations} in its document), {Requests:N0} hostile requests ({RefusedByHttp} refused by HTTP itself), "
         + $"{Count(Finding.ServerError)} answered 5xx, {Count(Finding.Hung)} hung, {Count(Finding.Accepted)} accepted, "
-        + $"{Count(Finding.NotProblem)} without ProblemDetails, {Count(Finding.Wrote)} wrote; valid request accepted for "
+        + $"{Count(Finding.NotProblem)} without ProblemDetails, {(WritesWatched ? $"{Count(Finding.Wrote)} wrote" : "no database to watch")}; valid request accepted for "
         + $"{Reached.Count} of {Operations} operations; {Elapsed.TotalSeconds:N1} s";
 }
 
@@ -67,6 +70,10 @@ public sealed class ServiceReport(string service)
 public static class HostileRun
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
+
+    /// <summary>The fingerprint of a service without a database.</summary>
+    private static readonly IReadOnlyDictionary<string, (long Rows, string Checksum)> Nothing =
+        new Dictionary<string, (long Rows, string Checksum)>();
 
     public static async Task<ServiceReport> RunAsync(DeclaredService declared, PlatformServers servers, string receiverUrl)
     {
@@ -89,8 +96,9 @@ public static class HostileRun
             Compare(report, operations, endpoints);
 
             var requests = new ValidRequests(document, examples);
-            await using var database = await DatabaseFingerprint.OpenAsync(service.DatabaseConnectionString);
-            var before = await database.StillAsync(ServiceContext.Patience, serviceExamples.PendingWork);
+            await using var database = service.HasDatabase ? await DatabaseFingerprint.OpenAsync(service.DatabaseConnectionString) : null;
+            report.WritesWatched = database is not null;
+            var before = database is null ? Nothing : await database.StillAsync(ServiceContext.Patience, serviceExamples.PendingWork);
             foreach (var operation in operations.OrderBy(o => MethodOrder(o.Method)))
             {
                 if (!endpoints.TryGetValue(operation.Name, out var endpoint))
@@ -107,7 +115,7 @@ public static class HostileRun
                     report.Requests++;
                     var answer = await SendAsync(client, hostile, token, service);
                     Judge(report, hostile, answer);
-                    var after = await database.ReadAsync();
+                    var after = database is null ? Nothing : await database.ReadAsync();
                     if (DatabaseFingerprint.Changes(before, after) is { Count: > 0 } changes)
                     {
                         report.Findings.Add(new Finding(declared.Name, Finding.Wrote, hostile.Describe(), string.Join(", ", changes)));
@@ -131,7 +139,7 @@ public static class HostileRun
                     }
                 }
 
-                before = await database.StillAsync(ServiceContext.Patience, serviceExamples.PendingWork);
+                before = database is null ? Nothing : await database.StillAsync(ServiceContext.Patience, serviceExamples.PendingWork);
             }
         }
         finally

@@ -5,8 +5,8 @@ using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.HostileInput.Tests.Support;
 
-/// <summary>A service as the AppHost declares it: its resource name, its project, and the database it owns.</summary>
-public sealed record DeclaredService(string Name, string ProjectPath, string DatabaseConnectionName)
+/// <summary>A service as the AppHost declares it: its resource name, its project, and the database it owns (if any).</summary>
+public sealed record DeclaredService(string Name, string ProjectPath, string? DatabaseConnectionName)
 {
     public string AssemblyName => Path.GetFileNameWithoutExtension(ProjectPath);
 
@@ -15,8 +15,8 @@ public sealed record DeclaredService(string Name, string ProjectPath, string Dat
 
 /// <summary>
 /// Reads what runs from the AppHost itself — its application model, built but never started — so a service added
-/// there is tested here with no list to update. A service is a project that owns a PostgreSQL database; the gateway
-/// (no database of its own) forwards to them.
+/// there is tested here with no list to update. Every project is a service under test but the gateway, which
+/// forwards to them and publishes their documents, not its own.
 /// </summary>
 public static class PlatformModel
 {
@@ -27,6 +27,21 @@ public static class PlatformModel
     private static async Task<IReadOnlyList<DeclaredService>> ReadAsync()
     {
         var dataRoot = Path.Combine(Path.GetTempPath(), "scop-hostile-model", Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            return await ReadAsync(dataRoot);
+        }
+        finally
+        {
+            if (Directory.Exists(dataRoot))
+            {
+                Directory.Delete(dataRoot, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<IReadOnlyList<DeclaredService>> ReadAsync(string dataRoot)
+    {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Scop_Aspire_AppHost>(
             ["--Scop:Infrastructure=local", $"--Scop:DataRoot={dataRoot}"]);
         var services = new List<DeclaredService>();
@@ -36,9 +51,9 @@ public static class PlatformModel
                 .Select(relationship => relationship.Resource)
                 .OfType<IResourceWithConnectionString>()
                 .FirstOrDefault(resource => resource is IResourceWithParent { Parent.Name: ResourceNames.Postgres });
-            if (database is not null)
+            if (project.Name != ResourceNames.Gateway)
             {
-                services.Add(new DeclaredService(project.Name, project.GetProjectMetadata().ProjectPath, database.Name));
+                services.Add(new DeclaredService(project.Name, project.GetProjectMetadata().ProjectPath, database?.Name));
             }
         }
 

@@ -15,6 +15,9 @@ public interface IRunningService : IAsyncDisposable
 
     IServiceProvider Services { get; }
 
+    /// <summary>Whether the service owns a database, whose tables the run then watches.</summary>
+    bool HasDatabase { get; }
+
     string DatabaseConnectionString { get; }
 
     /// <summary>What the service logged at Error or above: the exception behind a 500.</summary>
@@ -29,10 +32,21 @@ public static class RunningService
     /// <summary>Starts the service's own Program (found by its assembly's entry point) on a new database of its own.</summary>
     public static async Task<IRunningService> StartAsync(DeclaredService declared, PlatformServers servers, string dataRoot)
     {
-        var assembly = System.Reflection.Assembly.Load(declared.AssemblyName);
+        System.Reflection.Assembly assembly;
+        try
+        {
+            assembly = System.Reflection.Assembly.Load(declared.AssemblyName);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new InvalidOperationException(
+                $"The AppHost runs {declared.Name} ({declared.ProjectPath}), which this test project does not reference: "
+                + "add its folder to the ProjectReference patterns of Scop.Aspire.HostileInput.Tests.csproj.");
+        }
+
         var entryPoint = assembly.EntryPoint?.DeclaringType
             ?? throw new InvalidOperationException($"{declared.AssemblyName} has no entry point.");
-        var database = await servers.Postgres.CreateDatabaseAsync();
+        var database = declared.DatabaseConnectionName is null ? null : await servers.Postgres.CreateDatabaseAsync();
         var type = typeof(RunningService<>).MakeGenericType(entryPoint);
         var service = (IRunningService)Activator.CreateInstance(type, declared, database, servers, dataRoot)!;
         try
@@ -54,11 +68,16 @@ public static class RunningService
     }
 }
 
-public sealed class RunningService<TEntryPoint>(DeclaredService declared, string database, PlatformServers servers, string dataRoot)
-    : ServiceApp<TEntryPoint>(declared.DatabaseConnectionName, database, servers), IRunningService, RunningService.IStartable
+public sealed class RunningService<TEntryPoint>(DeclaredService declared, string? database, PlatformServers servers, string dataRoot)
+    : ServiceApp<TEntryPoint>(declared.DatabaseConnectionName ?? NoDatabase, database ?? "", servers), IRunningService, RunningService.IStartable
     where TEntryPoint : class
 {
+    /// <summary>The connection-string name given to a service that owns no database (nothing reads it).</summary>
+    private const string NoDatabase = "no-database";
+
     private readonly ErrorLog errors = new();
+
+    public bool HasDatabase => Declared.DatabaseConnectionName is not null;
 
     public DeclaredService Declared { get; } = declared;
 
