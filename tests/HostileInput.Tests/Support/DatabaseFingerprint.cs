@@ -99,8 +99,11 @@ public sealed class DatabaseFingerprint : IAsyncDisposable
         while (true)
         {
             await Task.Delay(150);
-            var now = await ReadAsync();
+
+            // Pending work first: work finished between the two reads shows as a changed fingerprint, never as a
+            // fingerprint taken before it with nothing pending after it.
             var pending = await PendingAsync(pendingWork);
+            var now = await ReadAsync();
             if (pending == 0 && Changes(last, now).Count == 0)
             {
                 return now;
