@@ -1,6 +1,7 @@
 using Scop.Aspire.HostileInput.Tests.Support;
 using Scop.Aspire.Testing;
 using Xunit.Abstractions;
+using Xunit.Sdk;
 
 namespace Scop.Aspire.HostileInput.Tests;
 
@@ -8,7 +9,7 @@ namespace Scop.Aspire.HostileInput.Tests;
 /// The real servers, a webhook receiver, and one run over every service the AppHost declares (one after the other:
 /// each service's own events must not reach another's database while that one is being watched).
 /// </summary>
-public sealed class HostileInputRun : PlatformServers
+public sealed class HostileInputRun(IMessageSink diagnostics) : PlatformServers
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private IReadOnlyList<ServiceReport>? reports;
@@ -39,6 +40,12 @@ public sealed class HostileInputRun : PlatformServers
         }
     }
 
+    /// <summary>
+    /// A line in the test run's own console output, passed or failed (xunit shows a test's output only when it fails,
+    /// and <c>./test.sh</c> shows no test output): what was covered is read in every run's log, not only in a failure.
+    /// </summary>
+    public void Announce(string line) => diagnostics.OnMessage(new DiagnosticMessage(line));
+
     public override async Task DisposeAsync()
     {
         if (receiver is not null)
@@ -66,7 +73,7 @@ public sealed class HostileInputTests(HostileInputRun run, ITestOutputHelper out
         var reports = await run.ReportsAsync();
         foreach (var report in reports)
         {
-            output.WriteLine(report.Summary);
+            Tell(report.Summary);
             foreach (var refused in report.NotReached)
             {
                 output.WriteLine($"  valid request refused (hostile twins tested up to that refusal): {refused}");
@@ -74,7 +81,7 @@ public sealed class HostileInputTests(HostileInputRun run, ITestOutputHelper out
         }
 
         var findings = reports.SelectMany(r => r.Findings).Where(f => RequestKinds.Contains(f.Kind)).ToList();
-        output.WriteLine(
+        Tell(
             $"Hostile input: {reports.Count} services, {reports.Sum(r => r.Operations)} operations covered of "
             + $"{reports.Sum(r => r.DocumentedOperations)} documented, {reports.Sum(r => r.Requests):N0} requests sent, "
             + $"{findings.Count(f => f.Kind == Finding.ServerError)} answers 5xx, {findings.Count(f => f.Kind == Finding.Hung)} hangs, "
@@ -98,6 +105,12 @@ public sealed class HostileInputTests(HostileInputRun run, ITestOutputHelper out
 
         var findings = reports.SelectMany(r => r.Findings).Where(f => f.Kind is Finding.Undocumented or Finding.Unmapped).ToList();
         Assert.True(findings.Count == 0, Describe(findings));
+    }
+
+    private void Tell(string line)
+    {
+        output.WriteLine(line);
+        run.Announce(line);
     }
 
     private static string Describe(IReadOnlyList<Finding> findings) =>
