@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -97,36 +96,5 @@ public sealed class RunningService<TEntryPoint>(DeclaredService declared, string
         base.ConfigureWebHost(builder);
         builder.UseSetting("Scop:DataRoot", dataRoot);
         builder.ConfigureTestServices(services => services.AddSingleton<ILoggerProvider>(errors));
-    }
-
-    /// <summary>Keeps what the service logs at Error or above, with the exception.</summary>
-    private sealed class ErrorLog : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> entries = new();
-
-        public IReadOnlyCollection<string> Entries => entries;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, entries);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> entries) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Error;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception,
-                Func<TState, Exception?, string> formatter)
-            {
-                if (IsEnabled(logLevel))
-                {
-                    entries.Enqueue($"{logLevel} {category}: {formatter(state, exception)}\n{exception}");
-                }
-            }
-        }
     }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Scop.Aspire.Training.Tests.Support;
+namespace Scop.Aspire.Testing;
 
 /// <summary>Keeps what the service logs at Error or above, with the exception, so a test can say why it got a 500.</summary>
 public sealed class ErrorLog : ILoggerProvider
