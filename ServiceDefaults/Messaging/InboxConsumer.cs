@@ -44,7 +44,14 @@ public abstract class InboxConsumer<TMessage, TDbContext>(TDbContext db, TimePro
         await HandleAsync(context, ct);
         await Db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        await AfterCommitAsync(context, ct);
     }
+
+    /// <summary>
+    /// What follows the committed effect outside the database (dropping cached pages it changed); runs once per message,
+    /// after the commit. A failure here leaves the effect applied and the message retried, which finds its inbox row.
+    /// </summary>
+    protected virtual Task AfterCommitAsync(ConsumeContext<TMessage> context, CancellationToken ct) => Task.CompletedTask;
 
     /// <summary>Applies the message to <see cref="Db"/>; the base class saves and commits.</summary>
     protected abstract Task HandleAsync(ConsumeContext<TMessage> context, CancellationToken ct);

@@ -1,5 +1,9 @@
+using Scop.Aspire.Portal;
 using Scop.Aspire.Portal.Data;
-using Scop.Aspire.Portal.Features.Feed;
+using Scop.Aspire.Portal.Domain;
+using Scop.Aspire.Portal.Features;
+using Scop.Aspire.Portal.Features.Caching;
+using Scop.Aspire.Portal.Features.Content;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
@@ -13,12 +17,17 @@ builder.AddServiceDatabase<PortalDbContext>(ResourceNames.PortalDatabase);
 builder.AddMessaging<PortalDbContext>(ResourceNames.Portal);
 builder.AddRedisConnection();
 builder.AddPlatformAuthentication(PlatformAudiences.Portal);
+builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(PortalOptions.Section));
+builder.Services.AddSingleton<Markdown>();
+builder.Services.AddSingleton<PortalCache>();
+builder.Services.AddSingleton<SearchLexicon>();
+builder.Services.AddSingleton<Publication>();
 
 var app = builder.Build();
 
 app.UseServiceDefaults();
-app.MapDefaultEndpoints("/api/portal");
-app.MapFeed();
+app.MapDefaultEndpoints(PortalEndpoints.Prefix);
+app.MapPortal();
 
 app.Run();
 

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Scop.Aspire.Portal.Domain;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Messaging;
@@ -9,6 +11,14 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 {
     public DbSet<FeedItem> FeedItems => Set<FeedItem>();
 
+    public DbSet<Site> Sites => Set<Site>();
+
+    public DbSet<ContentItem> Items => Set<ContentItem>();
+
+    public DbSet<GuideVersion> GuideVersions => Set<GuideVersion>();
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.AddPlatformTables();
@@ -17,8 +27,66 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             item.HasKey(i => i.Id);
             item.Property(i => i.Kind).HasMaxLength(50);
             item.Property(i => i.Title).HasMaxLength(300);
+            item.Property(i => i.Region).HasMaxLength(64);
+            item.Property(i => i.Sector).HasMaxLength(ContentItem.MaxFacetLength);
+            item.Property(i => i.Link).HasMaxLength(300);
             item.Property(i => i.TraceId).HasMaxLength(32);
             item.HasIndex(i => new { i.OccurredAt, i.Id }).IsDescending();
+        });
+
+        model.Entity<Site>(site =>
+        {
+            site.HasKey(s => s.Id);
+            site.HasIndex(s => s.Slug).IsUnique();
+            site.HasIndex(s => s.CooperativeId).IsUnique().HasFilter("cooperative_id IS NOT NULL");
+            site.Property(s => s.Slug).HasMaxLength(Site.MaxSlugLength);
+            site.Property(s => s.Kind).HasConversion<string>().HasMaxLength(20);
+            site.Property(s => s.Name).HasMaxLength(Site.MaxNameLength);
+            site.Property(s => s.RegionalUnion).HasMaxLength(64);
+            site.Property(s => s.CommuneCode).HasMaxLength(5);
+            site.Property(s => s.NafCode).HasMaxLength(6);
+            site.Property(s => s.Menu).HasColumnType("jsonb").HasConversion(
+                menu => JsonSerializer.Serialize(menu, Json), json => JsonSerializer.Deserialize<List<MenuEntry>>(json, Json)!,
+                new ValueComparer<List<MenuEntry>>((a, b) => a!.SequenceEqual(b!), m => m.Count, m => m.ToList()));
+            site.Property(s => s.Links).HasColumnType("text[]");
+            site.Property(s => s.Version).IsRowVersion();
+        });
+
+        model.Entity<ContentItem>(item =>
+        {
+            item.HasKey(i => i.Id);
+            item.HasIndex(i => new { i.SiteId, i.Slug }).IsUnique();
+            item.HasIndex(i => new { i.SiteId, i.Status, i.PublishedAt });
+            item.HasOne<Site>().WithMany().HasForeignKey(i => i.SiteId);
+            item.Property(i => i.Kind).HasConversion<string>().HasMaxLength(20);
+            item.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
+            item.Property(i => i.Slug).HasMaxLength(ContentItem.MaxSlugLength);
+            item.Property(i => i.Title).HasMaxLength(ContentItem.MaxTitleLength);
+            item.Property(i => i.Summary).HasMaxLength(ContentItem.MaxSummaryLength);
+            item.Property(i => i.Region).HasMaxLength(64);
+            item.Property(i => i.Sector).HasMaxLength(ContentItem.MaxFacetLength);
+            item.Property(i => i.Theme).HasMaxLength(ContentItem.MaxFacetLength);
+            item.Property(i => i.UpdatedBy).HasMaxLength(300);
+            item.Property(i => i.Sheet).HasColumnType("jsonb").HasConversion(
+                sheet => JsonSerializer.Serialize(sheet, Json), json => JsonSerializer.Deserialize<ExperienceSheet>(json, Json));
+            item.Property(i => i.Version).IsRowVersion();
+        });
+
+        model.Entity<GuideVersion>(version =>
+        {
+            version.HasKey(v => v.Id);
+            version.HasIndex(v => new { v.ItemId, v.Number }).IsUnique().HasFilter("number IS NOT NULL");
+            version.HasIndex(v => new { v.State, v.ProposedAt });
+            version.HasOne<ContentItem>().WithMany().HasForeignKey(v => v.ItemId);
+            version.Property(v => v.Title).HasMaxLength(ContentItem.MaxTitleLength);
+            version.Property(v => v.Summary).HasMaxLength(ContentItem.MaxSummaryLength);
+            version.Property(v => v.Theme).HasMaxLength(ContentItem.MaxFacetLength);
+            version.Property(v => v.State).HasConversion<string>().HasMaxLength(20);
+            version.Property(v => v.ProposedBy).HasMaxLength(300);
+            version.Property(v => v.ReviewedBy).HasMaxLength(300);
+            version.Property(v => v.ReviewNote).HasMaxLength(2_000);
+            version.Property(v => v.PublishedBy).HasMaxLength(300);
+            version.Property(v => v.Version).IsRowVersion();
         });
     }
 }

@@ -1,22 +1,66 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Scop.Aspire.Contracts;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Portal.Tests.Support;
 
 /// <summary>
 /// The real portal (its own Program) in the Development environment, on real PostgreSQL, RabbitMQ and Redis, with
-/// an eye on its bus: how many times each message went through a consumer.
+/// an eye on its bus (how many times each message went through a consumer) and a fake clock: scheduled publications
+/// follow <see cref="Time"/>, which the tests move.
 /// </summary>
 public sealed class PortalApp(string databaseConnectionString, PlatformServers servers)
     : ServiceApp<Program>(ResourceNames.PortalDatabase, databaseConnectionString, servers)
 {
     private readonly ConsumedMessages consumed = new();
     private IDisposable? observation;
+
+    /// <summary>The service's clock, on a whole second: PostgreSQL keeps microseconds, .NET ticks are finer.</summary>
+    public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+
+    public string RedisPrefix { get; } = $"portal-{Guid.NewGuid():N}";
+
+    public static string StaffToken => TestTokens.For(PlatformAudiences.Portal, PlatformRoles.ConfederationAdmin);
+
+    public static string ManagerToken(Guid cooperative) =>
+        TestTokens.For(PlatformAudiences.Portal, PlatformRoles.CooperativeManager, cooperativeId: cooperative);
+
+    public static string DelegateToken(string union) =>
+        TestTokens.For(PlatformAudiences.Portal, PlatformRoles.Delegate, regionalUnion: union);
+
+    /// <summary>A member with an account of their own (<paramref name="subject"/>) and a person in the register.</summary>
+    public static string MemberToken(string? subject = null, Guid? person = null) =>
+        TestTokens.Mint(PlatformAudiences.Portal, [PlatformRoles.Member], subject: subject, personId: person ?? Guid.NewGuid());
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        // The test run's portals share one Redis: each keeps its keys apart.
+        builder.UseSetting("Scop:Portal:RedisPrefix", RedisPrefix);
+        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
+    }
+
+    /// <summary>Moves the service's clock and lets the outbox relay look at the timers that fell due.</summary>
+    public void Advance(TimeSpan by)
+    {
+        Time.Advance(by);
+        Services.GetRequiredService<OutboxRelay>().Wake();
+    }
+
+    /// <summary>Publishes an event as its publisher's outbox does: the event id is the message id.</summary>
+    public Task PublishAsync<T>(T message)
+        where T : class, IIntegrationEvent =>
+        Bus.Publish(message, context => context.MessageId = message.EventId);
 
     public IBus Bus => Services.GetRequiredService<IBus>();
 
@@ -25,10 +69,6 @@ public sealed class PortalApp(string databaseConnectionString, PlatformServers s
         base.StartServer();
         observation = Bus.ConnectConsumeObserver(consumed);
     }
-
-    /// <summary>Publishes the event as the membership service's outbox does: its EventId is the message id.</summary>
-    public Task PublishAsync(CooperativeJoined joined) =>
-        Bus.Publish(joined, context => context.MessageId = joined.EventId);
 
     /// <summary>How many deliveries of <paramref name="messageId"/> a consumer finished (successfully or not).</summary>
     public int ConsumedCount(Guid messageId) => consumed.Count(messageId);
@@ -152,7 +192,8 @@ public static class Feed
         }
     }
 
-    public static CooperativeJoined Joined(DateTimeOffset? occurredAt = null, string? name = null) => new(
+    public static CooperativeJoined Joined(DateTimeOffset? occurredAt = null, string? name = null, string union = "urscop-aura",
+        string nafCode = "62.01Z") => new(
         Guid.NewGuid(),
         occurredAt ?? DateTimeOffset.UtcNow,
         Guid.NewGuid(),
@@ -160,5 +201,7 @@ public static class Feed
         "552100554",
         "SCOP",
         "69123",
-        "62.01Z");
+        nafCode,
+        union,
+        12);
 }

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Scop.Aspire.Portal.Tests.Support;
+
+namespace Scop.Aspire.Portal.Tests;
+
+/// <summary>French full-text search on PostgreSQL: accents folded, plurals stemmed, typos corrected, title first, facets.</summary>
+[Collection(PortalServersCollection.Name)]
+public sealed class SearchTests(PortalServers servers, PortalAppPerClass perClass) : IClassFixture<PortalAppPerClass>, IAsyncLifetime
+{
+    private static readonly string Staff = PortalApp.StaffToken;
+    private PortalApp app = null!;
+    private HttpClient client = null!;
+
+    public async Task InitializeAsync()
+    {
+        app = await perClass.GetAsync(servers);
+        client = app.CreateClient();
+    }
+
+    public Task DisposeAsync()
+    {
+        client.Dispose();
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_search_matches_across_accents_and_plurals()
+    {
+        var site = await NewSiteAsync();
+        await PublishAsync(site, "Une coopérative d'activité et d'emploi", "Elle accompagne les entrepreneurs salariés.");
+        await PublishAsync(site, "Réseau", "Les cooperatives du reseau se rencontrent chaque annee.");
+        await PublishAsync(site, "Hors sujet", "Rien à voir avec le sujet.");
+
+        foreach (var query in new[] { "coopératives", "cooperatives", "COOPERATIVE", "coopérative" })
+        {
+            var results = await SearchAsync($"q={Uri.EscapeDataString(query)}&site={site}");
+            Assert.True(results["totalCount"]!.GetValue<int>() == 2, $"{query}: {results.ToJsonString()}");
+        }
+
+        var accents = await SearchAsync($"q={Uri.EscapeDataString("reseau annee")}&site={site}");
+        Assert.Equal(1, accents["totalCount"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task A_typo_still_finds_through_the_nearest_known_words()
+    {
+        var site = await NewSiteAsync();
+        await PublishAsync(site, "La menuiserie reprise par ses salariés", "Vingt-deux emplois sauvés.");
+
+        var results = await SearchAsync($"q=menuisrie&site={site}");
+
+        Assert.Equal(1, results["totalCount"]!.GetValue<int>());
+        var correction = Assert.Single(results["corrections"]!.AsArray());
+        Assert.Equal("menuisrie", correction!["term"]!.GetValue<string>());
+        Assert.Contains("menuiserie", correction["alternatives"]!.AsArray().Select(a => a!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task A_title_match_ranks_first_and_extracts_mark_the_matches()
+    {
+        var site = await NewSiteAsync();
+        await PublishAsync(site, "Notre histoire", string.Join(" ", Enumerable.Repeat("La tonnellerie fabrique des tonneaux.", 30)));
+        await PublishAsync(site, "La tonnellerie coopérative", "Un atelier de Cognac.");
+        await PublishAsync(site, "Autre chose", "Les \"guillemets\" & la tonnellerie < 5 ans <script>alert(1)</script>.");
+
+        var results = await SearchAsync($"q=tonnelleries&site={site}");
+
+        var items = results["items"]!.AsArray();
+        Assert.Equal(3, items.Count);
+        Assert.Equal("La <mark>tonnellerie</mark> coopérative", items[0]!["title"]!.GetValue<string>());
+        Assert.Equal("Notre histoire", items[1]!["title"]!.GetValue<string>()); // thirty mentions outrank one
+        Assert.Contains("<mark>tonnellerie</mark>", items[1]!["extract"]!.GetValue<string>());
+        var escaped = items[2]!["extract"]!.GetValue<string>();
+        Assert.True(escaped.Contains("guillemets&quot; &amp; la <mark>tonnellerie</mark>", StringComparison.Ordinal), escaped);
+        Assert.DoesNotContain("<", escaped.Replace("<mark>", "").Replace("</mark>", ""));
+    }
+
+    [Fact]
+    public async Task Facets_count_every_match_and_filters_narrow_them()
+    {
+        var site = await NewSiteAsync();
+        var other = await NewSiteAsync();
+        await PublishAsync(site, "Boulangerie à Lyon", "Le pain.", kind: "experience-sheet", region: "urscop-aura", sector: "10", theme: "transmission");
+        await PublishAsync(site, "Boulangerie à Rennes", "Le pain.", kind: "experience-sheet", region: "urscop-ouest", sector: "10", theme: "transmission");
+        await PublishAsync(other, "Boulangerie : actualité", "Le pain.", region: "urscop-ouest");
+        var draft = await client.CreateItemAsync(other, Staff, "Boulangerie en brouillon");
+
+        var all = await SearchAsync("q=boulangerie&sector=10");
+        var everywhere = await SearchAsync($"q=boulangerie&region=urscop-ouest");
+
+        Assert.Equal(2, all["totalCount"]!.GetValue<int>());
+        Assert.Equal(2, Count(all, "kind", "experience-sheet"));
+        Assert.Equal(1, Count(all, "region", "urscop-aura"));
+        Assert.Equal(1, Count(all, "region", "urscop-ouest"));
+        Assert.Equal(2, Count(all, "theme", "transmission"));
+        Assert.Equal(2, Count(all, "site", site));
+        Assert.True(everywhere["totalCount"]!.GetValue<int>() >= 2);
+        Assert.Equal(1, Count(everywhere, "site", other));
+        Assert.DoesNotContain(draft["slug"]!.GetValue<string>(), everywhere.ToJsonString());
+        Assert.Equal(1, (await SearchAsync($"q=boulangerie&site={other}"))["totalCount"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("", "q")]
+    [InlineData("q=%20%20", "q")]
+    [InlineData("q=!!!", "q")]
+    [InlineData("q=pain&kind=roman", "kind")]
+    [InlineData("q=pain&pageSize=101", "pageSize")]
+    public async Task A_bad_query_is_a_400_naming_it(string query, string field)
+    {
+        var answer = await client.ReadAsync($"/api/portal/search?{query}");
+
+        Assert.Contains(field, answer.Expect(HttpStatusCode.BadRequest).ErrorFields);
+    }
+
+    private static long Count(JsonNode results, string facet, string value) =>
+        results["facets"]![facet]!.AsArray().SingleOrDefault(f => f!["value"]!.GetValue<string>() == value)?["count"]!.GetValue<long>() ?? 0;
+
+    private async Task<JsonNode> SearchAsync(string query) =>
+        (await client.ReadAsync($"/api/portal/search?{query}")).Expect(HttpStatusCode.OK).Body;
+
+    private async Task<string> NewSiteAsync()
+    {
+        var slug = $"partenaire-{Guid.NewGuid():N}";
+        (await client.PostJsonAsync("/api/portal/sites", new { kind = "partner", name = slug, slug }, Staff)).Expect(HttpStatusCode.Created);
+        return slug;
+    }
+
+    private async Task PublishAsync(string site, string title, string body, string kind = "news", string? region = null,
+        string? sector = null, string? theme = null)
+    {
+        object extra = kind == "experience-sheet"
+            ? new { region, sector, theme, sheet = new { problem = "p", whatWasDone = "w", results = "r", contact = "c" } }
+            : new { region, sector, theme };
+        var item = await client.CreateItemAsync(site, Staff, title, body, kind, extra);
+        await client.PublishAsync(item, Staff);
+    }
+}
