@@ -110,6 +110,8 @@ public static class CooperativeSites
                 """, ct);
         }
 
+        // Facts about one cooperative apply one at a time, even before its site exists (a row lock needs a row).
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({cooperativeId.ToString()}, 0))", ct);
         var site = await db.Sites.FromSql($"SELECT *, xmin FROM sites WHERE cooperative_id = {cooperativeId} FOR UPDATE").SingleOrDefaultAsync(ct);
         if (site is null)
         {

@@ -5,7 +5,7 @@ using Scop.Aspire.ServiceDefaults;
 namespace Scop.Aspire.HostileInput.Tests.Examples;
 
 /// <summary>
-/// The portal: a partner's site with a draft and a published item, a guide entry published from a proposal, a proposal
+/// The portal: a partner's site with a draft and a published experience sheet, a guide entry published from a proposal, a proposal
 /// waiting for review and one accepted. The feed's cursor is left out of the valid request; a site to close and reopen
 /// has its own.
 /// </summary>
@@ -21,8 +21,12 @@ public sealed class PortalExamples : ServiceExamples
             .GetProperty("slug").GetString()!;
         async Task<(Guid Id, string Slug)> ItemAsync(bool publish)
         {
-            var item = await context.PostAsync($"/api/portal/sites/{site}/items",
-                new { kind = "news", title = $"Le prêt coopératif {Guid.NewGuid():N}"[..30], body = "Un prêt **à taux zéro**." });
+            var item = await context.PostAsync($"/api/portal/sites/{site}/items", new
+            {
+                kind = "experience-sheet", title = $"Le prêt coopératif {Guid.NewGuid():N}"[..30], body = "Un prêt **à taux zéro**.",
+                region = "urscop-aura", sector = "10", theme = "financement",
+                sheet = new { problem = "Financer la reprise.", whatWasDone = "Un prêt.", results = "Reprise faite.", contact = "contact@example.coop" },
+            });
             var id = item.GetProperty("id").GetGuid();
             if (publish)
             {
@@ -59,7 +63,7 @@ public sealed class PortalExamples : ServiceExamples
             .Set("UpdateItem.slug", ExampleValues.Omitted)
             .Set("CreateSite.kind", JsonValue.Create("partner"))
             .Set("CreateSite.name", () => JsonValue.Create($"Partenaire {Guid.NewGuid():N}"))
-            .Set("kind", JsonValue.Create("news"))
+            .Set("kind", JsonValue.Create("experience-sheet"))
             .Set("UpdateItem.kind", ExampleValues.Omitted)
             .Set("title", JsonValue.Create("Le prêt coopératif expliqué"))
             .Set("summary", JsonValue.Create("Ce que le prêt change pour une reprise."))
@@ -67,7 +71,13 @@ public sealed class PortalExamples : ServiceExamples
             .Set("region", JsonValue.Create("urscop-aura"))
             .Set("sector", JsonValue.Create("10"))
             .Set("theme", JsonValue.Create("financement"))
-            .Set("sheet", ExampleValues.Omitted)
+            .Set("sheet", new JsonObject
+            {
+                ["problem"] = "Financer la reprise.", ["whatWasDone"] = "Un prêt à taux zéro.", ["results"] = "22 emplois.",
+                ["contact"] = "contact@example.coop",
+            })
+            .Set("ListItemsForEditors.kind", JsonValue.Create("experience-sheet"))
+            .Set("ListPublishedItems.kind", JsonValue.Create("experience-sheet"))
             .Set("at", ExampleValues.Omitted)
             .Set("menu", new JsonArray(new JsonObject { ["label"] = "Le prêt", ["page"] = published.Slug }))
             .Set("links", new JsonArray("confederation"))
