@@ -39,7 +39,8 @@ public sealed class ValidRequests(ApiDocument document, ExampleValues examples)
             }
         }
 
-        var body = operation.BodySchema is { } schema ? Value(operation, "body", schema, depth: 0) : null;
+        // The body as a whole is looked up as "$" (as the platform names it in its errors): a field may be called "body".
+        var body = operation.BodySchema is { } schema ? Value(operation, "$", schema, depth: 0) : null;
         var request = new ApiRequest
         {
             Operation = operation,
