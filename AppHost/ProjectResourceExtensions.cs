@@ -18,6 +18,20 @@ internal static class ProjectResourceExtensions
     public const string FixedServicePortsKey = "Scop:FixedServicePorts";
 
     /// <summary>
+    /// Configuration key of how many processes run each service and the gateway (1 unless set). With more than one,
+    /// each is reached through the orchestrator's proxy on the service's port, which spreads connections over them.
+    /// </summary>
+    public const string ReplicasKey = "Scop:Replicas";
+
+    public static int Replicas(IConfiguration configuration)
+    {
+        var replicas = configuration.GetValue<int?>(ReplicasKey) ?? 1;
+        return replicas is >= 1 and <= 16
+            ? replicas
+            : throw new InvalidOperationException($"{ReplicasKey} must be between 1 and 16, not {replicas}.");
+    }
+
+    /// <summary>
     /// A service as every one of them runs: its own database and the broker (waited for), the identity service's
     /// address for token validation, a health check on <c>/health</c>, the AppHost's environment.
     /// </summary>
@@ -34,17 +48,26 @@ internal static class ProjectResourceExtensions
             .WithHostEnvironment(builder);
 
     /// <summary>
-    /// Keeps the service on its launch-profile port unless <c>Scop:FixedServicePorts</c> is false, and lets it listen
-    /// on that port itself: without the orchestrator's proxy in between, a request makes one hop less.
+    /// Keeps the service on its launch-profile port unless <c>Scop:FixedServicePorts</c> is false, and runs it as
+    /// <c>Scop:Replicas</c> processes. A single process listens on that port itself: without the orchestrator's proxy in
+    /// between, a request makes one hop less. Replicas each listen on a port of their own, behind the proxy on the
+    /// service's port, which is the one address the others know.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithServicePort(this IResourceBuilder<ProjectResource> service, IConfiguration configuration) =>
-        configuration.GetValue(FixedServicePortsKey, true)
-            ? service.WithEndpoint("http", endpoint => endpoint.IsProxied = false)
-            : service.WithEndpoint("http", endpoint =>
+    public static IResourceBuilder<ProjectResource> WithServicePort(this IResourceBuilder<ProjectResource> service, IConfiguration configuration)
+    {
+        var replicas = Replicas(configuration);
+        var fixedPorts = configuration.GetValue(FixedServicePortsKey, true);
+        service.WithEndpoint("http", endpoint =>
+        {
+            if (!fixedPorts)
             {
                 endpoint.Port = Scop.Aspire.LocalServers.FreePorts.Next();
-                endpoint.IsProxied = false;
-            });
+            }
+
+            endpoint.IsProxied = replicas > 1;
+        });
+        return replicas > 1 ? service.WithReplicas(replicas) : service;
+    }
 
     /// <summary>Puts the gateway's HTTP endpoint on the configured port (8080 unless <c>Scop:GatewayPort</c> says otherwise).</summary>
     public static IResourceBuilder<ProjectResource> WithGatewayPort(this IResourceBuilder<ProjectResource> gateway, IConfiguration configuration)
@@ -57,11 +80,15 @@ internal static class ProjectResourceExtensions
 
         // 0 takes a free port now, not later: the port is part of the tokens' issuer, which every project is told.
         var chosen = port == 0 ? Scop.Aspire.LocalServers.FreePorts.Next() : port;
-        return gateway.WithEndpoint("http", endpoint =>
+        var replicas = Replicas(configuration);
+        gateway.WithEndpoint("http", endpoint =>
         {
             endpoint.Port = chosen;
-            endpoint.IsProxied = false; // clients reach the gateway itself, not a proxy in front of it
+            // One gateway: clients reach it, not a proxy in front of it. Replicas: the proxy on that port spreads the
+            // clients' connections over them.
+            endpoint.IsProxied = replicas > 1;
         });
+        return replicas > 1 ? gateway.WithReplicas(replicas) : gateway;
     }
 
     /// <summary>

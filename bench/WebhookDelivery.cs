@@ -383,12 +383,23 @@ public sealed class WebhookReceiver : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Received> byWebhookId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Guid, byte> cooperatives = new();
     private long duplicates;
+    private long receipts;
+    private long repeats;
     private long badSignatures;
     private long staleTimestamps;
     private volatile byte[]? key;
 
     /// <summary>One webhook as received the first time.</summary>
-    public sealed record Received(Guid EventId, string Type, DateTimeOffset Time, Guid? CooperativeId, DateTimeOffset ReceivedAt);
+    public sealed record Received(Guid EventId, string Type, DateTimeOffset Time, Guid? CooperativeId, DateTimeOffset ReceivedAt,
+        Guid? EnrolmentId = null);
+
+    /// <summary>What arrived, by the record each event is about: the cooperative joined, the enrolment requested.</summary>
+    public sealed record ReceivedEvents(IReadOnlySet<Guid> Cooperatives, IReadOnlySet<Guid> Enrolments, long SubjectsUnderSeveralWebhookIds)
+    {
+        public bool ContainsCooperative(Guid id) => Cooperatives.Contains(id);
+
+        public bool ContainsEnrolment(Guid id) => Enrolments.Contains(id);
+    }
 
     public string Url { get; private set; } = "";
 
@@ -401,6 +412,25 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 
     public long BadSignatures => Interlocked.Read(ref badSignatures);
+
+    /// <summary>Requests accepted, repeats of a webhook-id included.</summary>
+    public long Receipts => Interlocked.Read(ref receipts);
+
+    /// <summary>Repeats of a webhook-id already received: a retry or a replay, which the partner drops.</summary>
+    public long Repeats => Interlocked.Read(ref repeats);
+
+    /// <summary>Repeats of a webhook-id already received, and events of one record under a second webhook-id.</summary>
+    public long Duplicates => Interlocked.Read(ref duplicates);
+
+    /// <summary>The events received, after deduplication on webhook-id.</summary>
+    public ReceivedEvents ReceivedByEvent()
+    {
+        var first = byWebhookId.Values.ToList();
+        var cooperativesSeen = first.Where(r => r.CooperativeId is not null).GroupBy(r => r.CooperativeId!.Value).ToList();
+        var enrolmentsSeen = first.Where(r => r.EnrolmentId is not null).GroupBy(r => r.EnrolmentId!.Value).ToList();
+        return new ReceivedEvents(cooperativesSeen.Select(g => g.Key).ToHashSet(), enrolmentsSeen.Select(g => g.Key).ToHashSet(),
+            cooperativesSeen.Count(g => g.Count() > 1) + enrolmentsSeen.Count(g => g.Count() > 1));
+    }
 
     public long StaleTimestamps => Interlocked.Read(ref staleTimestamps);
 
@@ -456,15 +486,18 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var data = root.GetProperty("data");
             received = new Received(Guid.Parse(root.GetProperty("id").GetString()!), root.GetProperty("type").GetString()!,
                 root.GetProperty("time").GetDateTimeOffset(),
-                data.TryGetProperty("cooperativeId", out var cooperative) ? cooperative.GetGuid() : null, receivedAt);
+                data.TryGetProperty("cooperativeId", out var cooperative) ? cooperative.GetGuid() : null, receivedAt,
+                data.TryGetProperty("enrolmentId", out var enrolment) ? enrolment.GetGuid() : null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
         {
             return Results.StatusCode(StatusCodes.Status400BadRequest);
         }
 
+        Interlocked.Increment(ref receipts);
         if (!byWebhookId.TryAdd(id, received))
         {
+            Interlocked.Increment(ref repeats);
             Interlocked.Increment(ref duplicates); // a retry of something already accepted: acknowledged, not counted again
         }
         else if (received.CooperativeId is { } cooperativeId && !cooperatives.TryAdd(cooperativeId, 0))

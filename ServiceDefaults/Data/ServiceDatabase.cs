@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -113,14 +115,33 @@ public static class ServiceDatabase
     }
 }
 
-internal sealed partial class MigrateAtStart<TDbContext>(IServiceProvider services, ILogger<MigrateAtStart<TDbContext>> logger)
-    : IHostedService
+/// <summary>
+/// Creates the service's database if it is missing and applies its migrations, one replica at a time: replicas that
+/// start together would otherwise create the same database and tables side by side, and all but one would fail.
+/// </summary>
+internal sealed partial class MigrateAtStart<TDbContext>(IServiceProvider services, NpgsqlDataSource dataSource,
+    ILogger<MigrateAtStart<TDbContext>> logger) : IHostedService
     where TDbContext : DbContext
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (!await creator.ExistsAsync(cancellationToken))
+        {
+            try
+            {
+                await creator.CreateAsync(cancellationToken);
+            }
+            catch (PostgresException exception) when (exception.SqlState is PostgresErrorCodes.DuplicateDatabase
+                                                          or PostgresErrorCodes.UniqueViolation)
+            {
+                // Another replica created it in the meantime.
+            }
+        }
+
+        await using var migrating = await ReplicaLock.AcquireAsync(dataSource, "migrations", cancellationToken);
         LogMigrating(logger, typeof(TDbContext).Name);
         await db.Database.MigrateAsync(cancellationToken);
     }

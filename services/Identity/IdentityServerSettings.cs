@@ -45,6 +45,19 @@ public sealed class IdentityServerSettings
     /// <summary>PKCS#12 file encrypting authorization codes and refresh tokens outside Development.</summary>
     public CertificateSettings EncryptionCertificate { get; set; } = new();
 
+    /// <summary>
+    /// Where the Data Protection keys of the sign-in and antiforgery cookies live, shared by every replica (a sign-in
+    /// page served by one is posted to another, a cookie set by one is read by the next): by default
+    /// <c>{Scop:DataRoot}/identity/cookie-keys</c>; in production a volume of its own, mounted in every replica.
+    /// </summary>
+    public string? CookieKeysFolder { get; set; }
+
+    /// <summary>PKCS#12 file whose public key encrypts each cookie key file at rest; required outside Development.</summary>
+    public CertificateSettings CookieKeysCertificate { get; set; } = new();
+
+    /// <summary>During a change of certificate, the one being replaced: key files it protected can still be opened.</summary>
+    public CertificateSettings PreviousCookieKeysCertificate { get; set; } = new();
+
     /// <summary>Redirect URIs of the development web client (the front-end's dev server and the curl helper).</summary>
     public string[] DevelopmentWebRedirectUris { get; set; } = ["http://localhost:3000/callback", "http://127.0.0.1/callback"];
 }

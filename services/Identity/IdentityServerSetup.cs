@@ -6,6 +6,7 @@ using Scop.Aspire.Identity.Features.Account;
 using Scop.Aspire.Identity.Features.Connect;
 using Scop.Aspire.Identity.Keys;
 using Scop.Aspire.Identity.Seeding;
+using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -63,6 +64,14 @@ public static class IdentityServerSetup
             };
         });
         builder.Services.AddAntiforgery(options => options.Cookie.Name = "scop.antiforgery");
+        // The keys that protect both cookies, shared by the replicas and outside the database, like partner-hooks'.
+        var cookieKeys = settings.CookieKeysFolder is { Length: > 0 } folder
+            ? Path.GetFullPath(folder, builder.Environment.ContentRootPath)
+            : Path.Combine(DataRoot.Resolve(builder.Configuration, builder.Environment), "identity", "cookie-keys");
+        builder.AddProtectionKeyRing("scop-identity", cookieKeys, settings.CookieKeysCertificate,
+            settings.PreviousCookieKeysCertificate, $"{IdentityServerSettings.Section}:CookieKeysCertificate",
+            $"{IdentityServerSettings.Section}:PreviousCookieKeysCertificate",
+            $"the sign-in and antiforgery cookies ({IdentityServerSettings.Section}:CookieKeysFolder)");
 
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityServiceDbContext>())

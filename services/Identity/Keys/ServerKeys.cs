@@ -46,14 +46,24 @@ public static class ServerKeys
         {
             rsa.KeySize = 2048;
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temporary = path + ".tmp";
+            // A file of its own per process: replicas starting together each write theirs, and the first moved in place
+            // is the key of them all.
+            var temporary = $"{path}.{Environment.ProcessId}.tmp";
             File.WriteAllText(temporary, rsa.ExportPkcs8PrivateKeyPem());
             if (!OperatingSystem.IsWindows())
             {
                 File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             }
 
-            File.Move(temporary, path, overwrite: false);
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temporary);
+                rsa.ImportFromPem(File.ReadAllText(path));
+            }
         }
 
         var modulus = rsa.ExportParameters(false).Modulus!;

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
+using Npgsql;
 using OpenIddict.Abstractions;
 using Scop.Aspire.Identity.Domain;
 using Scop.Aspire.Identity.Features.Admin;
 using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -45,6 +47,9 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // One replica at a time, so that the second finds the users, clients and credentials file the first made.
+        await using var seeding = await ReplicaLock.AcquireAsync(services.GetRequiredService<NpgsqlDataSource>(), "seed",
+            cancellationToken);
         var path = CredentialsPath(configuration, environment);
         var credentials = File.Exists(path)
             ? JsonSerializer.Deserialize<Credentials>(await File.ReadAllTextAsync(path, cancellationToken))!

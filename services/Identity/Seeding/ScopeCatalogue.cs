@@ -1,4 +1,6 @@
+using Npgsql;
 using OpenIddict.Abstractions;
+using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.Identity.Seeding;
@@ -11,6 +13,9 @@ public sealed class ScopeCatalogue(IServiceProvider services) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // One replica at a time: two creating the same scope side by side would break the second's start.
+        await using var seeding = await ReplicaLock.AcquireAsync(services.GetRequiredService<NpgsqlDataSource>(), "seed",
+            cancellationToken);
         await using var scope = services.CreateAsyncScope();
         var scopes = scope.ServiceProvider.GetRequiredService<IOpenIddictScopeManager>();
         foreach (var audience in PlatformAudiences.All)

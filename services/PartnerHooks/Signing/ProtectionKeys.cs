@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.DataProtection;
 using Npgsql;
 using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.PartnerHooks.Signing;
 
@@ -22,27 +22,10 @@ public static partial class ProtectionKeys
 
     public static IHostApplicationBuilder AddProtectionKeys(this IHostApplicationBuilder builder, PartnerHooksOptions settings)
     {
-        var folder = Folder(settings, builder.Configuration, builder.Environment);
-        var dataProtection = builder.Services.AddDataProtection()
-            .SetApplicationName(ApplicationName)
-            .PersistKeysToFileSystem(new DirectoryInfo(folder));
-        if (settings.KeysCertificate.IsSet)
-        {
-            dataProtection.ProtectKeysWithCertificate(settings.KeysCertificate.Load(CertificateKey));
-            if (settings.PreviousKeysCertificate.IsSet)
-            {
-                dataProtection.UnprotectKeysWithAnyCertificate(
-                    settings.PreviousKeysCertificate.Load($"{PartnerHooksOptions.Section}:PreviousKeysCertificate"));
-            }
-        }
-        else if (!builder.Environment.IsDevelopment())
-        {
-            throw new InvalidOperationException(
-                $"Outside Development partner-hooks needs the certificate that protects its signing-secret keys at rest: set " +
-                $"{CertificateKey}:Path (a PKCS#12 file) and {CertificateKey}:Password. The keys are kept in {folder} " +
-                $"({PartnerHooksOptions.Section}:KeysFolder).");
-        }
-
+        builder.AddProtectionKeyRing(ApplicationName, Folder(settings, builder.Configuration, builder.Environment),
+            settings.KeysCertificate, settings.PreviousKeysCertificate, CertificateKey,
+            $"{PartnerHooksOptions.Section}:PreviousKeysCertificate",
+            $"the webhook signing secrets ({PartnerHooksOptions.Section}:KeysFolder)");
         return builder;
     }
 
@@ -93,8 +76,18 @@ public static partial class ProtectionKeys
             var path = Path.Combine(folder, name + ".xml");
             if (!File.Exists(path))
             {
-                await File.WriteAllTextAsync(path, xml, ct);
-                moved++;
+                // Written aside, then moved in place: a replica starting beside this one reads a whole key or none.
+                var temporary = $"{path}.{Environment.ProcessId}.tmp";
+                await File.WriteAllTextAsync(temporary, xml, ct);
+                try
+                {
+                    File.Move(temporary, path, overwrite: false);
+                    moved++;
+                }
+                catch (IOException) when (File.Exists(path))
+                {
+                    File.Delete(temporary); // another replica moved it first
+                }
             }
         }
 
