@@ -1,14 +1,23 @@
 using Scop.Aspire.Portal;
 using Scop.Aspire.Portal.Data;
+using Scop.Aspire.Portal.DemoData;
 using Scop.Aspire.Portal.Domain;
 using Scop.Aspire.Portal.Features;
 using Scop.Aspire.Portal.Features.Caching;
 using Scop.Aspire.Portal.Features.Content;
+using Scop.Aspire.Portal.Features.Visits;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
+
+if (args is ["seed-demo", ..])
+{
+    // dotnet run --project services/Portal -- seed-demo: loads the demo portal, then exits.
+    Environment.ExitCode = await SeedDemo.RunAsync(args[1..]);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,6 +31,10 @@ builder.Services.AddSingleton<Markdown>();
 builder.Services.AddSingleton<PortalCache>();
 builder.Services.AddSingleton<SearchLexicon>();
 builder.Services.AddSingleton<Publication>();
+builder.Services.Configure<VisitOptions>(builder.Configuration.GetSection(VisitOptions.Section));
+builder.Services.AddSingleton<VisitCounter>();
+builder.Services.AddSingleton<VisitFlusher>();
+builder.Services.AddHostedService(services => services.GetRequiredService<VisitFlusher>());
 
 var app = builder.Build();
 

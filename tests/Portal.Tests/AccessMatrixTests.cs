@@ -39,6 +39,29 @@ public sealed class AccessMatrixTests(PortalServers servers, PortalAppPerClass p
         (await client.PostJsonAsync("/api/portal/sites", new { kind = "partner", name = "Partenaire de la matrice", slug = "matrix-partner" }, staff))
             .Expect(System.Net.HttpStatusCode.Created);
 
+        var space = (await client.PostJsonAsync("/api/portal/spaces",
+            new { name = $"Espace {Guid.NewGuid():N}", kind = "working-group", members = new[] { proposer } }, staff)).Body;
+        var spaceId = space["id"]!.GetValue<string>();
+        var memberToken = PortalApp.MemberToken(person: proposer);
+        var thread = (await client.PostJsonAsync($"/api/portal/spaces/{spaceId}/threads",
+            new { title = $"Fil {Guid.NewGuid():N}", body = "Bonjour." }, memberToken)).Body["thread"]!;
+        var pdf = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\n%%EOF\n");
+        HttpRequestMessage Upload()
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/portal/spaces/{spaceId}/documents?name=matrice.pdf")
+            {
+                Content = new ByteArrayContent(pdf),
+            };
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+            return request;
+        }
+
+        using var uploadAsMember = Upload();
+        uploadAsMember.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", memberToken);
+        using var uploaded = await client.SendAsync(uploadAsMember);
+        var documentId = System.Text.Json.Nodes.JsonNode.Parse(await uploaded.Content.ReadAsStringAsync())!["id"]!.GetValue<string>();
+        var year = DateTime.UtcNow.Year;
+
         async Task<string> NewProposalAsync(bool accepted)
         {
             var p = (await client.PostJsonAsync("/api/portal/guide/proposals", new { title = $"P {Guid.NewGuid():N}", body = "x" },
@@ -97,6 +120,41 @@ public sealed class AccessMatrixTests(PortalServers servers, PortalAppPerClass p
                 async _ => Post($"/api/portal/guide/proposals/{await NewProposalAsync(accepted: false)}/review", Json(new { accept = true })))
             .Row("POST /api/portal/guide/proposals/{id:guid}/publish",        "401 403 403 403 403 403 403 403 200 200 403",
                 async _ => Post($"/api/portal/guide/proposals/{await NewProposalAsync(accepted: true)}/publish"))
+            .Row("GET /api/portal/feed.atom",                            "* 200", () => Get("/api/portal/feed.atom"), marker: joined.Name)
+            .Row("GET /api/portal/me/watch-filters",                     "401 200 200 200 200 200 200 200 200 200 403", () => Get("/api/portal/me/watch-filters"))
+            .Row("POST /api/portal/me/watch-filters",                    "401 201 201 201 201 201 201 201 201 201 403",
+                () => Post("/api/portal/me/watch-filters", Json(new { name = "Ma veille", region = "urscop-aura" })))
+            .Row("DELETE /api/portal/me/watch-filters/{id:guid}",        "401 404 404 404 404 404 404 404 404 404 403",
+                () => Send(HttpMethod.Delete, $"/api/portal/me/watch-filters/{Guid.NewGuid()}"))
+            .Row("POST /api/portal/visits",                              "* 202", () => Post("/api/portal/visits", Json(new { site })))
+            .Row("GET /api/portal/statistics/{year:int}",                "* 200", () => Get($"/api/portal/statistics/{year}?site={site}"))
+            .Row("GET /api/portal/targets/{year:int}",                   "* 200", () => Get($"/api/portal/targets/{joined.OccurredAt.Year}"))
+            .Row("GET /api/portal/targets/{year:int}/{target}/facts",    "401 403 403 403 403 403 200 200- 200 200 403",
+                () => Get($"/api/portal/targets/{joined.OccurredAt.Year}/member-cooperatives/facts?pageSize=100"), marker: joined.CooperativeId.ToString())
+            .Row("POST /api/portal/spaces",                              "401 403 403 403 403 403 403 403 201 201 403",
+                () => Post("/api/portal/spaces", Json(new { name = "Club de la matrice", kind = "club" })))
+            .Row("GET /api/portal/spaces",                               "401 200- 200 200- 200- 200- 200- 200- 200 200 403",
+                () => Get("/api/portal/spaces?pageSize=100"), marker: space["name"]!.GetValue<string>())
+            .Row("GET /api/portal/spaces/{id:guid}",                     "401 404 200 404 404 404 404 404 200 200 403",
+                () => Get($"/api/portal/spaces/{spaceId}"), marker: space["name"]!.GetValue<string>())
+            .Row("PUT /api/portal/spaces/{id:guid}/members/{personId:guid}", "401 403 403 403 403 403 403 403 204 204 403",
+                () => Put($"/api/portal/spaces/{spaceId}/members/{Guid.NewGuid()}"))
+            .Row("DELETE /api/portal/spaces/{id:guid}/members/{personId:guid}", "401 403 403 403 403 403 403 403 204 204 403",
+                () => Send(HttpMethod.Delete, $"/api/portal/spaces/{spaceId}/members/{Guid.NewGuid()}"))
+            .Row("POST /api/portal/spaces/{id:guid}/threads",            "401 404 201 404 404 404 404 404 404 404 403",
+                () => Post($"/api/portal/spaces/{spaceId}/threads", Json(new { title = "Un fil", body = "Texte." })))
+            .Row("GET /api/portal/spaces/{id:guid}/threads",             "401 404 200 404 404 404 404 404 404 404 403",
+                () => Get($"/api/portal/spaces/{spaceId}/threads?pageSize=100"), marker: thread["title"]!.GetValue<string>())
+            .Row("GET /api/portal/threads/{id:guid}",                    "401 404 200 404 404 404 404 404 404 404 403",
+                () => Get($"/api/portal/threads/{thread["id"]}"), marker: thread["title"]!.GetValue<string>())
+            .Row("POST /api/portal/threads/{id:guid}/posts",             "401 404 201 404 404 404 404 404 404 404 403",
+                () => Post($"/api/portal/threads/{thread["id"]}/posts", Json(new { body = "Réponse." })))
+            .Row("GET /api/portal/me/mentions",                          "401 200 200 200 200 200 200 200 200 200 403", () => Get("/api/portal/me/mentions"))
+            .Row("POST /api/portal/spaces/{id:guid}/documents",          "401 404 201 404 404 404 404 404 404 404 403", () => Upload())
+            .Row("GET /api/portal/spaces/{id:guid}/documents",           "401 404 200 404 404 404 404 404 404 404 403",
+                () => Get($"/api/portal/spaces/{spaceId}/documents"), marker: "matrice.pdf")
+            .Row("GET /api/portal/documents/{id:guid}",                  "401 404 200 404 404 404 404 404 404 404 403",
+                () => Get($"/api/portal/documents/{documentId}"))
             .Row("GET /api/portal/guide/{entry}/versions",               "* 200", () => Get($"/api/portal/guide/{entry}/versions"), marker: proposalTitle)
             .Row("GET /api/portal/guide/{entry}/versions/{number:int}",      "* 200", () => Get($"/api/portal/guide/{entry}/versions/1"), marker: proposalTitle);
 

@@ -5,6 +5,7 @@ using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Portal.Data;
 using Scop.Aspire.Portal.Domain;
 using Scop.Aspire.Portal.Features.Caching;
+using Scop.Aspire.Portal.Features.Targets;
 using Scop.Aspire.ServiceDefaults.Messaging;
 
 namespace Scop.Aspire.Portal.Consumers;
@@ -24,6 +25,8 @@ public sealed class CooperativeJoinedConsumer(PortalDbContext db, TimeProvider t
         var site = await CooperativeSites.StateAsync(Db, joined.CooperativeId, joined.Name, joined.CommuneCode, joined.NafCode,
             joined.RegionalUnion, joined.OccurredAt, Time.GetUtcNow(), ct);
         changedSite = site.Slug;
+        await TargetFacts.CountAsync(Db, CongressTargets.MemberCooperatives, joined.CooperativeId, joined.OccurredAt.Year,
+            joined.RegionalUnion, joined.OccurredAt, ct);
         Db.FeedItems.Add(new FeedItem
         {
             Id = joined.EventId,
@@ -66,8 +69,14 @@ public sealed class MembershipLapsedConsumer(PortalDbContext db, TimeProvider ti
 {
     private string? changedSite;
 
-    protected override async Task HandleAsync(ConsumeContext<MembershipLapsed> context, CancellationToken ct) =>
+    protected override async Task HandleAsync(ConsumeContext<MembershipLapsed> context, CancellationToken ct)
+    {
         changedSite = await CooperativeSites.SetClosedAsync(Db, context.Message.CooperativeId, true, context.Message.OccurredAt, ct);
+        if (changedSite is not null)
+        {
+            await TargetFacts.SetEndedAsync(Db, context.Message.CooperativeId, context.Message.OccurredAt, ct);
+        }
+    }
 
     protected override Task AfterCommitAsync(ConsumeContext<MembershipLapsed> context, CancellationToken ct) =>
         changedSite is null ? Task.CompletedTask : cache.SiteChangedAsync(changedSite);
@@ -79,8 +88,14 @@ public sealed class MembershipRenewedConsumer(PortalDbContext db, TimeProvider t
 {
     private string? changedSite;
 
-    protected override async Task HandleAsync(ConsumeContext<MembershipRenewed> context, CancellationToken ct) =>
+    protected override async Task HandleAsync(ConsumeContext<MembershipRenewed> context, CancellationToken ct)
+    {
         changedSite = await CooperativeSites.SetClosedAsync(Db, context.Message.CooperativeId, false, context.Message.OccurredAt, ct);
+        if (changedSite is not null)
+        {
+            await TargetFacts.SetEndedAsync(Db, context.Message.CooperativeId, null, ct);
+        }
+    }
 
     protected override Task AfterCommitAsync(ConsumeContext<MembershipRenewed> context, CancellationToken ct) =>
         changedSite is null ? Task.CompletedTask : cache.SiteChangedAsync(changedSite);

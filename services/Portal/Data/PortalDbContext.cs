@@ -17,6 +17,22 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
 
     public DbSet<GuideVersion> GuideVersions => Set<GuideVersion>();
 
+    public DbSet<SavedWatchFilter> SavedWatchFilters => Set<SavedWatchFilter>();
+
+    public DbSet<VisitStat> VisitStats => Set<VisitStat>();
+
+    public DbSet<TargetFact> TargetFacts => Set<TargetFact>();
+
+    public DbSet<Space> Spaces => Set<Space>();
+
+    public DbSet<SpaceMember> SpaceMembers => Set<SpaceMember>();
+
+    public DbSet<SpaceThread> SpaceThreads => Set<SpaceThread>();
+
+    public DbSet<SpacePost> SpacePosts => Set<SpacePost>();
+
+    public DbSet<SpaceDocument> SpaceDocuments => Set<SpaceDocument>();
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     protected override void OnModelCreating(ModelBuilder model)
@@ -32,6 +48,77 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             item.Property(i => i.Link).HasMaxLength(300);
             item.Property(i => i.TraceId).HasMaxLength(32);
             item.HasIndex(i => new { i.OccurredAt, i.Id }).IsDescending();
+        });
+
+        model.Entity<Space>(space =>
+        {
+            space.HasKey(s => s.Id);
+            space.Property(s => s.Name).HasMaxLength(Space.MaxNameLength);
+            space.Property(s => s.Kind).HasConversion<string>().HasMaxLength(20);
+            space.Property(s => s.RegionalUnion).HasMaxLength(64);
+        });
+
+        model.Entity<SpaceMember>(member =>
+        {
+            member.HasKey(m => new { m.SpaceId, m.PersonId });
+            member.HasIndex(m => m.PersonId);
+            member.HasOne<Space>().WithMany().HasForeignKey(m => m.SpaceId);
+        });
+
+        model.Entity<SpaceThread>(thread =>
+        {
+            thread.HasKey(t => t.Id);
+            thread.HasIndex(t => new { t.SpaceId, t.LastPostAt });
+            thread.HasOne<Space>().WithMany().HasForeignKey(t => t.SpaceId);
+            thread.Property(t => t.Title).HasMaxLength(SpaceThread.MaxTitleLength);
+        });
+
+        model.Entity<SpacePost>(post =>
+        {
+            post.HasKey(p => p.Id);
+            post.HasIndex(p => new { p.ThreadId, p.Number });
+            post.Property(p => p.Number).UseIdentityAlwaysColumn();
+            post.HasIndex(p => p.Mentions).HasMethod("gin");
+            post.HasOne<SpaceThread>().WithMany().HasForeignKey(p => p.ThreadId);
+            post.Property(p => p.Author).HasMaxLength(300);
+        });
+
+        model.Entity<SpaceDocument>(document =>
+        {
+            document.HasKey(d => d.Id);
+            document.HasIndex(d => new { d.SpaceId, d.UploadedAt });
+            document.HasOne<Space>().WithMany().HasForeignKey(d => d.SpaceId);
+            document.Property(d => d.Name).HasMaxLength(SpaceDocument.MaxNameLength);
+            document.Property(d => d.ContentType).HasMaxLength(100);
+            document.Property(d => d.Sha256).HasMaxLength(64);
+        });
+
+        model.Entity<TargetFact>(fact =>
+        {
+            fact.HasKey(f => new { f.Target, f.SubjectId, f.Year });
+            fact.HasIndex(f => new { f.Target, f.Year, f.RegionalUnion });
+            fact.Property(f => f.Target).HasMaxLength(50);
+            fact.Property(f => f.RegionalUnion).HasMaxLength(64);
+        });
+
+        model.Entity<VisitStat>(stat =>
+        {
+            stat.HasKey(s => new { s.Site, s.Period, s.Key });
+            stat.Property(s => s.Site).HasMaxLength(Site.MaxSlugLength);
+            stat.Property(s => s.Period).HasConversion<string>().HasMaxLength(10);
+            stat.Property(s => s.Key).HasMaxLength(10);
+        });
+
+        model.Entity<SavedWatchFilter>(filter =>
+        {
+            filter.HasKey(f => f.Id);
+            filter.HasIndex(f => new { f.Owner, f.CreatedAt });
+            filter.HasIndex(f => f.PersonId);
+            filter.Property(f => f.Owner).HasMaxLength(300);
+            filter.Property(f => f.Name).HasMaxLength(SavedWatchFilter.MaxNameLength);
+            filter.Property(f => f.Kind).HasMaxLength(50);
+            filter.Property(f => f.Region).HasMaxLength(64);
+            filter.Property(f => f.Sector).HasMaxLength(2);
         });
 
         model.Entity<Site>(site =>

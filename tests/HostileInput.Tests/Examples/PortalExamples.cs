@@ -1,17 +1,27 @@
 using System.Text.Json.Nodes;
 using Scop.Aspire.HostileInput.Tests.Contract;
+using Scop.Aspire.HostileInput.Tests.Support;
 using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.HostileInput.Tests.Examples;
 
 /// <summary>
 /// The portal: a partner's site with a draft and a published experience sheet, a guide entry published from a proposal, a proposal
-/// waiting for review and one accepted. The feed's cursor is left out of the valid request; a site to close and reopen
+/// waiting for review and one accepted, a space with a thread and a document, a saved watch filter. The feed's cursor is left out of the valid request; a site to close and reopen
 /// has its own.
 /// </summary>
 public sealed class PortalExamples : ServiceExamples
 {
+    /// <summary>The person the examples' callers are: a member of the example space, so its threads and documents answer.</summary>
+    private static readonly Guid Person = Guid.Parse("0195a3c4-1f00-7000-8000-0000000000bb");
+
     public override string Service => ResourceNames.Portal;
+
+    public override Task<string?> TokenAsync(ServiceContext context, string role) =>
+        Task.FromResult<string?>(TestTokens.For(PlatformAudiences.Portal, role, Callers.RegionalUnionOf(role), Callers.CooperativeOf(role),
+            personId: Person));
 
     public override async Task SetUpAsync(ServiceContext context, ExampleValues examples)
     {
@@ -53,8 +63,48 @@ public sealed class PortalExamples : ServiceExamples
         var entryProposal = await ProposalAsync(accepted: true);
         var entry = (await context.PostAsync($"/api/portal/guide/proposals/{entryProposal}/publish")).GetProperty("entry").GetString()!;
 
+        var space = (await context.PostAsync("/api/portal/spaces", new { name = "Groupe finance", kind = "working-group", members = new[] { Person } }))
+            .GetProperty("id").GetGuid();
+        var thread = (await context.PostAsync($"/api/portal/spaces/{space}/threads", new { title = "Le prêt", body = "Qui s'en occupe ?" }))
+            .GetProperty("thread").GetProperty("id").GetGuid();
+        var filter = (await context.PostAsync("/api/portal/me/watch-filters", new { name = "Ma veille", region = "urscop-aura" }))
+            .GetProperty("id").GetGuid();
+        Guid document;
+        using (var upload = context.Service.CreateClient(ServiceContext.Patience))
+        {
+            upload.WithToken(await context.TokenAsync(PlatformRoles.ConfederationAdmin));
+            using var content = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\n%%EOF\n"));
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+            using var response = await upload.PostAsync($"/api/portal/spaces/{space}/documents?name=statuts.pdf", content);
+            document = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("id").GetGuid();
+        }
+
         examples
             .Set("before", ExampleValues.Omitted)
+            .Set("GetFeed.kind", JsonValue.Create("cooperative-joined"))
+            .Set("GetAtomFeed.kind", JsonValue.Create("cooperative-joined"))
+            .Set("SaveWatchFilter.kind", JsonValue.Create("cooperative-joined"))
+            .Set("name", JsonValue.Create("Ma veille"))
+            .Set("UploadDocument.name", JsonValue.Create("rapport.pdf"))
+            .Set("CreateSpace.name", () => JsonValue.Create($"Groupe {Guid.NewGuid():N}"))
+            .Set("CreateSpace.kind", JsonValue.Create("working-group"))
+            .Set("members", new JsonArray(JsonValue.Create(Person.ToString())))
+            .Set("mentions", new JsonArray())
+            .Set("path", JsonValue.Create("/sites/credit-cooperatif"))
+            .Set("year", JsonValue.Create(DateTime.UtcNow.Year))
+            .Set("target", JsonValue.Create("member-cooperatives"))
+            .Set("GetSpace.id", space)
+            .Set("AddSpaceMember.id", space)
+            .Set("RemoveSpaceMember.id", space)
+            .Set("StartThread.id", space)
+            .Set("ListThreads.id", space)
+            .Set("UploadDocument.id", space)
+            .Set("ListDocuments.id", space)
+            .Set("GetThread.id", thread)
+            .Set("AddPost.id", thread)
+            .Set("DownloadDocument.id", document)
+            .Set("DeleteWatchFilter.id", filter)
+            .Set("personId", Guid.NewGuid())
             .Set("slug", JsonValue.Create(site))
             .Set("CloseSite.slug", JsonValue.Create(closing))
             .Set("ReopenSite.slug", JsonValue.Create(closing))

@@ -314,6 +314,60 @@ namespace Scop.Aspire.Portal.Data.Migrations
                     b.ToTable("guide_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.SavedWatchFilter", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("owner");
+
+                    b.Property<Guid?>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("region");
+
+                    b.Property<string>("Sector")
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("sector");
+
+                    b.HasKey("Id")
+                        .HasName("pk_saved_watch_filters");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_saved_watch_filters_person_id");
+
+                    b.HasIndex("Owner", "CreatedAt")
+                        .HasDatabaseName("ix_saved_watch_filters_owner_created_at");
+
+                    b.ToTable("saved_watch_filters", (string)null);
+                });
+
             modelBuilder.Entity("Scop.Aspire.Portal.Domain.Site", b =>
                 {
                     b.Property<Guid>("Id")
@@ -399,6 +453,294 @@ namespace Scop.Aspire.Portal.Data.Migrations
                         .HasDatabaseName("ix_sites_slug");
 
                     b.ToTable("sites", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.Space", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("RegionalUnion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regional_union");
+
+                    b.HasKey("Id")
+                        .HasName("pk_spaces");
+
+                    b.ToTable("spaces", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.SpaceDocument", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("content_type");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<Guid>("SpaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("space_id");
+
+                    b.Property<DateTimeOffset>("UploadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("uploaded_at");
+
+                    b.Property<Guid?>("UploadedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("uploaded_by");
+
+                    b.HasKey("Id")
+                        .HasName("pk_space_documents");
+
+                    b.HasIndex("SpaceId", "UploadedAt")
+                        .HasDatabaseName("ix_space_documents_space_id_uploaded_at");
+
+                    b.ToTable("space_documents", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.SpaceMember", b =>
+                {
+                    b.Property<Guid>("SpaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("space_id");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTimeOffset>("AddedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("added_at");
+
+                    b.HasKey("SpaceId", "PersonId")
+                        .HasName("pk_space_members");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_space_members_person_id");
+
+                    b.ToTable("space_members", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.SpacePost", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("author");
+
+                    b.Property<Guid?>("AuthorPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("author_person_id");
+
+                    b.Property<string>("BodyHtml")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body_html");
+
+                    b.Property<string>("BodyMarkdown")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("body_markdown");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.PrimitiveCollection<List<Guid>>("Mentions")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("mentions");
+
+                    b.Property<long>("Number")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("number");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Number"));
+
+                    b.Property<Guid>("ThreadId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("thread_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_space_posts");
+
+                    b.HasIndex("Mentions")
+                        .HasDatabaseName("ix_space_posts_mentions");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("Mentions"), "gin");
+
+                    b.HasIndex("ThreadId", "Number")
+                        .HasDatabaseName("ix_space_posts_thread_id_number");
+
+                    b.ToTable("space_posts", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.SpaceThread", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset>("LastPostAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_post_at");
+
+                    b.Property<Guid>("SpaceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("space_id");
+
+                    b.Property<Guid?>("StartedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_space_threads");
+
+                    b.HasIndex("SpaceId", "LastPostAt")
+                        .HasDatabaseName("ix_space_threads_space_id_last_post_at");
+
+                    b.ToTable("space_threads", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.TargetFact", b =>
+                {
+                    b.Property<string>("Target")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("target");
+
+                    b.Property<Guid>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<DateTimeOffset?>("EndedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("ended_at");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("RegionalUnion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regional_union");
+
+                    b.HasKey("Target", "SubjectId", "Year")
+                        .HasName("pk_target_facts");
+
+                    b.HasIndex("Target", "Year", "RegionalUnion")
+                        .HasDatabaseName("ix_target_facts_target_year_regional_union");
+
+                    b.ToTable("target_facts", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.VisitStat", b =>
+                {
+                    b.Property<string>("Site")
+                        .HasMaxLength(80)
+                        .HasColumnType("character varying(80)")
+                        .HasColumnName("site");
+
+                    b.Property<string>("Period")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("period");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("key");
+
+                    b.Property<DateTimeOffset>("FlushedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("flushed_at");
+
+                    b.Property<long>("PageViews")
+                        .HasColumnType("bigint")
+                        .HasColumnName("page_views");
+
+                    b.Property<byte[]>("Registers")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("registers");
+
+                    b.Property<long>("UniqueVisitors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("unique_visitors");
+
+                    b.HasKey("Site", "Period", "Key")
+                        .HasName("pk_visit_stats");
+
+                    b.ToTable("visit_stats", (string)null);
                 });
 
             modelBuilder.Entity("Scop.Aspire.ServiceDefaults.Http.IdempotencyRecord", b =>
@@ -579,6 +921,46 @@ namespace Scop.Aspire.Portal.Data.Migrations
                         .WithMany()
                         .HasForeignKey("ItemId")
                         .HasConstraintName("fk_guide_versions_items_item_id");
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.SpaceDocument", b =>
+                {
+                    b.HasOne("Scop.Aspire.Portal.Domain.Space", null)
+                        .WithMany()
+                        .HasForeignKey("SpaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_space_documents_spaces_space_id");
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.SpaceMember", b =>
+                {
+                    b.HasOne("Scop.Aspire.Portal.Domain.Space", null)
+                        .WithMany()
+                        .HasForeignKey("SpaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_space_members_spaces_space_id");
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.SpacePost", b =>
+                {
+                    b.HasOne("Scop.Aspire.Portal.Domain.SpaceThread", null)
+                        .WithMany()
+                        .HasForeignKey("ThreadId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_space_posts_space_threads_thread_id");
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Portal.Domain.SpaceThread", b =>
+                {
+                    b.HasOne("Scop.Aspire.Portal.Domain.Space", null)
+                        .WithMany()
+                        .HasForeignKey("SpaceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_space_threads_spaces_space_id");
                 });
 #pragma warning restore 612, 618
         }

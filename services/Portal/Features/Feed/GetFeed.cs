@@ -21,8 +21,8 @@ public static class GetFeed
     /// An entry as the public reads it. The trace the event travelled in stays in the database (<c>trace_id</c>), for
     /// operators: a public feed must not hand out the trace ids of other people's requests.
     /// </summary>
-    public sealed record FeedEntry(Guid Id, string Kind, string Title, Guid SubjectId, DateTimeOffset OccurredAt,
-        DateTimeOffset PublishedAt);
+    public sealed record FeedEntry(Guid Id, string Kind, string Title, Guid SubjectId, string? Region, string? Sector,
+        string? Link, DateTimeOffset OccurredAt, DateTimeOffset PublishedAt);
 
     public sealed record FeedPage(IReadOnlyList<FeedEntry> Items, string? NextCursor);
 
@@ -32,13 +32,14 @@ public static class GetFeed
             .WithTags("Feed")
             .WithName("GetFeed")
             .WithSummary("The network activity feed, newest first")
-            .WithDescription("Pass the previous page's nextCursor as 'before' to read on.")
+            .WithDescription("Pass the previous page's nextCursor as 'before' to read on; filter by kind, region (a regional union) and sector (a NAF division).")
             .AllowAnonymous(); // public: project holders and the public read the network's news
         return app;
     }
 
     public static async Task<Results<Ok<FeedPage>, ValidationProblem>> HandleAsync(PortalDbContext db,
-        CancellationToken ct, int? limit = null, string? before = null)
+        CancellationToken ct, int? limit = null, string? before = null, string? kind = null, string? region = null,
+        string? sector = null)
     {
         var size = limit ?? DefaultLimit;
         if (size is < 1 or > MaxLimit)
@@ -46,7 +47,12 @@ public static class GetFeed
             return JsonBody.Invalid("limit", $"Between 1 and {MaxLimit}.");
         }
 
-        var query = db.FeedItems.AsNoTracking();
+        if (WatchFilter.Problem(kind, region, sector) is { } filterProblem)
+        {
+            return filterProblem;
+        }
+
+        var query = WatchFilter.Apply(db.FeedItems.AsNoTracking(), kind, region, sector);
         if (before is not null)
         {
             if (!TryDecode(before, out var occurredAt, out var id))
@@ -64,8 +70,8 @@ public static class GetFeed
         return TypedResults.Ok(new FeedPage(page, nextCursor));
     }
 
-    private static FeedEntry ToEntry(FeedItem item) =>
-        new(item.Id, item.Kind, item.Title, item.SubjectId, item.OccurredAt, item.PublishedAt);
+    public static FeedEntry ToEntry(FeedItem item) =>
+        new(item.Id, item.Kind, item.Title, item.SubjectId, item.Region, item.Sector, item.Link, item.OccurredAt, item.PublishedAt);
 
     private static string Encode(FeedItem last) =>
         Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{last.OccurredAt.UtcTicks}:{last.Id:N}"));

@@ -1,0 +1,49 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.Contracts.Training;
+using Scop.Aspire.Portal.Data;
+using Scop.Aspire.Portal.Features.Caching;
+using Scop.Aspire.Portal.Features.Targets;
+using Scop.Aspire.ServiceDefaults.Messaging;
+
+namespace Scop.Aspire.Portal.Consumers;
+
+/// <summary>
+/// A person completed a training: they entered training this year, towards the employees' or the managers' target —
+/// once a year per person and target, whatever the redeliveries or their other courses.
+/// </summary>
+public sealed class TrainingCompletedConsumer(PortalDbContext db, TimeProvider time, PortalCache cache)
+    : InboxConsumer<TrainingCompleted, PortalDbContext>(db, time)
+{
+    protected override Task HandleAsync(ConsumeContext<TrainingCompleted> context, CancellationToken ct)
+    {
+        var completed = context.Message;
+        var target = completed.Role == "Manager" ? CongressTargets.TrainingManagers : CongressTargets.TrainingEmployees;
+        return TargetFacts.CountAsync(Db, target, completed.PersonId, completed.CompletedOn.Year, completed.RegionalUnion,
+            new DateTimeOffset(completed.CompletedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ct);
+    }
+
+    protected override Task AfterCommitAsync(ConsumeContext<TrainingCompleted> context, CancellationToken ct) =>
+        cache.InvalidateAsync(PortalCache.AllSites);
+}
+
+/// <summary>
+/// The facts the dashboard counts, each once (its key: target, subject, year), at its earliest moment whatever order the
+/// events arrive in.
+/// </summary>
+public static class TargetFacts
+{
+    public static Task CountAsync(PortalDbContext db, string target, Guid subject, int year, string? regionalUnion,
+        DateTimeOffset occurredAt, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO target_facts (target, subject_id, year, regional_union, occurred_at)
+            VALUES ({target}, {subject}, {year}, {regionalUnion}, {occurredAt})
+            ON CONFLICT (target, subject_id, year) DO UPDATE SET occurred_at = least(target_facts.occurred_at, excluded.occurred_at)
+            """, ct);
+
+    /// <summary>A member cooperative stops counting from <paramref name="at"/> (its membership lapsed), or counts again.</summary>
+    public static Task SetEndedAsync(PortalDbContext db, Guid cooperative, DateTimeOffset? at, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync(
+            $"UPDATE target_facts SET ended_at = {at} WHERE target = {CongressTargets.MemberCooperatives} AND subject_id = {cooperative}", ct);
+}

@@ -1,0 +1,22 @@
+namespace Scop.Aspire.Portal.Domain;
+
+/// <summary>
+/// One fact that counts towards a Congress target, as another service's event stated it: a cooperative that joined, a
+/// person who completed a training. One row per target, subject and year (the key), so an event delivered twice, or
+/// two events about the same subject in a year, count once.
+/// </summary>
+public sealed class TargetFact
+{
+    public required string Target { get; set; }
+
+    public Guid SubjectId { get; set; }
+
+    public int Year { get; set; }
+
+    public string? RegionalUnion { get; set; }
+
+    public DateTimeOffset OccurredAt { get; set; }
+
+    /// <summary>When the subject stopped counting (a cooperative whose membership lapsed); null while it counts.</summary>
+    public DateTimeOffset? EndedAt { get; set; }
+}

@@ -1,0 +1,46 @@
+namespace Scop.Aspire.Portal.Features.Targets;
+
+/// <summary>How a target counts: people or things over a calendar year, or what stands at a moment.</summary>
+public enum TargetKind
+{
+    PerYear,
+    Standing,
+}
+
+/// <summary>One target of the Congress (the seed), where its figure comes from, or why none is shown yet.</summary>
+public sealed record CongressTarget(string Code, string Label, long Target, TargetKind Kind, string Source, string? NotFedBecause);
+
+/// <summary>
+/// Every target of the seed. Those no service feeds yet say so and show no number: the Ambassades and clubs are the
+/// ambassadors service's, takeovers and jobs the reprise-watch service's, and neither publishes its events on the
+/// platform yet; the register's <c>PersonHired</c> does not say whether a person is a worker-member.
+/// </summary>
+public static class CongressTargets
+{
+    public const string MemberCooperatives = "member-cooperatives";
+    public const string TrainingEmployees = "training-entries-employees";
+    public const string TrainingManagers = "training-entries-managers";
+    public const string PortalVisits = "portal-visits";
+
+    public static readonly IReadOnlyList<CongressTarget> All =
+    [
+        new(MemberCooperatives, "Coopératives adhérentes", 1_600, TargetKind.Standing,
+            "membership: CooperativeJoined, MembershipLapsed, MembershipRenewed", null),
+        new("worker-members", "Coopérateurs et coopératrices (associés salariés)", 36_000, TargetKind.Standing,
+            "membership", "The register's PersonHired does not say whether the person is a worker-member: no event counts them yet."),
+        new(TrainingEmployees, "Entrées en formation : salariés et associés (5 % du réseau)", 1_500, TargetKind.PerYear,
+            "training: TrainingCompleted (role Employee), each person once a year", null),
+        new(TrainingManagers, "Entrées en formation : dirigeants", 150, TargetKind.PerYear,
+            "training: TrainingCompleted (role Manager), each person once a year", null),
+        new(PortalVisits, "Visites du portail AGIR", 500_000, TargetKind.PerYear,
+            "portal: visit beacons (a visitor counts once a day)", null),
+        new("ambassades", "SCOP Ambassades labellisées", 200, TargetKind.Standing,
+            "ambassadors", "The ambassadors service publishes no label events on the platform yet."),
+        new("clubs", "Clubs inter-SCOP", 50, TargetKind.Standing,
+            "ambassadors", "The ambassadors service publishes no club events on the platform yet."),
+        new("takeovers-converted", "Reprises transformées en SCOP", 0, TargetKind.PerYear,
+            "reprise-watch", "The reprise-watch service publishes no takeover events on the platform yet (and the seed sets no figure)."),
+        new("jobs-kept", "Emplois créés ou maintenus (prime à l'emploi)", 0, TargetKind.PerYear,
+            "reprise-watch", "The reprise-watch service publishes no job-premium events on the platform yet (and the seed sets no figure)."),
+    ];
+}
