@@ -6,7 +6,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 builder.LogWhenResourcesAreReady();
 builder.KeepDashboardTelemetryInMemory();
 
-// Infrastructure: PostgreSQL, RabbitMQ and Redis, as containers or as the machine's own servers.
+// Infrastructure: PostgreSQL, RabbitMQ, Redis and a mail server, as containers or as the machine's own servers.
 if (!InfrastructureSetup.TryAdd(builder, out var infrastructure, out var problem))
 {
     Console.Error.WriteLine(problem);
@@ -37,6 +37,11 @@ var partnerHooks = builder.AddPlatformService<Projects.Scop_Aspire_PartnerHooks>
         infrastructure.PartnerHooksDatabase, infrastructure.RabbitMq, identity)
     .WithDataRoot(builder); // its secrets' protection keys, outside its database
 
+// Notifications: tells people and partners what concerns them, in their inbox and by e-mail through the SMTP server.
+var notifications = builder.AddPlatformService<Projects.Scop_Aspire_Notifications>(ResourceNames.Notifications,
+        infrastructure.NotificationsDatabase, infrastructure.RabbitMq, identity)
+    .WithReference(infrastructure.Mail).WaitFor(infrastructure.Mail);
+
 // Gateway: the one endpoint for web and mobile clients; finds the services through service discovery.
 var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)
     .WithReference(identity).WaitFor(identity)
@@ -44,6 +49,7 @@ var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gat
     .WithReference(portal).WaitFor(portal)
     .WithReference(training).WaitFor(training)
     .WithReference(partnerHooks).WaitFor(partnerHooks)
+    .WithReference(notifications).WaitFor(notifications)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithExternalHttpEndpoints()
     .WithGatewayPort(builder.Configuration)
@@ -59,7 +65,7 @@ if (builder.Configuration["Scop:Gateway:RateLimits:Enabled"] is { Length: > 0 } 
 
 // Every token carries the gateway's public address as its issuer: clients and services agree on it. Every process
 // sends its metrics to the dashboard at the same interval.
-foreach (var project in new[] { identity, membership, portal, training, partnerHooks, gateway })
+foreach (var project in new[] { identity, membership, portal, training, partnerHooks, notifications, gateway })
 {
     project.WithIssuer(gateway).WithMetricExportInterval(builder.Configuration);
 }

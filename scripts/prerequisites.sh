@@ -30,6 +30,7 @@ missing_server_packages() {
   ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  command -v exim4 >/dev/null 2>&1 || [ -x /usr/sbin/exim4 ] || missing+=(exim4-daemon-light) # the development mail server
   echo "${missing[@]}"
 }
 
@@ -37,7 +38,7 @@ missing_server_packages() {
 # and data directories, so those services are not needed. Stop and disable them where they were started.
 quiet_system_services() {
   local run=("$@")
-  for service in postgresql rabbitmq-server redis-server; do
+  for service in postgresql rabbitmq-server redis-server exim4; do
     if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
       "${run[@]}" systemctl disable --now "$service" >/dev/null 2>&1 || true
     elif command -v service >/dev/null 2>&1; then
@@ -46,7 +47,7 @@ quiet_system_services() {
   done
 }
 
-# Installs PostgreSQL, RabbitMQ and Redis with apt-get (as root, or with sudo when it needs no password);
+# Installs PostgreSQL, RabbitMQ, Redis and Exim with apt-get (as root, or with sudo when it needs no password);
 # otherwise says which command to run.
 ensure_local_servers() {
   local missing as_root

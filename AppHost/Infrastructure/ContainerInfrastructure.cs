@@ -17,6 +17,7 @@ public static class ContainerInfrastructure
         var identityDatabase = postgres.AddDatabase(ResourceNames.IdentityDatabase, DatabaseNames.Identity);
         var trainingDatabase = postgres.AddDatabase(ResourceNames.TrainingDatabase, DatabaseNames.Training);
         var partnerHooksDatabase = postgres.AddDatabase(ResourceNames.PartnerHooksDatabase, DatabaseNames.PartnerHooks);
+        var notificationsDatabase = postgres.AddDatabase(ResourceNames.NotificationsDatabase, DatabaseNames.Notifications);
 
         var rabbitMq = builder.AddRabbitMQ(ResourceNames.RabbitMq)
             .WithDataVolume()
@@ -25,6 +26,13 @@ public static class ContainerInfrastructure
         var redis = builder.AddRedis(ResourceNames.Redis)
             .WithDataVolume();
 
-        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, rabbitMq, redis);
+        // A mail server that keeps every message it accepts, readable in its web page (endpoint "http").
+        var mail = builder.AddResource(new MailServerResource(ResourceNames.Mail))
+            .WithImage(MailServerResource.Image, MailServerResource.Tag)
+            .WithEndpoint(targetPort: MailServerResource.SmtpPort, name: MailServerResource.SmtpEndpoint, scheme: "tcp")
+            .WithHttpEndpoint(targetPort: MailServerResource.WebPort, name: "http")
+            .WithEnvironment("MP_MAX_MESSAGES", "5000");
+
+        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, rabbitMq, redis, mail);
     }
 }

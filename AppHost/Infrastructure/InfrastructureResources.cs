@@ -1,7 +1,7 @@
 namespace Scop.Aspire.AppHost.Infrastructure;
 
 /// <summary>
-/// What the services connect to, whichever way the servers run. Each is a resource with a connection string
+/// What the services connect to (PostgreSQL databases, the broker, Redis, the SMTP server), whichever way the servers run. Each is a resource with a connection string
 /// that a project can reference and wait for.
 /// </summary>
 public sealed record InfrastructureResources(
@@ -10,8 +10,10 @@ public sealed record InfrastructureResources(
     IResourceBuilder<IResourceWithConnectionString> PartnerHooksDatabase,
     IResourceBuilder<IResourceWithConnectionString> IdentityDatabase,
     IResourceBuilder<IResourceWithConnectionString> TrainingDatabase,
+    IResourceBuilder<IResourceWithConnectionString> NotificationsDatabase,
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
-    IResourceBuilder<IResourceWithConnectionString> Redis);
+    IResourceBuilder<IResourceWithConnectionString> Redis,
+    IResourceBuilder<IResourceWithConnectionString> Mail);
 
 /// <summary>Names of the PostgreSQL databases inside the server (the resource names are in <c>ResourceNames</c>).</summary>
 public static class DatabaseNames
@@ -21,4 +23,5 @@ public static class DatabaseNames
     public const string Identity = "identity";
     public const string PartnerHooks = "partnerhooks";
     public const string Training = "training";
+    public const string Notifications = "notifications";
 }

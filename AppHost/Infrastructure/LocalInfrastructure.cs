@@ -7,7 +7,7 @@ using Scop.Aspire.ServiceDefaults;
 namespace Scop.Aspire.AppHost.Infrastructure;
 
 /// <summary>
-/// The servers the machine's packages installed (PostgreSQL, RabbitMQ, Redis), run by the AppHost as executables
+/// The servers the machine's packages installed (PostgreSQL, RabbitMQ, Redis, Exim), run by the AppHost as executables
 /// on fixed development ports with their data under <see cref="LocalInfrastructureSettings.DataRoot"/>. They show
 /// in the dashboard with their logs, and a health check on each tells when it accepts connections.
 /// </summary>
@@ -24,11 +24,13 @@ public static class LocalInfrastructure
         var identityDatabase = AddDatabase(builder, postgres, ResourceNames.IdentityDatabase, DatabaseNames.Identity, settings.PostgresPort);
         var trainingDatabase = AddDatabase(builder, postgres, ResourceNames.TrainingDatabase, DatabaseNames.Training, settings.PostgresPort);
         var partnerHooksDatabase = AddDatabase(builder, postgres, ResourceNames.PartnerHooksDatabase, DatabaseNames.PartnerHooks, settings.PostgresPort);
+        var notificationsDatabase = AddDatabase(builder, postgres, ResourceNames.NotificationsDatabase, DatabaseNames.Notifications, settings.PostgresPort);
 
         var rabbitMq = AddRabbitMq(builder, settings);
         var redis = AddRedis(builder, settings);
+        var mail = AddMail(builder, settings);
 
-        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, rabbitMq, redis);
+        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, rabbitMq, redis, mail);
     }
 
     /// <summary>A server already on one of the ports (another AppHost, most likely) would make ours fail later and less clearly.</summary>
@@ -41,6 +43,7 @@ public static class LocalInfrastructure
             ("Scop:Ports:RabbitMqDistribution", settings.RabbitMqDistributionPort),
             ("Scop:Ports:Redis", settings.RedisPort),
             ("Scop:Ports:Epmd", settings.EpmdPort),
+            ("Scop:Ports:Mail", settings.MailPort),
         ];
 
         var busy = ports.Where(p => FreePorts.IsListening(p.Port)).ToList();
@@ -140,6 +143,24 @@ public static class LocalInfrastructure
             LocalRedis.ConnectionString(settings.RedisPort),
             connectionString => new RedisAnswersPing(connectionString),
             prepare: () => Directory.CreateDirectory(dataDirectory));
+    }
+
+    /// <summary>
+    /// The machine's Exim as the development mail server: every message it accepts is delivered to the Maildir
+    /// <c>{DataRoot}/mail/maildir</c>, nothing leaves the machine (see <see cref="LocalMail"/>).
+    /// </summary>
+    private static IResourceBuilder<LocalServerResource> AddMail(IDistributedApplicationBuilder builder, LocalInfrastructureSettings settings)
+    {
+        var dataDirectory = Path.Combine(settings.DataRoot, "mail");
+        LocalMail.FindServer();
+
+        return AddServer(
+            builder,
+            ResourceNames.Mail,
+            LocalMail.Command(dataDirectory, settings.MailPort),
+            LocalMail.ConnectionString(settings.MailPort),
+            _ => new TcpAcceptsConnections(settings.MailPort),
+            prepare: () => LocalMail.EnsureInitialized(dataDirectory, settings.MailPort));
     }
 
     /// <summary>Adds one server as an executable resource whose connection string clients reference.</summary>

@@ -16,6 +16,7 @@ public sealed record LocalInfrastructureSettings(
     int RabbitMqDistributionPort,
     int RedisPort,
     int EpmdPort,
+    int MailPort,
     string RabbitMqNodeName)
 {
     public const string DataRootKey = "Scop:DataRoot";
@@ -36,6 +37,7 @@ public sealed record LocalInfrastructureSettings(
             Port(configuration, "RabbitMqDistribution", 25683),
             Port(configuration, "Redis", 26379),
             Port(configuration, "Epmd", 25684),
+            Port(configuration, "Mail", 25025),
             configuration["Scop:RabbitMqNodeName"] is { Length: > 0 } node ? node : "scop@localhost");
     }
 

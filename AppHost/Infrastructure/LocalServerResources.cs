@@ -20,3 +20,19 @@ public sealed class LocalDatabaseResource(string name, string databaseName, Loca
 
     public ReferenceExpression ConnectionStringExpression { get; } = connectionString;
 }
+
+/// <summary>
+/// The development mail server as a container (Mailpit): it accepts every message over SMTP and keeps it, readable in
+/// its web page. Clients reach it by <c>smtp://host:port</c>.
+/// </summary>
+public sealed class MailServerResource(string name) : ContainerResource(name), IResourceWithConnectionString
+{
+    public const string Image = "axllent/mailpit";
+    public const string Tag = "v1.27";
+    public const string SmtpEndpoint = "smtp";
+    public const int SmtpPort = 1025;
+    public const int WebPort = 8025;
+
+    public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
+        $"smtp://{new EndpointReference(this, SmtpEndpoint).Property(EndpointProperty.Host)}:{new EndpointReference(this, SmtpEndpoint).Property(EndpointProperty.Port)}");
+}

@@ -52,6 +52,7 @@ public static class PlatformAudiences
     public const string PartnerHooks = "partner-hooks";
     public const string Identity = ResourceNames.Identity;
     public const string Training = ResourceNames.Training;
+    public const string Notifications = ResourceNames.Notifications;
 
-    public static readonly IReadOnlyList<string> All = [Membership, Portal, PartnerHooks, Identity, Training];
+    public static readonly IReadOnlyList<string> All = [Membership, Portal, PartnerHooks, Identity, Training, Notifications];
 }

@@ -104,7 +104,8 @@ public static class PeopleEndpoints
         var person = Person.Hire(givenName, familyName, email, phone, request.BirthDate, cooperative, role, request.HiredOn!.Value, now);
         db.People.Add(person);
         db.AddIntegrationEvent(
-            new PersonHired(Guid.CreateVersion7(now), now, person.Id, cooperative.Id, cooperative.RegionalUnion, person.HiredOn),
+            new PersonHired(Guid.CreateVersion7(now), now, person.Id, cooperative.Id, cooperative.RegionalUnion, person.HiredOn,
+                RoleName(role), person.Email),
             aggregateId: person.Id.ToString());
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/membership/people/{person.Id}", PersonResponse.From(person));
@@ -142,7 +143,7 @@ public static class PeopleEndpoints
     }
 
     public static async Task<Results<Ok<PersonResponse>, ValidationProblem, ProblemHttpResult>> AddRoleAsync(Guid id,
-        HttpRequest http, ClaimsPrincipal user, MembershipDbContext db, CancellationToken ct)
+        HttpRequest http, ClaimsPrincipal user, MembershipDbContext db, TimeProvider time, CancellationToken ct)
     {
         var person = await PersonAccess.FindReadableAsync(db, user, id, ct, tracked: true);
         if (person is null)
@@ -190,6 +191,9 @@ public static class PeopleEndpoints
         }
 
         db.PersonRoles.Add(person.StartRole(kind, request.StartsOn!.Value));
+        var now = time.GetUtcNow();
+        db.AddIntegrationEvent(new PersonRoleStarted(Guid.CreateVersion7(now), now, person.Id, person.CooperativeId,
+            person.RegionalUnion, RoleName(kind), request.StartsOn.Value), aggregateId: person.Id.ToString());
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(PersonResponse.From(person));
     }
@@ -231,6 +235,14 @@ public static class PeopleEndpoints
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(PersonResponse.From(person));
     }
+
+    /// <summary>The name of a role in events (<see cref="PersonRoles"/>).</summary>
+    internal static string RoleName(RoleKind kind) => kind switch
+    {
+        RoleKind.WorkerMember => PersonRoles.WorkerMember,
+        RoleKind.Manager => PersonRoles.Manager,
+        _ => PersonRoles.Employee,
+    };
 
     internal static RoleKind ParseRole(string? value, string field, ValidationErrors errors)
     {
