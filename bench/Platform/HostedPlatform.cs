@@ -95,6 +95,7 @@ public sealed class HostedPlatform : IAsyncDisposable
             "--Scop:Ports:RabbitMqDistribution=0",
             "--Scop:Ports:Redis=0",
             "--Scop:Ports:Epmd=0",
+            "--Scop:Ports:Mail=0",
             $"--Scop:RabbitMqNodeName=p{Guid.NewGuid():N}"[..48] + "@localhost",
             .. options.Arguments,
         ], ct);
