@@ -13,9 +13,11 @@ if (!InfrastructureSetup.TryAdd(builder, out var infrastructure, out var problem
     return 1;
 }
 
-// Identity: users, roles and machine clients; the OpenID Connect server, public behind the gateway.
+// Identity: users, roles and machine clients; the OpenID Connect server, public behind the gateway. Accounts of the
+// register's people are made and kept in step from membership's events.
 var identity = builder.AddProject<Projects.Scop_Aspire_Identity>(ResourceNames.Identity)
     .WithReference(infrastructure.IdentityDatabase).WaitFor(infrastructure.IdentityDatabase)
+    .WithReference(infrastructure.RabbitMq).WaitFor(infrastructure.RabbitMq) // accounts follow the register's events
     .WithDataRoot(builder)
     .WithHttpHealthCheck("/health")
     .WithServicePort(builder.Configuration)

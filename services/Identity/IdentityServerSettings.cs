@@ -39,6 +39,9 @@ public sealed class IdentityServerSettings
     /// </summary>
     public int RefreshTokenReuseLeewaySeconds { get; set; } = 30;
 
+    /// <summary>How long the one-time link that sets a new account's password works (the invitation sent to a new hire).</summary>
+    public int InvitationHours { get; set; } = 72;
+
     /// <summary>PKCS#12 file signing tokens outside Development (its public key is published in the JWKS).</summary>
     public CertificateSettings SigningCertificate { get; set; } = new();
 

@@ -73,6 +73,8 @@ public sealed class AccessMatrixTests(IdentityServer server)
             .Row("POST /connect/logout",                                 "* 400", () => Post("/connect/logout"))
             .Row("GET /account/login",                                   "* 200", () => Get("/account/login?returnUrl=%2F"))
             .Row("POST /account/login",                                  "* 415", () => Post("/account/login"))
+            .Row("GET /account/activate",                                "* 404", () => Get("/account/activate?token=" + new string('A', 43)))
+            .Row("POST /account/activate",                               "* 415", () => Post("/account/activate"))
             // Administration: users, roles and machine clients are the confederation admins'.
             .Row("POST /api/identity/users",                             "401  403  403  403  403  403  403  403  403  201  403",
                 () => Post("/api/identity/users", JsonSerializer.Serialize(new

@@ -19,4 +19,10 @@ public sealed class PlatformUser : IdentityUser
 
     /// <summary>The cooperative a cooperative manager manages.</summary>
     public Guid? CooperativeId { get; set; }
+
+    /// <summary>
+    /// The person the account belongs to in the membership register: set when the account is made for a person the
+    /// register hired, and issued as <c>person_id</c>. Null for accounts of no person (staff, delegates made by hand).
+    /// </summary>
+    public Guid? PersonId { get; set; }
 }

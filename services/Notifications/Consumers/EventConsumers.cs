@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Contracts.PartnerHooks;
@@ -97,5 +98,26 @@ public sealed class PartnerEndpointDisabledConsumer(NotificationsDbContext db, T
         Notify.Partner(Db, Time, disabled.EventId, disabled.OccurredAt, NotificationKinds.PartnerEndpointDisabled,
             disabled.PartnerId, contact, templates.PartnerEndpointDisabled(disabled));
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// A new account's invitation: an e-mail to the register's address with the one-time link to choose the password,
+/// whatever the person's preferences (they have none yet); not in the inbox, which they cannot open before it. The
+/// link is forgotten once the e-mail is sent.
+/// </summary>
+public sealed class AccountInvitedConsumer(NotificationsDbContext db, TimeProvider time, FrenchTemplates templates)
+    : InboxConsumer<Scop.Aspire.Contracts.Identity.AccountInvited, NotificationsDbContext>(db, time)
+{
+    protected override async Task HandleAsync(ConsumeContext<Scop.Aspire.Contracts.Identity.AccountInvited> context, CancellationToken ct)
+    {
+        var invited = context.Message;
+        if (await Db.Erasures.AnyAsync(e => e.PersonId == invited.PersonId, ct))
+        {
+            return;
+        }
+
+        Notify.MandatoryEmail(Db, Time, invited.EventId, invited.OccurredAt, NotificationKinds.AccountInvitation,
+            invited.PersonId, invited.Email, templates.AccountInvitation(invited.ActivationLink, invited.ExpiresAt));
     }
 }

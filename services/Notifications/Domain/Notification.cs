@@ -97,6 +97,13 @@ public sealed class Notification
 
     public void MarkSent(DateTimeOffset now)
     {
+        if (Kind == NotificationKinds.AccountInvitation)
+        {
+            // The one-time link is a secret until used: kept no longer than it takes to hand it to the SMTP server.
+            Body = "Invitation envoyée ; son lien n'est pas conservé.";
+            Links = [];
+        }
+
         EmailStatus = EmailStatus.Sent;
         EmailAttempts++;
         SentAt = now;

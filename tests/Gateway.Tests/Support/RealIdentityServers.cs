@@ -48,7 +48,7 @@ public sealed class RealIdentityServers : PlatformServers
         await base.InitializeAsync();
         try
         {
-            identityApp = new IdentityOnKestrel(await Postgres.CreateDatabaseAsync(), GatewayAddress, DataRoot);
+            identityApp = new IdentityOnKestrel(await Postgres.CreateDatabaseAsync(), RabbitMq.ConnectionString, GatewayAddress, DataRoot);
             IdentityAddress = identityApp.Start();
             Credentials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataRoot, "identity", "dev-credentials.json")))
                 .RootElement.Clone();
@@ -221,7 +221,7 @@ public sealed class RealIdentityServers : PlatformServers
         builder.UseSetting("Scop:Identity:Authority", identity.ToString());
     }
 
-    private sealed class IdentityOnKestrel(string database, Uri issuer, string dataRoot) : WebApplicationFactory<identity::Program>
+    private sealed class IdentityOnKestrel(string database, string rabbitMq, Uri issuer, string dataRoot) : WebApplicationFactory<identity::Program>
     {
         public Uri Start()
         {
@@ -234,6 +234,7 @@ public sealed class RealIdentityServers : PlatformServers
         {
             builder.UseEnvironment("Development");
             builder.UseSetting($"ConnectionStrings:{ResourceNames.IdentityDatabase}", database);
+            builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", rabbitMq);
             builder.UseSetting("Scop:Identity:Issuer", issuer.ToString());
             builder.UseSetting("Scop:DataRoot", dataRoot);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");

@@ -50,6 +50,9 @@ public class IdentityServer : IAsyncLifetime
 
     public PostgresFixture Postgres { get; } = new();
 
+    /// <summary>The broker: the service keeps accounts in step with the register's events.</summary>
+    public RabbitMqFixture RabbitMq { get; } = new();
+
     public Uri Address { get; private set; } = null!;
 
     public string Issuer => Address.ToString();
@@ -67,7 +70,7 @@ public class IdentityServer : IAsyncLifetime
     {
         try
         {
-            await Postgres.InitializeAsync();
+            await Task.WhenAll(Postgres.InitializeAsync(), RabbitMq.InitializeAsync());
             Database = await Postgres.CreateDatabaseAsync();
             Address = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
             app = new IdentityOnKestrel(this);
@@ -90,6 +93,7 @@ public class IdentityServer : IAsyncLifetime
         }
 
         await Postgres.DisposeAsync();
+        await RabbitMq.DisposeAsync();
         try
         {
             Directory.Delete(DataRoot, recursive: true);
@@ -150,6 +154,7 @@ public class IdentityServer : IAsyncLifetime
             static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
             builder.UseEnvironment("Development");
             builder.UseSetting($"ConnectionStrings:{ResourceNames.IdentityDatabase}", server.Database);
+            builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", server.RabbitMq.ConnectionString);
             builder.UseSetting("Scop:Identity:Issuer", server.Address.ToString());
             builder.UseSetting("Scop:DataRoot", server.DataRoot);
             builder.UseSetting("Scop:Identity:RefreshTokenReuseLeewaySeconds", "0");

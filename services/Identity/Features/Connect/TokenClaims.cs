@@ -35,6 +35,12 @@ public static class TokenClaims
             identity.SetClaim(PlatformClaims.CooperativeId, cooperative.ToString());
         }
 
+        // The person of the register the account belongs to, whatever the role: what makes "my bookings" theirs.
+        if (user.PersonId is { } person)
+        {
+            identity.SetClaim(PlatformClaims.PersonId, person.ToString());
+        }
+
         return await FinishAsync(identity, scopeManager, scopes, ct);
     }
 
@@ -89,7 +95,7 @@ public static class TokenClaims
                 }
 
                 yield break;
-            case Claims.Role or PlatformClaims.RegionalUnion or PlatformClaims.CooperativeId:
+            case Claims.Role or PlatformClaims.RegionalUnion or PlatformClaims.CooperativeId or PlatformClaims.PersonId:
                 yield return Destinations.AccessToken;
                 if (claim.Subject!.HasScope(Scopes.Roles))
                 {
