@@ -57,6 +57,13 @@ public sealed class CallerScope
         user.IsInRole(PlatformRoles.ConfederationAdmin)
         || (user.IsInRole(PlatformRoles.Delegate) && user.HasClaim(PlatformClaims.RegionalUnion, regionalUnion));
 
+    /// <summary>
+    /// May act for this cooperative in what its own people do (hire, roles, departures, dues, declared events): a
+    /// confederation admin, a delegate of its union, or the cooperative's own manager — for their cooperative only.
+    /// </summary>
+    public static bool CanActFor(ClaimsPrincipal user, string regionalUnion, Guid cooperativeId) =>
+        CanManage(user, regionalUnion) || Of(user).Cooperatives.Contains(cooperativeId);
+
     /// <summary>May see a record of this regional union and (when it is one) this cooperative.</summary>
     public bool CanRead(string? regionalUnion, Guid? cooperativeId = null) =>
         Nationwide

@@ -116,6 +116,8 @@ public static class PlatformAuthentication
                 policy => policy.RequireRole(PlatformRoles.Delegate, PlatformRoles.ConfederationAdmin))
             .AddPolicy(PlatformPolicies.ReadCooperatives, policy => policy.RequireRole(PlatformRoles.Delegate,
                 PlatformRoles.CooperativeManager, PlatformRoles.Federation, PlatformRoles.ConfederationAdmin))
+            .AddPolicy(PlatformPolicies.CooperativeSelfService, policy => policy.RequireRole(PlatformRoles.Delegate,
+                PlatformRoles.CooperativeManager, PlatformRoles.ConfederationAdmin))
             .AddPolicy(PlatformPolicies.ConfederationAdmin, policy => policy.RequireRole(PlatformRoles.ConfederationAdmin))
             .AddPolicy(PlatformPolicies.Partner, policy => policy.RequireRole(PlatformRoles.Partner))
             .AddPolicy(PlatformPolicies.Staff,

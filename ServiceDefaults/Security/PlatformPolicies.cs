@@ -37,6 +37,13 @@ public static class PlatformPolicies
     /// </summary>
     public const string Person = "person";
 
+    /// <summary>
+    /// What a cooperative does for itself — hire, record roles and departures, apply and pay its dues, declare its events:
+    /// its own manager, a delegate of its union, or a confederation admin (the handler checks which cooperative,
+    /// <see cref="CallerScope.CanActFor"/>).
+    /// </summary>
+    public const string CooperativeSelfService = "cooperatives:self-service";
+
     /// <summary>Staff, or a regional union's delegate for their region (the handler checks the region).</summary>
     public const string StaffOrDelegate = "staff-or-delegate";
 }

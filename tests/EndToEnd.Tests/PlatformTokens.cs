@@ -18,7 +18,11 @@ public static class PlatformTokens
     public static JsonElement Credentials(PlatformFixture platform) => JsonDocument.Parse(
         File.ReadAllText(Path.Combine(platform.DataRoot, "identity", "dev-credentials.json"))).RootElement.Clone();
 
-    public static async Task<string> SignInAsync(PlatformFixture platform, string user, string scope)
+    public static Task<string> SignInAsync(PlatformFixture platform, string user, string scope) =>
+        SignInAsync(platform, user, Credentials(platform).GetProperty("Passwords").GetProperty(user).GetString()!, scope);
+
+    /// <summary>The code flow with PKCE through the gateway's sign-in page, as a browser would, for any account.</summary>
+    public static async Task<string> SignInAsync(PlatformFixture platform, string user, string password, string scope)
     {
         var issuer = platform.Gateway.BaseAddress!.ToString();
         var oidc = new OidcClient(new OidcClientOptions
@@ -48,7 +52,7 @@ public static class PlatformTokens
             ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
             ["returnUrl"] = returnUrl,
             ["username"] = user,
-            ["password"] = Credentials(platform).GetProperty("Passwords").GetProperty(user).GetString()!,
+            ["password"] = password,
         }));
         Assert.True(signedIn.StatusCode == HttpStatusCode.Redirect, await signedIn.Content.ReadAsStringAsync());
         using var back = await browser.GetAsync(signedIn.Headers.Location);

@@ -33,7 +33,7 @@ public static class KitEndpoints
         var events = app.MapGroup("/api/membership/cooperatives/{cooperativeId:guid}/events").WithTags("Welcome kits");
         events.MapPost("/", DeclareAsync).WithName("DeclareEvent")
             .WithSummary("Declare an AGM, opening or anniversary: one welcome kit per event")
-            .Accepts<DeclareRequest>("application/json").RequireAuthorization(PlatformPolicies.ManageCooperatives);
+            .Accepts<DeclareRequest>("application/json").RequireAuthorization(PlatformPolicies.CooperativeSelfService);
         events.MapGet("/", ListAsync).WithName("ListEvents").WithSummary("The cooperative's events and their kits, paged")
             .RequireAuthorization(PlatformPolicies.ReadCooperatives);
         app.MapPut("/api/membership/kits/{id:guid}/status", SetStatusAsync).WithTags("Welcome kits").WithName("SetKitStatus")
@@ -52,7 +52,7 @@ public static class KitEndpoints
                 detail: $"No cooperative has the id {cooperativeId}.");
         }
 
-        if (!CallerScope.CanManage(user, cooperative.RegionalUnion))
+        if (!CallerScope.CanActFor(user, cooperative.RegionalUnion, cooperative.Id))
         {
             return PersonAccess.OutsideUnion();
         }

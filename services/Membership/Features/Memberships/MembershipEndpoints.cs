@@ -52,12 +52,12 @@ public static class MembershipEndpoints
     {
         var group = app.MapGroup("/api/membership/cooperatives/{cooperativeId:guid}/membership").WithTags("Memberships");
         group.MapPost("/", ApplyAsync).WithName("ApplyForMembership").WithSummary("Apply for membership of the movement")
-            .Accepts<ApplyRequest>("application/json").RequireAuthorization(PlatformPolicies.ManageCooperatives);
+            .Accepts<ApplyRequest>("application/json").RequireAuthorization(PlatformPolicies.CooperativeSelfService);
         group.MapGet("/", GetAsync).WithName("GetMembership").WithSummary("The membership, its status today and its terms")
             .RequireAuthorization(PlatformPolicies.ReadCooperatives);
         group.MapPost("/payments", PayAsync).WithName("PayDues")
             .WithSummary("Record a year's dues: activates or renews (publishes MembershipActivated / MembershipRenewed)")
-            .Accepts<PaymentRequest>("application/json").RequireAuthorization(PlatformPolicies.ManageCooperatives)
+            .Accepts<PaymentRequest>("application/json").RequireAuthorization(PlatformPolicies.CooperativeSelfService)
             .WithIdempotency<MembershipDbContext>();
         return app;
     }
@@ -71,7 +71,7 @@ public static class MembershipEndpoints
             return CooperativeNotFound(cooperativeId);
         }
 
-        if (!CallerScope.CanManage(user, cooperative.RegionalUnion))
+        if (!CallerScope.CanActFor(user, cooperative.RegionalUnion, cooperative.Id))
         {
             return PersonAccess.OutsideUnion();
         }
@@ -158,7 +158,7 @@ public static class MembershipEndpoints
                 detail: $"Cooperative {cooperativeId} has no membership you can see; apply first.");
         }
 
-        if (!CallerScope.CanManage(user, membership.RegionalUnion))
+        if (!CallerScope.CanActFor(user, membership.RegionalUnion, membership.CooperativeId))
         {
             return PersonAccess.OutsideUnion();
         }

@@ -28,7 +28,7 @@ public static class PeopleEndpoints
         var cooperatives = app.MapGroup("/api/membership/cooperatives/{cooperativeId:guid}/people").WithTags("People");
         cooperatives.MapPost("/", HireAsync).WithName("HirePerson").WithSummary("Hire a person (publishes PersonHired)")
             .Accepts<HireRequest>("application/json")
-            .RequireAuthorization(PlatformPolicies.ManageCooperatives).WithIdempotency<MembershipDbContext>();
+            .RequireAuthorization(PlatformPolicies.CooperativeSelfService).WithIdempotency<MembershipDbContext>();
         cooperatives.MapGet("/", ListAsync).WithName("ListPeople").WithSummary("The cooperative's people, paged")
             .RequireAuthorization(PlatformPolicies.ReadCooperatives);
 
@@ -36,10 +36,10 @@ public static class PeopleEndpoints
         people.MapGet("/{id:guid}", GetAsync).WithName("GetPerson").WithSummary("One person, with their roles over time")
             .RequireAuthorization(PlatformPolicies.ReadCooperatives);
         people.MapPost("/{id:guid}/roles", AddRoleAsync).WithName("StartRole").WithSummary("Take up a role (worker-member, manager)")
-            .Accepts<RoleRequest>("application/json").RequireAuthorization(PlatformPolicies.ManageCooperatives);
+            .Accepts<RoleRequest>("application/json").RequireAuthorization(PlatformPolicies.CooperativeSelfService);
         people.MapPost("/{id:guid}/leave", LeaveAsync).WithName("LeaveCooperative")
             .WithSummary("Leave the cooperative: roles end, the card is revoked (publishes PersonLeft)")
-            .Accepts<LeaveRequest>("application/json").RequireAuthorization(PlatformPolicies.ManageCooperatives);
+            .Accepts<LeaveRequest>("application/json").RequireAuthorization(PlatformPolicies.CooperativeSelfService);
         return app;
     }
 
@@ -53,7 +53,7 @@ public static class PeopleEndpoints
                 detail: $"No cooperative has the id {cooperativeId}.");
         }
 
-        if (!CallerScope.CanManage(user, cooperative.RegionalUnion))
+        if (!CallerScope.CanActFor(user, cooperative.RegionalUnion, cooperative.Id))
         {
             return PersonAccess.OutsideUnion();
         }
@@ -151,7 +151,7 @@ public static class PeopleEndpoints
             return PersonAccess.NotFound(id);
         }
 
-        if (!CallerScope.CanManage(user, person.RegionalUnion))
+        if (!CallerScope.CanActFor(user, person.RegionalUnion, person.CooperativeId))
         {
             return PersonAccess.OutsideUnion();
         }
@@ -207,7 +207,7 @@ public static class PeopleEndpoints
             return PersonAccess.NotFound(id);
         }
 
-        if (!CallerScope.CanManage(user, person.RegionalUnion))
+        if (!CallerScope.CanActFor(user, person.RegionalUnion, person.CooperativeId))
         {
             return PersonAccess.OutsideUnion();
         }
