@@ -10,7 +10,7 @@ public sealed record BenchOptions
     public const string DefaultPg = "Host=127.0.0.1;Port=25432;Username=scop";
 
     public static readonly string[] Scenarios =
-        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "identity", "membership-search", "webhook-delivery", "all"];
+        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "identity", "membership-search", "webhook-delivery", "notification-delivery", "all"];
 
     public required string Scenario { get; init; }
     public int? Clients { get; init; }
@@ -26,6 +26,9 @@ public sealed record BenchOptions
     public TimeSpan MissingAfter { get; init; } = TimeSpan.FromSeconds(10);
     public string? Token { get; init; }
     public string User { get; init; } = AccessTokens.DefaultUser;
+    /// <summary>The platform's mail server (local mode: the AppHost's Exim), for the notification bench's floor.</summary>
+    public string Smtp { get; init; } = "smtp://127.0.0.1:25025";
+
     public string? DataRoot { get; init; } = Environment.GetEnvironmentVariable("SCOP_DATA_ROOT") is { Length: > 0 } root ? root : null;
 
     public int ClientsOr(int fallback) => Clients ?? fallback;
@@ -50,12 +53,15 @@ public sealed record BenchOptions
                                 target p95 < 50 ms), then registration beside pgbench -N. Needs seed-demo first.
           webhook-delivery      a receiver in the bench subscribed through partner-hooks; open-loop registrations at
                                 R/s, each a signed CooperativeJoined webhook; latency from the event to the receiver's 2xx.
+          notification-delivery managers of cooperatives made for the run; open-loop dues payments at R/s, each a
+                                MembershipRenewed e-mail; latency from the event to the SMTP server's acceptance, every
+                                e-mail counted in the mail server's Maildir; floor: the mail server alone.
           all                   pgbench floor, gateway-floor, register-cooperative, event-latency; one combined JSON.
 
         Options:
           --clients N           concurrent clients (default 32)
-          --duration T          measured time: 20, 20s, 1m, 500ms (default 20 s; event-latency, webhook-delivery 30 s)
-          --rate R              event-latency and webhook-delivery arrival rate, events per second (default 100)
+          --duration T          measured time: 20, 20s, 1m, 500ms (default 20 s; event-latency, webhook- and notification-delivery 30 s)
+          --rate R              event-latency, webhook- and notification-delivery arrival rate, events per second (default 100)
           --gateway URL         gateway base address, loopback only (default http://localhost:8080)
           --out DIR             where the JSON goes (default bench/results)
           --pg CONN             PostgreSQL for the pgbench floor (default "Host=127.0.0.1;Port=25432;Username=scop")
@@ -69,6 +75,7 @@ public sealed record BenchOptions
                                 register cooperatives anywhere and schedule sessions (confederation-admin)
           --user NAME           without --token: the development user whose token is fetched at start through the
                                 gateway (code + PKCE, as scripts/dev-token.sh; default admin), again when < 2 min left
+          --smtp URL            the mail server, smtp://host:port (default smtp://127.0.0.1:25025)
           --data-root DIR       the AppHost's --Scop:DataRoot, where identity/dev-credentials.json is (default:
                                 $SCOP_DATA_ROOT, else .scop/ at the repository root)
           -h, --help            this text
@@ -144,6 +151,9 @@ public sealed record BenchOptions
                     break;
                 case "--data-root":
                     options = options with { DataRoot = Value() };
+                    break;
+                case "--smtp":
+                    options = options with { Smtp = Value() };
                     break;
                 default:
                     if (arg.StartsWith('-'))

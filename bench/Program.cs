@@ -114,6 +114,7 @@ switch (options.Scenario)
                 "identity" => await new IdentityTokens(options, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "membership-search" => await new MembershipSearch(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "webhook-delivery" => await new WebhookDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
+                "notification-delivery" => await new NotificationDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 _ => await scenarios.EventLatencyAsync(stop.Token),
             };
         }

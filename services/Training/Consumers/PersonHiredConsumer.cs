@@ -22,8 +22,8 @@ public sealed class PersonHiredConsumer(TrainingDbContext db, TimeProvider time)
         var union = await RegisterFacts.StateRegionAsync(Db, hired.CooperativeId, hired.RegionalUnion, hired.OccurredAt, ct);
         await Db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO people (id, cooperative_id, hired_on, left_on, erased)
-            VALUES ({hired.PersonId}, {hired.CooperativeId}, {hired.HiredOn}, NULL, false)
+            INSERT INTO people (id, cooperative_id, hired_on, left_on, erased, is_manager)
+            VALUES ({hired.PersonId}, {hired.CooperativeId}, {hired.HiredOn}, NULL, false, {hired.Role == PersonRoles.Manager})
             ON CONFLICT (id) DO NOTHING
             """, ct);
         var now = Time.GetUtcNow();

@@ -16,3 +16,17 @@ public sealed class PersonLeftConsumer(TrainingDbContext db, TimeProvider time)
         await Db.Database.ExecuteSqlAsync($"UPDATE people SET left_on = {left.LeftOn} WHERE id = {left.PersonId}", ct);
     }
 }
+
+/// <summary>A person of the register took up the manager role: from now on they count among the managers in the targets.</summary>
+public sealed class PersonRoleStartedConsumer(TrainingDbContext db, TimeProvider time)
+    : InboxConsumer<PersonRoleStarted, TrainingDbContext>(db, time)
+{
+    protected override async Task HandleAsync(ConsumeContext<PersonRoleStarted> context, CancellationToken ct)
+    {
+        var started = context.Message;
+        if (started.Role == PersonRoles.Manager)
+        {
+            await Db.Database.ExecuteSqlAsync($"UPDATE people SET is_manager = true WHERE id = {started.PersonId}", ct);
+        }
+    }
+}

@@ -24,7 +24,8 @@ public sealed class KnownCooperative
 
 /// <summary>
 /// A person of the register as training knows them (<c>PersonHired</c>, <c>PersonLeft</c>, <c>PersonErased</c>): only
-/// these people can be booked, and they count in their cooperative's headcount while they work there.
+/// these people can be booked, they count in their cooperative's headcount while they work there, and in the yearly
+/// training targets (managers apart, <c>PersonRoleStarted</c> making one).
 /// </summary>
 public sealed class KnownPerson
 {
@@ -35,6 +36,9 @@ public sealed class KnownPerson
     public DateOnly HiredOn { get; set; }
 
     public DateOnly? LeftOn { get; set; }
+
+    /// <summary>Holds the manager role (from the hire or a later role): counted apart in the yearly targets.</summary>
+    public bool IsManager { get; set; }
 
     /// <summary>Erased from the register: <see cref="Id"/> is a random stand-in, kept so the headcount stays right.</summary>
     public bool Erased { get; set; }

@@ -146,7 +146,8 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
     /// events through the broker (<c>CooperativeJoined</c> with the declared <paramref name="headcount"/>, then one
     /// <c>PersonHired</c> each). Returns once the service knows them all.
     /// </summary>
-    public async Task<Guid[]> HireAsync(int count = 1, Guid? cooperative = null, string union = Aura, int? headcount = null)
+    public async Task<Guid[]> HireAsync(int count = 1, Guid? cooperative = null, string union = Aura, int? headcount = null,
+        string role = PersonRoles.Employee, DateOnly? hiredOn = null)
     {
         var now = Time.GetUtcNow();
         var cooperativeId = cooperative ?? Guid.CreateVersion7();
@@ -157,9 +158,9 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
         }
 
         var people = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
-        var hiredOn = DateOnly.FromDateTime(now.UtcDateTime).AddYears(-1);
+        var hired = hiredOn ?? DateOnly.FromDateTime(now.UtcDateTime).AddYears(-1);
         await Task.WhenAll(people.Select(person =>
-            PublishAsync(new PersonHired(Guid.NewGuid(), now, person, cooperativeId, union, hiredOn))));
+            PublishAsync(new PersonHired(Guid.NewGuid(), now, person, cooperativeId, union, hired, role))));
         await WaitUntilAsync(async () => await ScalarAsync("SELECT count(*) FROM people WHERE id = ANY(@ids)", ("ids", people)) == count,
             $"the service knows the {count} people hired");
         if (cooperative is null && headcount is not null)

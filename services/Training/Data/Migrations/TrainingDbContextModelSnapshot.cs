@@ -575,6 +575,10 @@ namespace Scop.Aspire.Training.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("hired_on");
 
+                    b.Property<bool>("IsManager")
+                        .HasColumnType("boolean")
+                        .HasColumnName("is_manager");
+
                     b.Property<DateOnly?>("LeftOn")
                         .HasColumnType("date")
                         .HasColumnName("left_on");
