@@ -12,7 +12,7 @@ using Scop.Aspire.Notifications.Data;
 namespace Scop.Aspire.Notifications.Data.Migrations
 {
     [DbContext(typeof(NotificationsDbContext))]
-    [Migration("20261205093409_Initial")]
+    [Migration("20261205140709_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -227,10 +227,15 @@ namespace Scop.Aspire.Notifications.Data.Migrations
 
             modelBuilder.Entity("Scop.Aspire.ServiceDefaults.Http.IdempotencyRecord", b =>
                 {
-                    b.Property<string>("Endpoint")
+                    b.Property<string>("Caller")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
-                        .HasColumnName("endpoint");
+                        .HasColumnName("caller");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("target");
 
                     b.Property<string>("Key")
                         .HasMaxLength(200)
@@ -260,8 +265,11 @@ namespace Scop.Aspire.Notifications.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("status_code");
 
-                    b.HasKey("Endpoint", "Key")
+                    b.HasKey("Caller", "Target", "Key")
                         .HasName("pk_idempotency_keys");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_keys_created_at");
 
                     b.ToTable("idempotency_keys", (string)null);
                 });
@@ -316,6 +324,10 @@ namespace Scop.Aspire.Notifications.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("DeleteWhenSent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("delete_when_sent");
 
                     b.Property<string>("LastError")
                         .HasColumnType("text")

@@ -12,7 +12,7 @@ using Scop.Aspire.Identity.Data;
 namespace Scop.Aspire.Identity.Data.Migrations
 {
     [DbContext(typeof(IdentityServiceDbContext))]
-    [Migration("20261205100041_AccountsOfThePeople")]
+    [Migration("20261205140615_AccountsOfThePeople")]
     partial class AccountsOfThePeople
     {
         /// <inheritdoc />
@@ -647,10 +647,15 @@ namespace Scop.Aspire.Identity.Data.Migrations
 
             modelBuilder.Entity("Scop.Aspire.ServiceDefaults.Http.IdempotencyRecord", b =>
                 {
-                    b.Property<string>("Endpoint")
+                    b.Property<string>("Caller")
                         .HasMaxLength(300)
                         .HasColumnType("character varying(300)")
-                        .HasColumnName("endpoint");
+                        .HasColumnName("caller");
+
+                    b.Property<string>("Target")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("target");
 
                     b.Property<string>("Key")
                         .HasMaxLength(200)
@@ -680,8 +685,11 @@ namespace Scop.Aspire.Identity.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("status_code");
 
-                    b.HasKey("Endpoint", "Key")
+                    b.HasKey("Caller", "Target", "Key")
                         .HasName("pk_idempotency_keys");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_idempotency_keys_created_at");
 
                     b.ToTable("idempotency_keys", (string)null);
                 });
@@ -736,6 +744,10 @@ namespace Scop.Aspire.Identity.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<bool>("DeleteWhenSent")
+                        .HasColumnType("boolean")
+                        .HasColumnName("delete_when_sent");
 
                     b.Property<string>("LastError")
                         .HasColumnType("text")

@@ -30,7 +30,8 @@ namespace Scop.Aspire.Notifications.Data.Migrations
                 name: "idempotency_keys",
                 columns: table => new
                 {
-                    endpoint = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    caller = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    target = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: false),
                     key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
                     request_hash = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
                     status_code = table.Column<int>(type: "integer", nullable: false),
@@ -40,7 +41,7 @@ namespace Scop.Aspire.Notifications.Data.Migrations
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_idempotency_keys", x => new { x.endpoint, x.key });
+                    table.PrimaryKey("pk_idempotency_keys", x => new { x.caller, x.target, x.key });
                 });
 
             migrationBuilder.CreateTable(
@@ -100,6 +101,7 @@ namespace Scop.Aspire.Notifications.Data.Migrations
                     created_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     not_before = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     sent_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    delete_when_sent = table.Column<bool>(type: "boolean", nullable: false),
                     attempts = table.Column<int>(type: "integer", nullable: false),
                     last_error = table.Column<string>(type: "text", nullable: true)
                 },
@@ -138,6 +140,11 @@ namespace Scop.Aspire.Notifications.Data.Migrations
                 {
                     table.PrimaryKey("pk_recipients", x => x.person_id);
                 });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_idempotency_keys_created_at",
+                table: "idempotency_keys",
+                column: "created_at");
 
             migrationBuilder.CreateIndex(
                 name: "ix_notifications_due",
