@@ -152,7 +152,7 @@ public sealed class PersonErasedEverywhereTests(PlatformFixture platform) : IAsy
         foreach (var database in new[]
                  {
                      ResourceNames.MembershipDatabase, ResourceNames.TrainingDatabase, ResourceNames.PartnerHooksDatabase,
-                     ResourceNames.PortalDatabase, ResourceNames.IdentityDatabase,
+                     ResourceNames.PortalDatabase, ResourceNames.IdentityDatabase, ResourceNames.NotificationsDatabase,
                  })
         {
             var connectionString = await platform.App.GetConnectionStringAsync(database)

@@ -6,10 +6,10 @@ using Xunit.Sdk;
 namespace Scop.Aspire.HostileInput.Tests;
 
 /// <summary>
-/// The real servers, a webhook receiver, and one run over every service the AppHost declares (one after the other:
+/// The real servers (the mail server too, for a service that sends e-mail), a webhook receiver, and one run over every service the AppHost declares (one after the other:
 /// each service's own events must not reach another's database while that one is being watched).
 /// </summary>
-public sealed class HostileInputRun(IMessageSink diagnostics) : PlatformServers
+public sealed class HostileInputRun(IMessageSink diagnostics) : PlatformServersWithMail
 {
     private readonly SemaphoreSlim gate = new(1, 1);
     private IReadOnlyList<ServiceReport>? reports;

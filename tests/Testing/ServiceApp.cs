@@ -22,6 +22,11 @@ public abstract class ServiceApp<TEntryPoint>(string databaseConnectionName, str
         builder.UseSetting($"ConnectionStrings:{databaseConnectionName}", DatabaseConnectionString);
         builder.UseSetting("ConnectionStrings:rabbitmq", servers.RabbitMq.ConnectionString);
         builder.UseSetting("ConnectionStrings:redis", servers.Redis.ConnectionString);
+        if (servers is PlatformServersWithMail withMail)
+        {
+            builder.UseSetting("ConnectionStrings:mail", withMail.Mail.ConnectionString);
+        }
+
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in TestTokens.Settings)
         {

@@ -7,6 +7,7 @@ using Scop.Aspire.Identity.Data;
 using Scop.Aspire.Identity.Domain;
 using Scop.Aspire.Identity.Features.Account;
 using Scop.Aspire.Identity.Features.Admin;
+using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
 
@@ -124,12 +125,16 @@ public sealed class PersonLeftConsumer(IdentityServiceDbContext db, TimeProvider
     }
 }
 
-/// <summary>Erasure: the person's account (their address, their password, their invitations, their grants) is deleted.</summary>
+/// <summary>
+/// Erasure: the person's account (their address, their password, their invitations, their grants) is deleted, and the
+/// outbox keeps no copy of their invitation once published.
+/// </summary>
 public sealed class PersonErasedConsumer(IdentityServiceDbContext db, TimeProvider time, UserManager<PlatformUser> users)
     : InboxConsumer<PersonErased, IdentityServiceDbContext>(db, time)
 {
     protected override async Task HandleAsync(ConsumeContext<PersonErased> context, CancellationToken ct)
     {
+        await Db.ForgetPersonAsync(context.Message.PersonId, ct);
         if (await Db.Users.SingleOrDefaultAsync(u => u.PersonId == context.Message.PersonId, ct) is not { } user)
         {
             return;

@@ -112,7 +112,8 @@ public sealed class AccountInvitedConsumer(NotificationsDbContext db, TimeProvid
     protected override async Task HandleAsync(ConsumeContext<Scop.Aspire.Contracts.Identity.AccountInvited> context, CancellationToken ct)
     {
         var invited = context.Message;
-        if (await Db.Erasures.AnyAsync(e => e.PersonId == invited.PersonId, ct))
+        var digest = Erasure.DigestOf(invited.PersonId);
+        if (await Db.Erasures.AnyAsync(e => e.PersonDigest == digest, ct))
         {
             return;
         }

@@ -22,7 +22,7 @@ public static class Notify
             return;
         }
 
-        var erased = await db.Erasures.Where(e => ids.Contains(e.PersonId)).Select(e => e.PersonId).ToListAsync(ct);
+        var erased = await ErasedAsync(db, ids, ct);
         var preferences = await db.Preferences.AsNoTracking().Where(p => ids.Contains(p.PersonId))
             .ToDictionaryAsync(p => p.PersonId, ct);
         var now = time.GetUtcNow();
@@ -37,6 +37,15 @@ public static class Notify
             db.Notifications.Add(New(kind, eventId, occurredAt, RecipientKind.Person, person, message, now,
                 inInbox: choice.Inbox, email: choice.Email, emailTo: null));
         }
+    }
+
+    /// <summary>Those of <paramref name="people"/> who were erased.</summary>
+    public static async Task<List<Guid>> ErasedAsync(NotificationsDbContext db, IReadOnlyCollection<Guid> people, CancellationToken ct)
+    {
+        var byDigest = people.Distinct().ToDictionary(person => Convert.ToHexString(Erasure.DigestOf(person)));
+        var digests = people.Distinct().Select(Erasure.DigestOf).ToList();
+        var found = await db.Erasures.Where(e => digests.Contains(e.PersonDigest)).Select(e => e.PersonDigest).ToListAsync(ct);
+        return [.. found.Select(digest => byDigest[Convert.ToHexString(digest)])];
     }
 
     /// <summary>Tells a partner bank, by e-mail to <paramref name="emailTo"/> (partners have no inbox of their own).</summary>

@@ -18,7 +18,8 @@ public sealed class PersonHiredConsumer(NotificationsDbContext db, TimeProvider 
     protected override async Task HandleAsync(ConsumeContext<PersonHired> context, CancellationToken ct)
     {
         var hired = context.Message;
-        if (await Db.Erasures.AnyAsync(e => e.PersonId == hired.PersonId, ct))
+        var digest = Erasure.DigestOf(hired.PersonId);
+        if (await Db.Erasures.AnyAsync(e => e.PersonDigest == digest, ct))
         {
             return;
         }
@@ -96,7 +97,7 @@ public sealed class PersonLeftConsumer(NotificationsDbContext db, TimeProvider t
 
 /// <summary>
 /// Erasure: the person's address, notifications and preferences are deleted; only their id stays, so that an event
-/// about them arriving later tells nobody.
+/// about them arriving later tells nobody — as a digest, which leads back to no one. The platform tables forget them too (kept answers, outbox copies).
 /// </summary>
 public sealed class PersonErasedConsumer(NotificationsDbContext db, TimeProvider time)
     : InboxConsumer<PersonErased, NotificationsDbContext>(db, time)
@@ -108,6 +109,7 @@ public sealed class PersonErasedConsumer(NotificationsDbContext db, TimeProvider
         await Db.Recipients.Where(r => r.PersonId == person).ExecuteDeleteAsync(ct);
         await Db.Preferences.Where(p => p.PersonId == person).ExecuteDeleteAsync(ct);
         await Db.Database.ExecuteSqlAsync(
-            $"INSERT INTO erasures (person_id, erased_at) VALUES ({person}, {Time.GetUtcNow()}) ON CONFLICT DO NOTHING", ct);
+            $"INSERT INTO erasures (person_digest, erased_at) VALUES ({Erasure.DigestOf(person)}, {Time.GetUtcNow()}) ON CONFLICT DO NOTHING", ct);
+        await Db.ForgetPersonAsync(person, ct);
     }
 }

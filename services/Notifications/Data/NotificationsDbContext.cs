@@ -56,7 +56,11 @@ public sealed class NotificationsDbContext(DbContextOptions<NotificationsDbConte
             recipient.HasIndex(r => r.CooperativeId);
         });
 
-        model.Entity<Erasure>(erasure => erasure.HasKey(e => e.PersonId));
+        model.Entity<Erasure>(erasure =>
+        {
+            erasure.HasKey(e => e.PersonDigest);
+            erasure.Property(e => e.PersonDigest).HasMaxLength(32);
+        });
 
         model.Entity<PreferenceSet>(preferences =>
         {

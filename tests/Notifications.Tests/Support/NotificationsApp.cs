@@ -39,7 +39,6 @@ public sealed class NotificationsApp(string databaseConnectionString, Notificati
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         base.ConfigureWebHost(builder);
-        builder.UseSetting($"ConnectionStrings:{ResourceNames.Mail}", servers.Mail.ConnectionString);
         builder.UseSetting("Scop:Notifications:WebBaseUrl", WebBaseUrl);
         builder.UseSetting("Scop:Notifications:PartnerDesk", PartnerDesk);
         builder.UseSetting("Scop:Notifications:PartnerContacts:credit-cooperatif", PartnerContact);

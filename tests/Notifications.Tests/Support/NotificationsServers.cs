@@ -6,20 +6,8 @@ namespace Scop.Aspire.Notifications.Tests.Support;
 /// The real servers, started once for the test assembly: PostgreSQL, RabbitMQ, Redis and the mail server. Each test
 /// class gets its own database and its own notifications service; the classes run one after the other.
 /// </summary>
-public sealed class NotificationsServers : PlatformServers
+public sealed class NotificationsServers : PlatformServersWithMail
 {
-    public MailFixture Mail { get; } = new();
-
-    public override async Task InitializeAsync()
-    {
-        await Task.WhenAll(base.InitializeAsync(), Mail.InitializeAsync());
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Task.WhenAll(base.DisposeAsync(), Mail.DisposeAsync());
-    }
-
     /// <summary>The service on a new, empty database of its own, started, migrated and consuming.</summary>
     public async Task<NotificationsApp> StartAppAsync()
     {

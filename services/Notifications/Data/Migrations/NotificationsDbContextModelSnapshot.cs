@@ -26,16 +26,16 @@ namespace Scop.Aspire.Notifications.Data.Migrations
 
             modelBuilder.Entity("Scop.Aspire.Notifications.Domain.Erasure", b =>
                 {
-                    b.Property<Guid>("PersonId")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("person_id");
+                    b.Property<byte[]>("PersonDigest")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("person_digest");
 
                     b.Property<DateTimeOffset>("ErasedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("erased_at");
 
-                    b.HasKey("PersonId")
+                    b.HasKey("PersonDigest")
                         .HasName("pk_erasures");
 
                     b.ToTable("erasures", (string)null);

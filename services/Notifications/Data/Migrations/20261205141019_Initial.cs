@@ -18,12 +18,12 @@ namespace Scop.Aspire.Notifications.Data.Migrations
                 name: "erasures",
                 columns: table => new
                 {
-                    person_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    person_digest = table.Column<byte[]>(type: "bytea", maxLength: 32, nullable: false),
                     erased_at = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("pk_erasures", x => x.person_id);
+                    table.PrimaryKey("pk_erasures", x => x.person_digest);
                 });
 
             migrationBuilder.CreateTable(

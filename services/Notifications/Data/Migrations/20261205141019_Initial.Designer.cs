@@ -12,7 +12,7 @@ using Scop.Aspire.Notifications.Data;
 namespace Scop.Aspire.Notifications.Data.Migrations
 {
     [DbContext(typeof(NotificationsDbContext))]
-    [Migration("20261205140709_Initial")]
+    [Migration("20261205141019_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -29,16 +29,16 @@ namespace Scop.Aspire.Notifications.Data.Migrations
 
             modelBuilder.Entity("Scop.Aspire.Notifications.Domain.Erasure", b =>
                 {
-                    b.Property<Guid>("PersonId")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("uuid")
-                        .HasColumnName("person_id");
+                    b.Property<byte[]>("PersonDigest")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("person_digest");
 
                     b.Property<DateTimeOffset>("ErasedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("erased_at");
 
-                    b.HasKey("PersonId")
+                    b.HasKey("PersonDigest")
                         .HasName("pk_erasures");
 
                     b.ToTable("erasures", (string)null);
