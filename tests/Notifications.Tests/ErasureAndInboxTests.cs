@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.Notifications.Tests.Support;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Notifications.Tests;
 
@@ -129,6 +130,11 @@ public sealed class ErasureAndInboxTests(NotificationsServers servers, Notificat
         await Eventually.Async(() => Task.FromResult(App.ConsumedCount(late.EventId)), n => n >= 1, "the late event consumed");
         Assert.Empty(await App.DeliveriesOfAsync(late.EventId));
         Assert.Equal(0, await App.QueryScalarAsync<long>("SELECT count(*) FROM recipients WHERE person_id = @p", ("p", person.Id)));
+
+        // As someone with a dump of the database would look: neither the address nor the id is in any column, the
+        // platform's tables included (the erasure is remembered by a digest of the id); the bystander's still are.
+        Assert.Empty(await DatabaseScan.FindAsync(App.DatabaseConnectionString, [person.Email!, person.Id.ToString()], includeUuids: true));
+        Assert.NotEmpty(await DatabaseScan.FindAsync(App.DatabaseConnectionString, [bystander.Id.ToString()], includeUuids: true));
     }
 
     private sealed record UnreadCount(int Unread);
