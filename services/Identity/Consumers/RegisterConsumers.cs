@@ -21,7 +21,7 @@ namespace Scop.Aspire.Identity.Consumers;
 /// without an address, or whose address is already another account's, gets no account (an administrator links them).
 /// </summary>
 public sealed partial class PersonHiredConsumer(IdentityServiceDbContext db, TimeProvider time, UserManager<PlatformUser> users,
-    RoleManager<IdentityRole> roles, IdentityServerSettings settings, ILogger<PersonHiredConsumer> logger)
+    IdentityServerSettings settings, ILogger<PersonHiredConsumer> logger)
     : InboxConsumer<PersonHired, IdentityServiceDbContext>(db, time)
 {
     protected override async Task HandleAsync(ConsumeContext<PersonHired> context, CancellationToken ct)
@@ -53,7 +53,7 @@ public sealed partial class PersonHiredConsumer(IdentityServiceDbContext db, Tim
             CooperativeId = manager ? hired.CooperativeId : null,
         };
         string[] granted = manager ? [PlatformRoles.Member, PlatformRoles.CooperativeManager] : [PlatformRoles.Member];
-        await AdminEndpoints.EnsureRolesAsync(roles, granted);
+        await AdminEndpoints.EnsureRolesAsync(Db, granted, ct);
         Check(await users.CreateAsync(user));
         Check(await users.AddToRolesAsync(user, granted));
 
@@ -77,8 +77,7 @@ public sealed partial class PersonHiredConsumer(IdentityServiceDbContext db, Tim
 }
 
 /// <summary>A person linked to an account becomes their cooperative's manager: the account gets the role and the cooperative.</summary>
-public sealed class PersonRoleStartedConsumer(IdentityServiceDbContext db, TimeProvider time, UserManager<PlatformUser> users,
-    RoleManager<IdentityRole> roles)
+public sealed class PersonRoleStartedConsumer(IdentityServiceDbContext db, TimeProvider time, UserManager<PlatformUser> users)
     : InboxConsumer<PersonRoleStarted, IdentityServiceDbContext>(db, time)
 {
     protected override async Task HandleAsync(ConsumeContext<PersonRoleStarted> context, CancellationToken ct)
@@ -94,7 +93,7 @@ public sealed class PersonRoleStartedConsumer(IdentityServiceDbContext db, TimeP
         PersonHiredConsumer.Check(await users.UpdateAsync(user));
         if (!await users.IsInRoleAsync(user, PlatformRoles.CooperativeManager))
         {
-            await AdminEndpoints.EnsureRolesAsync(roles, [PlatformRoles.CooperativeManager]);
+            await AdminEndpoints.EnsureRolesAsync(Db, [PlatformRoles.CooperativeManager], ct);
             PersonHiredConsumer.Check(await users.AddToRoleAsync(user, PlatformRoles.CooperativeManager));
         }
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
 using Npgsql;
 using OpenIddict.Abstractions;
+using Scop.Aspire.Identity.Data;
 using Scop.Aspire.Identity.Domain;
 using Scop.Aspire.Identity.Features.Admin;
 using Scop.Aspire.ServiceDefaults;
@@ -57,10 +58,10 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
 
         await using var scope = services.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PlatformUser>>();
-        var roles = scope.ServiceProvider.GetRequiredService<RoleManager<IdentityRole>>();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
 
-        await AdminEndpoints.EnsureRolesAsync(roles, PlatformRoles.All);
+        await AdminEndpoints.EnsureRolesAsync(scope.ServiceProvider.GetRequiredService<IdentityServiceDbContext>(), PlatformRoles.All,
+            cancellationToken);
         foreach (var dev in Users)
         {
             var password = credentials.Passwords.GetValueOrDefault(dev.UserName) ?? NewPassword();

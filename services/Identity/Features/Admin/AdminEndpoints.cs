@@ -3,7 +3,9 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
+using Scop.Aspire.Identity.Data;
 using Scop.Aspire.Identity.Domain;
 using Scop.Aspire.Identity.Features.Connect;
 using Scop.Aspire.ServiceDefaults.Http;
@@ -49,7 +51,7 @@ public static partial class AdminEndpoints
     }
 
     private static async Task<Results<Created<UserResponse>, ValidationProblem, ProblemHttpResult>> CreateUserAsync(
-        HttpRequest http, UserManager<PlatformUser> users, RoleManager<IdentityRole> roles, CancellationToken ct)
+        HttpRequest http, UserManager<PlatformUser> users, IdentityServiceDbContext db, CancellationToken ct)
     {
         var (request, problem) = await JsonBody.ReadAsync<CreateUserRequest>(http, ct);
         if (problem is not null)
@@ -101,7 +103,7 @@ public static partial class AdminEndpoints
             return IdentityErrors(created, "password");
         }
 
-        await EnsureRolesAsync(roles, scope.Roles);
+        await EnsureRolesAsync(db, scope.Roles, ct);
         var assigned = await users.AddToRolesAsync(user, scope.Roles);
         if (!assigned.Succeeded)
         {
@@ -118,7 +120,7 @@ public static partial class AdminEndpoints
     }
 
     private static async Task<Results<Ok<UserResponse>, ValidationProblem, ProblemHttpResult>> SetRolesAsync(
-        string id, HttpRequest http, UserManager<PlatformUser> users, RoleManager<IdentityRole> roles, CancellationToken ct)
+        string id, HttpRequest http, UserManager<PlatformUser> users, IdentityServiceDbContext db, CancellationToken ct)
     {
         var (request, problem) = await JsonBody.ReadAsync<SetRolesRequest>(http, ct);
         if (problem is not null)
@@ -139,7 +141,7 @@ public static partial class AdminEndpoints
             return UserNotFound(id);
         }
 
-        await EnsureRolesAsync(roles, scope.Roles);
+        await EnsureRolesAsync(db, scope.Roles, ct);
         var current = await users.GetRolesAsync(user);
         var removed = await users.RemoveFromRolesAsync(user, current.Except(scope.Roles));
         var added = removed.Succeeded ? await users.AddToRolesAsync(user, scope.Roles.Except(current)) : removed;
@@ -287,14 +289,22 @@ public static partial class AdminEndpoints
             roles.Contains(PlatformRoles.CooperativeManager) ? cooperativeId : null);
     }
 
-    public static async Task EnsureRolesAsync(RoleManager<IdentityRole> roles, IEnumerable<string> names)
+    /// <summary>
+    /// Makes the roles exist. Checking then creating raced: the development seed, the admin API, two replicas and the
+    /// consumers of a burst of hires all create roles, and the second to insert one failed on its unique name. One
+    /// statement per role that does nothing when the name is taken cannot fail that way.
+    /// </summary>
+    public static async Task EnsureRolesAsync(IdentityServiceDbContext db, IEnumerable<string> names, CancellationToken ct = default)
     {
         foreach (var name in names)
         {
-            if (!await roles.RoleExistsAsync(name))
-            {
-                await roles.CreateAsync(new IdentityRole(name));
-            }
+            // The normalised name as ASP.NET Core Identity's default normaliser writes it (upper case, invariant).
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO "AspNetRoles" (id, name, normalized_name, concurrency_stamp)
+                VALUES ({Guid.NewGuid().ToString()}, {name}, {name.ToUpperInvariant()}, {Guid.NewGuid().ToString()})
+                ON CONFLICT DO NOTHING
+                """, ct);
         }
     }
 
