@@ -90,8 +90,9 @@ public static class LocalMail
     public static LocalServerCommand Command(string dataDirectory, int port)
     {
         var data = Path.GetFullPath(dataDirectory);
-        // -bdf: the listening daemon, in the foreground; -q30s: a queue run every 30 s, for a delivery that had to wait.
-        List<string> arguments = ["-C", ConfigurationFile(data), "-bdf", "-q30s"];
+        // -bdf: the listening daemon, in the foreground; -q1s: a queue run every second, which delivers what was accepted
+        // (queue_only in the configuration) and what had to wait.
+        List<string> arguments = ["-C", ConfigurationFile(data), "-bdf", "-q1s"];
         var server = FindServer();
         var (fileName, all) = RunAsAccount() is { } account && Posix.FindOnPath("setpriv") is { } setpriv
             ? (setpriv, (IReadOnlyList<string>)["--reuid", account, "--regid", account, "--init-groups", "--", server, .. arguments])
@@ -117,9 +118,11 @@ public static class LocalMail
     }
 
     /// <summary>
-    /// Accept everything from this machine, deliver everything to one Maildir. Each message is delivered as soon as it
-    /// is received, whatever the number already sent on the connection (Exim would otherwise queue the eleventh and
-    /// later ones of a connection for its next queue run). No DNS look-ups, no TLS, no ident.
+    /// Accept everything from this machine, deliver everything to one Maildir. A message is only queued when it is
+    /// received and the queue runner started every second delivers it: delivering each one at once forked a delivery
+    /// process per message inside the SMTP dialogue, and the server accepted 9 to 14 messages a second over one
+    /// connection on a busy machine, against 46 queued (so an e-mail reaches the Maildir within about a second).
+    /// No DNS look-ups, no TLS, no ident.
     /// </summary>
     private static string Configuration(string data, int port, string user, string group) => $"""
         # Written by the platform (LocalServers/LocalMail.cs) at every start: changes here are overwritten.
@@ -138,6 +141,7 @@ public static class LocalMail
         tls_advertise_hosts =
         smtp_accept_max = 100
         smtp_accept_queue_per_connection = 0
+        queue_only = true
         message_size_limit = 10M
         acl_smtp_rcpt = accept_everything
         acl_smtp_data = accept_everything
