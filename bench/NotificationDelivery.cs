@@ -49,6 +49,7 @@ public sealed class NotificationDelivery(BenchOptions options, HttpClient http, 
         progress.WriteLine($"[bench] notification-delivery: {count} cooperatives, each with a manager (run {run})...");
         var cooperatives = await SetUpAsync(count, run, ct);
         var managers = cooperatives.Select(c => c.Manager).ToArray();
+        await WaitForManagersAsync(managers, TimeSpan.FromSeconds(120), ct);
 
         // Warm-up: the same flow at the same rate, unmeasured; its first payments activate the memberships.
         progress.WriteLine(string.Create(Invariant, $"[bench] warm-up: {options.Rate:0.#} payments/s for {WarmupDuration.TotalSeconds:0} s (not measured)..."));
@@ -218,6 +219,33 @@ public sealed class NotificationDelivery(BenchOptions options, HttpClient http, 
     }
 
     /// <summary>Waits until <paramref name="expected"/> e-mails since <paramref name="after"/> are sent, or <paramref name="limit"/>; the seconds waited.</summary>
+    /// <summary>
+    /// Until the notifications service knows every manager: a cooperative's dues are told to the managers it knows when
+    /// the event arrives, and the hire comes on another queue; a payment made before it would tell nobody.
+    /// </summary>
+    private async Task WaitForManagersAsync(Guid[] managers, TimeSpan limit, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var connection = await OpenAsync("notifications", ct);
+        long known = 0;
+        while (clock.Elapsed < limit)
+        {
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM recipients WHERE person_id = ANY(@managers) AND is_manager", connection);
+            command.Parameters.AddWithValue("managers", managers);
+            known = (long)(await command.ExecuteScalarAsync(ct))!;
+            if (known == managers.Length)
+            {
+                progress.WriteLine($"[bench] the notifications service knows the {known} managers after {clock.Elapsed.TotalSeconds:0.#} s");
+                return;
+            }
+
+            await Task.Delay(200, ct);
+        }
+
+        throw new BenchSetupException($"the notifications service knows {known} of the {managers.Length} managers after {limit.TotalSeconds:0} s");
+    }
+
     private async Task<double> WaitForEmailsAsync(Guid[] managers, DateTimeOffset after, long expected, TimeSpan limit, CancellationToken ct)
     {
         var drain = Stopwatch.StartNew();
