@@ -35,6 +35,9 @@ var portal = builder.AddPlatformService<Projects.Scop_Aspire_Portal>(ResourceNam
 var training = builder.AddPlatformService<Projects.Scop_Aspire_Training>(ResourceNames.Training,
     infrastructure.TrainingDatabase, infrastructure.RabbitMq, identity);
 
+var repriseWatch = builder.AddPlatformService<Projects.Scop_Aspire_RepriseWatch>(ResourceNames.RepriseWatch,
+    infrastructure.RepriseWatchDatabase, infrastructure.RabbitMq, identity);
+
 var partnerHooks = builder.AddPlatformService<Projects.Scop_Aspire_PartnerHooks>(ResourceNames.PartnerHooks,
         infrastructure.PartnerHooksDatabase, infrastructure.RabbitMq, identity)
     .WithDataRoot(builder); // its secrets' protection keys, outside its database
@@ -50,6 +53,7 @@ var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gat
     .WithReference(membership).WaitFor(membership)
     .WithReference(portal).WaitFor(portal)
     .WithReference(training).WaitFor(training)
+    .WithReference(repriseWatch).WaitFor(repriseWatch)
     .WithReference(partnerHooks).WaitFor(partnerHooks)
     .WithReference(notifications).WaitFor(notifications)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
@@ -67,7 +71,7 @@ if (builder.Configuration["Scop:Gateway:RateLimits:Enabled"] is { Length: > 0 } 
 
 // Every token carries the gateway's public address as its issuer: clients and services agree on it. Every process
 // sends its metrics to the dashboard at the same interval.
-foreach (var project in new[] { identity, membership, portal, training, partnerHooks, notifications, gateway })
+foreach (var project in new[] { identity, membership, portal, training, partnerHooks, notifications, repriseWatch, gateway })
 {
     project.WithIssuer(gateway).WithMetricExportInterval(builder.Configuration);
 }

@@ -19,6 +19,7 @@ public static class ResourceNames
     public const string IdentityDatabase = "identitydb";
     public const string TrainingDatabase = "trainingdb";
     public const string NotificationsDatabase = "notificationsdb";
+    public const string RepriseWatchDatabase = "reprisewatchdb";
 
     public const string Membership = "membership";
     public const string Portal = "portal";
@@ -26,5 +27,6 @@ public static class ResourceNames
     public const string Identity = "identity";
     public const string Training = "training";
     public const string Notifications = "notifications";
+    public const string RepriseWatch = "reprise-watch";
     public const string Gateway = "gateway";
 }

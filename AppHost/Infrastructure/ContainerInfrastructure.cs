@@ -16,6 +16,7 @@ public static class ContainerInfrastructure
         var portalDatabase = postgres.AddDatabase(ResourceNames.PortalDatabase, DatabaseNames.Portal);
         var identityDatabase = postgres.AddDatabase(ResourceNames.IdentityDatabase, DatabaseNames.Identity);
         var trainingDatabase = postgres.AddDatabase(ResourceNames.TrainingDatabase, DatabaseNames.Training);
+        var repriseWatchDatabase = postgres.AddDatabase(ResourceNames.RepriseWatchDatabase, DatabaseNames.RepriseWatch);
         var partnerHooksDatabase = postgres.AddDatabase(ResourceNames.PartnerHooksDatabase, DatabaseNames.PartnerHooks);
         var notificationsDatabase = postgres.AddDatabase(ResourceNames.NotificationsDatabase, DatabaseNames.Notifications);
 
@@ -33,6 +34,6 @@ public static class ContainerInfrastructure
             .WithHttpEndpoint(targetPort: MailServerResource.WebPort, name: "http")
             .WithEnvironment("MP_MAX_MESSAGES", "5000");
 
-        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, rabbitMq, redis, mail);
+        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, repriseWatchDatabase, rabbitMq, redis, mail);
     }
 }

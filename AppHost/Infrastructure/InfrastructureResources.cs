@@ -11,6 +11,7 @@ public sealed record InfrastructureResources(
     IResourceBuilder<IResourceWithConnectionString> IdentityDatabase,
     IResourceBuilder<IResourceWithConnectionString> TrainingDatabase,
     IResourceBuilder<IResourceWithConnectionString> NotificationsDatabase,
+    IResourceBuilder<IResourceWithConnectionString> RepriseWatchDatabase,
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
     IResourceBuilder<IResourceWithConnectionString> Redis,
     IResourceBuilder<IResourceWithConnectionString> Mail);
@@ -24,4 +25,5 @@ public static class DatabaseNames
     public const string PartnerHooks = "partnerhooks";
     public const string Training = "training";
     public const string Notifications = "notifications";
+    public const string RepriseWatch = "reprisewatch";
 }

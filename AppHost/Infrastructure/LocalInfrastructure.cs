@@ -23,6 +23,7 @@ public static class LocalInfrastructure
         var portalDatabase = AddDatabase(builder, postgres, ResourceNames.PortalDatabase, DatabaseNames.Portal, settings.PostgresPort);
         var identityDatabase = AddDatabase(builder, postgres, ResourceNames.IdentityDatabase, DatabaseNames.Identity, settings.PostgresPort);
         var trainingDatabase = AddDatabase(builder, postgres, ResourceNames.TrainingDatabase, DatabaseNames.Training, settings.PostgresPort);
+        var repriseWatchDatabase = AddDatabase(builder, postgres, ResourceNames.RepriseWatchDatabase, DatabaseNames.RepriseWatch, settings.PostgresPort);
         var partnerHooksDatabase = AddDatabase(builder, postgres, ResourceNames.PartnerHooksDatabase, DatabaseNames.PartnerHooks, settings.PostgresPort);
         var notificationsDatabase = AddDatabase(builder, postgres, ResourceNames.NotificationsDatabase, DatabaseNames.Notifications, settings.PostgresPort);
 
@@ -30,7 +31,7 @@ public static class LocalInfrastructure
         var redis = AddRedis(builder, settings);
         var mail = AddMail(builder, settings);
 
-        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, rabbitMq, redis, mail);
+        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, repriseWatchDatabase, rabbitMq, redis, mail);
     }
 
     /// <summary>A server already on one of the ports (another AppHost, most likely) would make ours fail later and less clearly.</summary>

@@ -53,6 +53,7 @@ public static class PlatformAudiences
     public const string Identity = ResourceNames.Identity;
     public const string Training = ResourceNames.Training;
     public const string Notifications = ResourceNames.Notifications;
+    public const string RepriseWatch = ResourceNames.RepriseWatch;
 
-    public static readonly IReadOnlyList<string> All = [Membership, Portal, PartnerHooks, Identity, Training, Notifications];
+    public static readonly IReadOnlyList<string> All = [Membership, Portal, PartnerHooks, Identity, Training, Notifications, RepriseWatch];
 }

@@ -101,10 +101,16 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
             partner = null;
         }
 
+        // The bank answers the movement's job premiums through the watch's API, besides the enrolments and cards.
+        var partnerClient = AdminEndpoints.MachineClient(PartnerClientId, "Crédit Coopératif", partnerSecret,
+            [PlatformAudiences.PartnerHooks, PlatformAudiences.Membership, PlatformAudiences.RepriseWatch], [PlatformRoles.Partner]);
         if (partner is null)
         {
-            await applications.CreateAsync(AdminEndpoints.MachineClient(PartnerClientId, "Crédit Coopératif", partnerSecret,
-                [PlatformAudiences.PartnerHooks, PlatformAudiences.Membership], [PlatformRoles.Partner]), cancellationToken);
+            await applications.CreateAsync(partnerClient, cancellationToken);
+        }
+        else
+        {
+            await applications.UpdateAsync(partner, partnerClient, cancellationToken); // a scope added since it was made
         }
 
         credentials.ClientSecrets[PartnerClientId] = partnerSecret;

@@ -1,0 +1,118 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Scop.Aspire.RepriseWatch.Domain;
+using Scop.Aspire.ServiceDefaults.Messaging;
+
+namespace Scop.Aspire.RepriseWatch.Data;
+
+public sealed class RepriseWatchDbContext(DbContextOptions<RepriseWatchDbContext> options) : DbContext(options)
+{
+    public DbSet<Opportunity> Opportunities => Set<Opportunity>();
+
+    public DbSet<OpportunityReporter> Reporters => Set<OpportunityReporter>();
+
+    public DbSet<OpportunityMove> Moves => Set<OpportunityMove>();
+
+    public DbSet<KnownCooperative> Cooperatives => Set<KnownCooperative>();
+
+    public DbSet<KnownPerson> People => Set<KnownPerson>();
+
+    /// <summary>Opens a transaction unless one is open already (the idempotency filter's); returns it when it owns it.</summary>
+    public async Task<IDbContextTransaction?> BeginUnlessInTransactionAsync(CancellationToken ct) =>
+        Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.AddPlatformTables();
+        // Trigram indexes serve the name search (LIKE '%word%'), which a b-tree cannot.
+        model.HasPostgresExtension("pg_trgm");
+
+        model.Entity<Opportunity>(opportunity =>
+        {
+            opportunity.HasKey(o => o.Id);
+            opportunity.Property(o => o.Siren).HasMaxLength(9).IsFixedLength();
+            opportunity.HasIndex(o => o.Siren).IsUnique(); // one opportunity per company, whoever reports it
+            opportunity.Property(o => o.CompanyName).HasMaxLength(Opportunity.MaxNameLength);
+            opportunity.HasIndex(o => o.SearchName).HasMethod("gin").HasOperators("gin_trgm_ops")
+                .HasDatabaseName("ix_opportunities_search_name_trigram");
+            opportunity.Property(o => o.NafCode).HasMaxLength(6);
+            opportunity.Property(o => o.NafDivision).HasMaxLength(2);
+            opportunity.Property(o => o.CommuneCode).HasMaxLength(5);
+            opportunity.Property(o => o.RegionalUnion).HasMaxLength(64);
+            opportunity.Property(o => o.Cause).HasConversion<string>().HasMaxLength(32);
+            opportunity.Property(o => o.OwnerAgeBand).HasConversion<string>().HasMaxLength(16);
+            opportunity.Property(o => o.CauseDetail).HasMaxLength(Opportunity.MaxCauseDetailLength);
+            opportunity.Property(o => o.Confidentiality).HasConversion<string>().HasMaxLength(16);
+            opportunity.Property(o => o.Stage).HasConversion<string>().HasMaxLength(16);
+            opportunity.Property(o => o.FeasibilitySummary).HasMaxLength(Opportunity.MaxSummaryLength);
+            opportunity.Property(o => o.LostReason).HasConversion<string>().HasMaxLength(32);
+            opportunity.Property(o => o.LostComment).HasMaxLength(Opportunity.MaxCommentLength);
+            opportunity.Property(o => o.SuccessorSiren).HasMaxLength(9).IsFixedLength();
+            opportunity.HasIndex(o => o.SuccessorSiren).HasFilter("successor_siren IS NOT NULL");
+            opportunity.Property(o => o.Version).IsRowVersion();
+            opportunity.HasMany(o => o.Reporters).WithOne().HasForeignKey(r => r.OpportunityId);
+            // The delegate's pipeline (their union, by stage, newest first) and the nationwide one.
+            opportunity.HasIndex(o => new { o.RegionalUnion, o.Stage, o.ReportedAt });
+            opportunity.HasIndex(o => new { o.Stage, o.ReportedAt });
+            opportunity.HasIndex(o => o.ReportedAt);
+            opportunity.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_opportunities_headcount", $"headcount >= 0 AND headcount <= {Opportunity.MaxHeadcount}");
+                t.HasCheckConstraint("ck_opportunities_jobs", "(jobs_at_stake IS NULL OR jobs_at_stake >= 0) AND (jobs_kept IS NULL OR jobs_kept >= 0)");
+                // What each stage requires is in the row, whatever wrote it.
+                t.HasCheckConstraint("ck_opportunities_stage_requirements",
+                    "(stage IN ('Reported') OR (contacted_on IS NOT NULL AND jobs_at_stake IS NOT NULL) OR stage IN ('Lost', 'Converted'))"
+                    + " AND (stage NOT IN ('Financing') OR feasibility_summary IS NOT NULL)"
+                    + " AND (stage <> 'Lost' OR (lost_reason IS NOT NULL AND lost_comment IS NOT NULL))"
+                    + " AND (stage <> 'Converted' OR (cooperative_id IS NOT NULL AND jobs_kept IS NOT NULL))");
+            });
+        });
+
+        model.Entity<OpportunityReporter>(reporter =>
+        {
+            reporter.ToTable("opportunity_reporters");
+            reporter.HasKey(r => r.Id);
+            reporter.Property(r => r.Confidentiality).HasConversion<string>().HasMaxLength(16);
+            // A person reports a company once; a delegate's or staff member's report names no person.
+            reporter.HasIndex(r => new { r.OpportunityId, r.PersonId }).IsUnique().HasFilter("person_id IS NOT NULL");
+            reporter.HasIndex(r => new { r.PersonId, r.OpportunityId });
+            reporter.HasIndex(r => new { r.CooperativeId, r.OpportunityId });
+        });
+
+        model.Entity<OpportunityMove>(move =>
+        {
+            move.ToTable("opportunity_moves");
+            move.HasKey(m => m.Id);
+            move.Property(m => m.FromStage).HasConversion<string>().HasMaxLength(16);
+            move.Property(m => m.ToStage).HasConversion<string>().HasMaxLength(16);
+            move.Property(m => m.ActorRole).HasMaxLength(32);
+            move.Property(m => m.ActorRegionalUnion).HasMaxLength(64);
+            move.Property(m => m.Reason).HasMaxLength(OpportunityMove.MaxReasonLength);
+            move.Property(m => m.Comment).HasMaxLength(Opportunity.MaxSummaryLength);
+            move.HasOne<Opportunity>().WithMany().HasForeignKey(m => m.OpportunityId);
+            move.Property(m => m.Sequence).UseIdentityAlwaysColumn();
+            move.HasIndex(m => new { m.OpportunityId, m.Sequence });
+            move.HasIndex(m => m.ActorPersonId).HasFilter("actor_person_id IS NOT NULL");
+        });
+
+        model.Entity<KnownCooperative>(cooperative =>
+        {
+            cooperative.ToTable("cooperatives");
+            cooperative.HasKey(c => c.Id);
+            cooperative.Property(c => c.Id).ValueGeneratedNever();
+            cooperative.Property(c => c.Siren).HasMaxLength(9).IsFixedLength();
+            cooperative.HasIndex(c => c.Siren).IsUnique().HasFilter("siren IS NOT NULL");
+            cooperative.Property(c => c.RegionalUnion).HasMaxLength(64);
+        });
+
+        model.Entity<KnownPerson>(person =>
+        {
+            person.ToTable("people");
+            person.HasKey(p => p.Id);
+            person.Property(p => p.Id).ValueGeneratedNever();
+            person.HasIndex(p => p.CooperativeId);
+        });
+    }
+}
+
+public sealed class RepriseWatchDesignTimeFactory : Scop.Aspire.ServiceDefaults.Data.DesignTimeDbContextFactory<RepriseWatchDbContext>;

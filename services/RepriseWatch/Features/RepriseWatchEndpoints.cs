@@ -1,0 +1,17 @@
+using Scop.Aspire.RepriseWatch.Features.Opportunities;
+
+namespace Scop.Aspire.RepriseWatch.Features;
+
+public static class RepriseWatchEndpoints
+{
+    public const string Prefix = "/api/reprise-watch";
+
+    public static IEndpointRouteBuilder MapRepriseWatch(this IEndpointRouteBuilder app)
+    {
+        var opportunities = app.MapGroup(Prefix).WithTags("Opportunities");
+        opportunities.MapReportOpportunity();
+        opportunities.MapReadOpportunities();
+        opportunities.MapMoveOpportunity();
+        return app;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text.Json.Nodes;
+using Scop.Aspire.RepriseWatch.Tests.Support;
+using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.Testing.Access;
+using static Scop.Aspire.Testing.Access.AccessRequests;
+
+namespace Scop.Aspire.RepriseWatch.Tests;
+
+/// <summary>
+/// Every endpoint the watch maps, against every kind of caller: what each gets, through the service's real token
+/// validation. The records are those of a worker-member (<see cref="Caller.TheMember"/>) of a cooperative of
+/// Auvergne-Rhône-Alpes: the opportunity they reported in Lyon, its history.
+/// </summary>
+[Collection(RepriseWatchServersCollection.Name)]
+public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchAppPerClass perClass)
+    : RepriseWatchTestBase(servers, perClass), IClassFixture<RepriseWatchAppPerClass>
+{
+    private const string Api = "/api/reprise-watch";
+
+    [Fact]
+    public async Task Every_mapped_endpoint_names_a_policy_and_answers_each_caller_as_the_matrix_says()
+    {
+        var (cooperative, people) = await App.HireAsync(1);
+        var person = people[0];
+        var subject = new AccessSubject(cooperative, RepriseWatchApp.Aura, person);
+
+        // Their report, open to whoever sees it (so the SIREN marks their data in every answer that may hold it), qualified.
+        var siren = RepriseWatchApp.NewSiren();
+        using (var member = App.CreateClient(RepriseWatchApp.MemberToken(person)))
+        {
+            await (await RepriseWatchApp.ReportAsync(member, RepriseWatchApp.Report(siren, confidentiality: "Open"))).ExpectAsync(201);
+        }
+
+        var opportunity = (await (await Client.GetAsync($"{Api}/opportunities?q={siren}")).ExpectAsync(200))
+            .GetProperty("items")[0].GetProperty("id").GetGuid();
+        var note = $"Entretien {Guid.NewGuid():N}";
+        await (await RepriseWatchApp.MoveAsync(Client, opportunity, "qualify",
+            new { contactedOn = App.Today.ToString("yyyy-MM-dd"), jobsAtStake = 12, comment = note })).ExpectAsync(200);
+
+        var matrix = new AccessMatrix()
+            //                                                            anon mem  self mgr  mgr2 elec dlg  dlg2 fed  adm  partner
+            .Row("GET /api/reprise-watch/ping",                          "* 200", () => Get($"{Api}/ping"))
+            .Row("* /health",                                            "* 200", () => Get("/health"))
+            .Row("* /alive",                                             "* 200", () => Get("/alive"))
+            .Row("GET /openapi/{documentName}.json",                     "* 200", () => Get("/openapi/v1.json"))
+            // The register's people report, for their cooperative; managers for theirs; delegates in their union; staff.
+            .Row("POST /api/reprise-watch/opportunities",                "401  403  201  201  201  403  201  403  201  201  403",
+                () => Post($"{Api}/opportunities", RepriseWatchApp.Report().ToJsonString()))
+            .Row("GET /api/reprise-watch/opportunities",                 "401  200- 200  200  200- 200- 200  200- 200  200  403",
+                () => Get($"{Api}/opportunities?pageSize=100"), marker: siren)
+            .Row("GET /api/reprise-watch/opportunities/{id:guid}",       "401  404  200  200  404  404  200  404  200  200  403",
+                () => Get($"{Api}/opportunities/{opportunity}"), marker: siren)
+            .Row("GET /api/reprise-watch/opportunities/{id:guid}/history", "401  403  403  403  403  403  200  404  200  200  403",
+                () => Get($"{Api}/opportunities/{opportunity}/history"), marker: note)
+            // Only the union's delegates and staff move an opportunity.
+            .Row("POST /api/reprise-watch/opportunities/{id:guid}/qualify", "401  403  403  403  403  403  200  404  200  200  403",
+                async _ => Moved(await App.OpportunityAtAsync(Client, "Reported"), "qualify",
+                    $$"""{"contactedOn":"{{App.Today:yyyy-MM-dd}}","jobsAtStake":7}"""))
+            .Row("POST /api/reprise-watch/opportunities/{id:guid}/feasibility", "401  403  403  403  403  403  200  404  200  200  403",
+                async _ => Moved(await App.OpportunityAtAsync(Client, "Qualified"), "feasibility", "{}"))
+            .Row("POST /api/reprise-watch/opportunities/{id:guid}/financing", "401  403  403  403  403  403  200  404  200  200  403",
+                async _ => Moved(await App.OpportunityAtAsync(Client, "Feasibility"), "financing",
+                    """{"feasibilitySummary":"Viable : reprise par 9 salariés sur 12."}"""))
+            .Row("POST /api/reprise-watch/opportunities/{id:guid}/lose", "401  403  403  403  403  403  200  404  200  200  403",
+                async _ => Moved(await App.OpportunityAtAsync(Client, "Reported"), "lose",
+                    """{"reason":"OwnerWithdrew","comment":"Le cédant renonce."}"""))
+            .Row("PUT /api/reprise-watch/opportunities/{id:guid}/successor", "401  403  403  403  403  403  200  404  200  200  403",
+                async _ => Moved(await App.OpportunityAtAsync(Client, "Qualified"), "successor",
+                    new JsonObject { ["siren"] = RepriseWatchApp.NewSiren() }.ToJsonString(), HttpMethod.Put));
+
+        matrix.AssertCoversEveryEndpoint(App.Services);
+        using var client = App.CreateClient();
+        await matrix.AssertOutcomesAsync(client, caller => Task.FromResult(AccessCallers.TokenOf(caller, PlatformAudiences.RepriseWatch, subject)));
+    }
+
+    /// <summary>A move on an opportunity of Lyon made for this request, on whatever version (<c>If-Match: *</c>).</summary>
+    private static HttpRequestMessage Moved(Guid id, string move, string json, HttpMethod? method = null)
+    {
+        var request = Send(method ?? HttpMethod.Post, $"{Api}/opportunities/{id}/{move}", json);
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        return request;
+    }
+}
