@@ -43,7 +43,11 @@ public static class PlatformModel
     private static async Task<IReadOnlyList<DeclaredService>> ReadAsync(string dataRoot)
     {
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Scop_Aspire_AppHost>(
-            ["--Scop:Infrastructure=local", $"--Scop:DataRoot={dataRoot}"]);
+            // Only the model is read, nothing starts; still, the AppHost refuses its default ports when a running system
+            // holds them, so it is given none.
+            ["--Scop:Infrastructure=local", $"--Scop:DataRoot={dataRoot}", "--Scop:GatewayPort=0", "--Scop:FixedServicePorts=false",
+             "--Scop:Ports:Postgres=0", "--Scop:Ports:RabbitMq=0", "--Scop:Ports:RabbitMqDistribution=0", "--Scop:Ports:Redis=0",
+             "--Scop:Ports:Epmd=0", "--Scop:Ports:Mail=0"]);
         var services = new List<DeclaredService>();
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
