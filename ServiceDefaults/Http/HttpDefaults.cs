@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.OpenApi;
@@ -34,6 +35,7 @@ public static class HttpDefaults
         // only in Development), so that it leaves as the same field-level ProblemDetails everywhere.
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.AddExceptionHandler<RequestInput.BadRequestHandler>();
+        builder.Services.AddExceptionHandler<ServerAwayHandler>();
         return builder;
     }
 
@@ -60,7 +62,8 @@ public static class HttpDefaults
     }
 
     /// <summary>
-    /// Every error leaves as RFC 9457 ProblemDetails: unhandled exceptions become a 500 without internals, and
+    /// Every error leaves as RFC 9457 ProblemDetails: unhandled exceptions become a 500 without internals, a server the
+    /// service needs being away for a moment a 503 with <c>Retry-After</c> (<see cref="ServerAwayHandler"/>), and
     /// framework rejections (a body too large, a value that does not bind) keep their 4xx status. Query and path
     /// values meet <see cref="RequestInput"/>'s rules before any endpoint runs.
     /// </summary>
@@ -82,5 +85,37 @@ public static class HttpDefaults
 
         app.Use(RequestInput.RefuseHostileValuesAsync);
         return app;
+    }
+
+    /// <summary>
+    /// PostgreSQL restarting, Redis gone, a connection cut (<see cref="Data.TransientFailures"/>): nothing is wrong with
+    /// the request. The client is told to send it again shortly — with its <c>Idempotency-Key</c>, a retry never applies
+    /// it twice, even when the connection was cut after the commit — rather than that the service failed.
+    /// </summary>
+    public sealed class ServerAwayHandler(IProblemDetailsService problems) : IExceptionHandler
+    {
+        public const int RetryAfterSeconds = 2;
+
+        public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+        {
+            if (!Data.TransientFailures.IsTransient(exception))
+            {
+                return false;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = context,
+                Exception = exception,
+                ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails
+                {
+                    Status = StatusCodes.Status503ServiceUnavailable,
+                    Title = "Service unavailable",
+                    Detail = "A server this service needs is not answering right now. Try again shortly.",
+                },
+            });
+        }
     }
 }

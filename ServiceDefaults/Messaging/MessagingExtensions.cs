@@ -15,7 +15,7 @@ public static class MessagingExtensions
     /// <summary>
     /// Integration events for a service whose state lives in <typeparamref name="TDbContext"/>: MassTransit on
     /// RabbitMQ with publisher confirms, the consumers of the service's assembly on queues named after the service,
-    /// retries with intervals then the <c>_error</c> queue, the outbox relay of the service's database, and the expiry of
+    /// retries with intervals then the <c>_error</c> queue (a database or connection away for a moment is waited for), the outbox relay of the service's database, and the expiry of
     /// its kept idempotent answers.
     /// Call <see cref="Data.ServiceDatabase.AddServiceDatabase{TDbContext}"/> first.
     /// </summary>
@@ -39,8 +39,22 @@ public static class MessagingExtensions
             bus.SetEndpointNameFormatter(endpointNames);
             bus.AddConsumers(typeof(TDbContext).Assembly);
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
-                endpoint.UseMessageRetry(retry => retry.Intervals(
-                    TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5))));
+            {
+                // A server away for a moment — PostgreSQL restarting, a connection cut (TransientFailures) — is waited
+                // for, up to about 8 minutes, rather than sending the message to the _error queue with its effect
+                // undone: a database restart takes longer than the three quick retries below.
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Handle<Exception>(TransientFailures.IsTransient);
+                    retry.Exponential(20, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(2));
+                });
+                // Anything else is retried three times, then goes to the _error queue for an operator.
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Ignore<Exception>(TransientFailures.IsTransient);
+                    retry.Intervals(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5));
+                });
+            });
             bus.UsingRabbitMq((context, rabbit) =>
             {
                 rabbit.Host(broker.Host, (ushort)(broker.IsDefaultPort ? 5672 : broker.Port), VirtualHost(broker), host =>

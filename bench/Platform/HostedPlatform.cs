@@ -99,9 +99,12 @@ public sealed class HostedPlatform : IAsyncDisposable
             $"--Scop:RabbitMqNodeName=p{Guid.NewGuid():N}"[..48] + "@localhost",
             .. options.Arguments,
         ], ct);
-        // Warnings and errors only, the processes' own console output included (their errors still show).
+        // Warnings and errors only, the processes' own console output included (their errors still show). Failed health
+        // checks are not logged: a process starting, or stopped on purpose, fails them, and what is not ready says so
+        // in the error of WaitUntilHealthyAsync.
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("Scop.Aspire.AppHost", LogLevel.Warning));
+            .AddFilter("Scop.Aspire.AppHost", LogLevel.Warning)
+            .AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks", LogLevel.None));
         builder.Configuration["DcpPublisher:RandomizePorts"] = "false"; // the testing builder turns it on
         options.Configure?.Invoke(builder);
 

@@ -1,0 +1,59 @@
+using Scop.Aspire.Bench.Faults;
+using Xunit.Abstractions;
+
+namespace Scop.Aspire.EndToEnd.Tests;
+
+/// <summary>
+/// The bench's <c>faults</c> scenario, shorter: a mixed load through the gateway of two replicas while one process of
+/// each service and of the gateway is killed and started again, RabbitMQ stopped and started, PostgreSQL and Redis
+/// restarted; then nothing answered 2xx is missing, nothing happened twice, no seat is sold twice.
+/// </summary>
+[Collection(ReplicatedPlatformCollection.Name)]
+public sealed class FaultsTests(ReplicatedPlatformFixture platform, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Under_load_every_process_killed_or_restarted_in_turn_loses_nothing_doubles_nothing_and_oversells_nothing()
+    {
+        var settings = new FaultsSettings
+        {
+            Replicas = platform.Replicas,
+            EveryReplica = false,
+            Load = new LoadSettings { Rate = 8, GiveUpAfter = TimeSpan.FromMinutes(2) },
+            Steady = TimeSpan.FromSeconds(10),
+            Settle = TimeSpan.FromSeconds(3),
+            Tail = TimeSpan.FromSeconds(5),
+            BrokerDown = TimeSpan.FromSeconds(5),
+            Sessions = 10,
+            SeatsPerSession = 5,
+            SeedCooperatives = 2,
+            SeedPeople = 20,
+            LargeRequests = 4,
+            DrainLimit = TimeSpan.FromMinutes(3),
+        };
+        var progress = new StringWriter();
+        var report = await new FaultsRun(settings, progress).RunAsync(platform.Platform, CancellationToken.None);
+        output.WriteLine(progress.ToString());
+        foreach (var fault in report.Faults)
+        {
+            output.WriteLine($"{fault.Timing.Fault}: whole again after {fault.Timing.RecoveredAfterSeconds:0.0} s; {fault.Clients.Line()}");
+        }
+
+        var r = report.Reconciliation;
+        output.WriteLine($"counts: {string.Join(", ", r.Counts.Select(c => $"{c.Key} {c.Value}"))}");
+        Assert.True(report.Faults.Count >= 9, $"{report.Faults.Count} faults");
+        Assert.True(r.Counts["registrationAnswered2xx"] > 0 && r.Counts["hireAnswered2xx"] > 0 && r.Counts["bookingAnswered2xx"] > 0
+            && r.Counts["enrolmentAnswered2xx"] > 0, "every kind of write succeeded at least once");
+        Assert.True(r.LostTotal == 0, $"lost: {Describe(r.Lost)}");
+        Assert.True(r.DoubledTotal == 0, $"doubled: {Describe(r.Doubled)}");
+        Assert.True(r.MissingTotal == 0, $"effects missing: {Describe(r.EffectsMissing)}");
+        Assert.Equal(0, r.Oversold);
+        Assert.Equal(0, r.SeatCountersOff);
+        Assert.True(r.ErrorQueueTotal == 0, string.Join(Environment.NewLine, r.ErrorQueueMessages));
+        Assert.True(r.LeftUndone.Values.Sum() == 0, $"left undone: {Describe(r.LeftUndone)}");
+        Assert.True(report.LargeRequests.GatewayHealthNotHealthy == 0 && report.LargeRequests.ServicesDeclaredDown == 0,
+            $"{report.LargeRequests.GatewayHealthNotHealthy} of {report.LargeRequests.GatewayHealthProbes} health probes not Healthy during large requests");
+    }
+
+    private static string Describe(Dictionary<string, long> counts) =>
+        string.Join(", ", counts.Where(c => c.Value != 0).Select(c => $"{c.Key} {c.Value}"));
+}
