@@ -21,7 +21,7 @@ public sealed record ClientView(
     long GatewayHealthNotHealthy)
 {
     public string Line() =>
-        $"{Writes} writes, {Attempts} attempts: {Answered2xx} 2xx, {Refused} refused, {Errors} errors ({ServiceUnavailable} 503); "
+        $"{Writes} writes, {Attempts} attempts: {Answered2xx} 2xx, {Refused} refused, {Errors} errors{(ErrorsByKind.Count == 0 ? "" : $" ({string.Join(", ", ErrorsByKind.Select(e => $"{e.Key}: {e.Value}"))})")}; "
         + $"longest stall {LongestStallMs / 1000:0.0} s, longest without a 2xx {LongestWithout2xxMs / 1000:0.0} s; 2xx {SuccessLatencyMs}; "
         + $"gateway /health not Healthy {GatewayHealthNotHealthy} of {GatewayHealthProbes}";
 

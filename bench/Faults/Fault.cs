@@ -8,42 +8,56 @@ using Scop.Aspire.ServiceDefaults;
 namespace Scop.Aspire.Bench.Faults;
 
 /// <summary>
-/// One fault done to a process of the platform, and its end: the process is signalled (or stopped), left down for a
+/// One fault done to processes of the platform, and its end: each process is signalled (or stopped), left down for a
 /// while if the fault says so, started again through the orchestrator, and the fault is over once every process of
 /// the platform is running and healthy again. Only processes of the <see cref="HostedPlatform"/> given are touched,
 /// found by the process ids its orchestrator reports.
 /// </summary>
-public sealed record Fault(string Name, string Resource, string What, int Signal, TimeSpan Down)
+public sealed record Fault(string Name, string What, int Signal, TimeSpan Down, IReadOnlyList<(string Resource, int Replica)> Targets)
 {
     /// <summary>A service or the gateway: the process of one replica killed outright.</summary>
     public static Fault Kill(string project, int replica) =>
-        new($"kill {project} #{replica + 1}", project, $"SIGKILL to {project}'s process (replica {replica + 1})", Posix.SIGKILL, TimeSpan.Zero)
-        { Replica = replica };
+        new($"kill {project} #{replica + 1}", $"SIGKILL to {project}'s process (replica {replica + 1})", Posix.SIGKILL, TimeSpan.Zero,
+            [(project, replica)]);
+
+    /// <summary>One process of every service and of the gateway killed at the same moment, as a host going down would.</summary>
+    public static Fault KillOneOfEach(IReadOnlyList<string> projects) =>
+        new("kill one process of each", $"SIGKILL to the first process of each of {string.Join(", ", projects)} at once",
+            Posix.SIGKILL, TimeSpan.Zero, [.. projects.Select(p => (p, 0))]);
 
     /// <summary>RabbitMQ stopped as an operator stops it (SIGTERM: the node shuts down), then started again.</summary>
     public static Fault StopBroker(TimeSpan down) =>
-        new("stop rabbitmq", ResourceNames.RabbitMq, $"RabbitMQ stopped (SIGTERM), started again {down.TotalSeconds:0} s later",
-            Posix.SIGTERM, down);
+        new("stop rabbitmq", $"RabbitMQ stopped (SIGTERM), started again {down.TotalSeconds:0} s later", Posix.SIGTERM, down,
+            [(ResourceNames.RabbitMq, 0)]);
 
     /// <summary>PostgreSQL restarted: a fast shutdown (SIGINT: every session cut, open transactions rolled back), then a start.</summary>
     public static Fault RestartDatabase() =>
-        new("restart postgres", ResourceNames.Postgres, "PostgreSQL fast shutdown (SIGINT) and start", Posix.SIGINT, TimeSpan.Zero);
+        new("restart postgres", "PostgreSQL fast shutdown (SIGINT) and start", Posix.SIGINT, TimeSpan.Zero, [(ResourceNames.Postgres, 0)]);
 
     /// <summary>Redis killed outright and started again (its rate-limit buckets and caches are lost with it).</summary>
     public static Fault RestartRedis() =>
-        new("restart redis", ResourceNames.Redis, "SIGKILL to Redis, then a start", Posix.SIGKILL, TimeSpan.Zero);
+        new("restart redis", "SIGKILL to Redis, then a start", Posix.SIGKILL, TimeSpan.Zero, [(ResourceNames.Redis, 0)]);
 
-    public int Replica { get; init; }
-
-    /// <summary>The faults of one run, in order: each service and the gateway, then the broker, the database, Redis.</summary>
-    public static IReadOnlyList<Fault> Sequence(IReadOnlyList<string> projects, int replicas, bool everyReplica, TimeSpan brokerDown)
+    /// <summary>
+    /// The faults of one run, in order: each service and the gateway (each of its processes in turn when
+    /// <paramref name="everyReplica"/>; one process of each at once when <paramref name="atOnce"/>), then the broker, the
+    /// database, Redis.
+    /// </summary>
+    public static IReadOnlyList<Fault> Sequence(IReadOnlyList<string> projects, int replicas, bool everyReplica, bool atOnce, TimeSpan brokerDown)
     {
         var faults = new List<Fault>();
-        foreach (var project in projects)
+        if (atOnce)
         {
-            for (var replica = 0; replica < (everyReplica ? replicas : 1); replica++)
+            faults.Add(KillOneOfEach(projects));
+        }
+        else
+        {
+            foreach (var project in projects)
             {
-                faults.Add(Kill(project, replica));
+                for (var replica = 0; replica < (everyReplica ? replicas : 1); replica++)
+                {
+                    faults.Add(Kill(project, replica));
+                }
             }
         }
 
@@ -56,14 +70,14 @@ public sealed record Fault(string Name, string Resource, string What, int Signal
     /// <summary>Does the fault and waits until the platform has recovered from it.</summary>
     public async Task<FaultTiming> RunAsync(HostedPlatform platform, TextWriter progress, CancellationToken ct)
     {
-        var running = platform.Instances(Resource).Where(i => i.IsRunning && i.ProcessId is not null).ToList();
-        if (running.Count <= Replica)
+        var targets = Targets.Select(t =>
         {
-            throw new InvalidOperationException($"{Name}: {Resource} has {running.Count} running processes.");
-        }
-
-        var target = running[Replica];
-        var processes = Targets(target.ProcessId!.Value);
+            var running = platform.Instances(t.Resource).Where(i => i.IsRunning && i.ProcessId is not null).ToList();
+            return running.Count > t.Replica
+                ? running[t.Replica]
+                : throw new InvalidOperationException($"{Name}: {t.Resource} has {running.Count} running processes.");
+        }).ToList();
+        var processes = targets.SelectMany(t => SignalledProcesses(t.ProcessId!.Value)).ToList();
         var injectedAt = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         foreach (var pid in processes)
@@ -71,10 +85,10 @@ public sealed record Fault(string Name, string Resource, string What, int Signal
             Posix.SendSignal(pid, Signal);
         }
 
-        progress.WriteLine($"[faults] {Name}: signal {Signal} to process {string.Join(", ", processes)} ({target.Id})");
+        progress.WriteLine($"[faults] {Name}: signal {Signal} to process {string.Join(", ", processes)} ({string.Join(", ", targets.Select(t => t.Id))})");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromMinutes(4));
-        while (platform.Instance(target.Id).IsRunning || processes.Any(Posix.IsAlive))
+        while (targets.Any(t => platform.Instance(t.Id).IsRunning) || processes.Any(Posix.IsAlive))
         {
             await Task.Delay(100, timeout.Token);
         }
@@ -86,30 +100,33 @@ public sealed record Fault(string Name, string Resource, string What, int Signal
         }
 
         var startedAt = DateTime.UtcNow;
-        await platform.ExecuteAsync(target.Id, KnownResourceCommands.StartCommand, timeout.Token);
-        // A new process, running, and found healthy by checks made since it was started: a report from before the
-        // fault would say so too early.
-        while (platform.Instance(target.Id) is not { IsRunning: true, Health: HealthStatus.Healthy, HealthCheckedAt: { } checkedAt } instance
-               || checkedAt < startedAt || instance.ProcessId == target.ProcessId)
+        await Task.WhenAll(targets.Select(t => platform.ExecuteAsync(t.Id, KnownResourceCommands.StartCommand, timeout.Token)));
+        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        foreach (var target in targets)
         {
-            await Task.Delay(100, timeout.Token);
-        }
-
-        // Behind the proxy of several replicas, the orchestrator's check may have reached another one: the new process
-        // itself must answer.
-        if (platform.Instance(target.Id).Address is { } address)
-        {
-            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-            while (!await AnswersAsync(probe, new Uri(address, "/health"), timeout.Token))
+            // A new process, running, and found healthy by checks made since it was started: a report from before the
+            // fault would say so too early.
+            while (platform.Instance(target.Id) is not { IsRunning: true, Health: HealthStatus.Healthy, HealthCheckedAt: { } checkedAt } instance
+                   || checkedAt < startedAt || instance.ProcessId == target.ProcessId)
             {
                 await Task.Delay(100, timeout.Token);
+            }
+
+            // Behind the proxy of several replicas, the orchestrator's check may have reached another one: the new
+            // process itself must answer.
+            if (platform.Instance(target.Id).Address is { } address)
+            {
+                while (!await AnswersAsync(probe, new Uri(address, "/health"), timeout.Token))
+                {
+                    await Task.Delay(100, timeout.Token);
+                }
             }
         }
 
         await platform.WaitUntilHealthyAsync(timeout.Token);
         var recovered = clock.Elapsed;
         progress.WriteLine($"[faults] {Name}: down after {downAt.TotalSeconds:0.0} s, every process healthy again after {recovered.TotalSeconds:0.0} s");
-        return new FaultTiming(Name, What, target.Id, processes, injectedAt, Math.Round(downAt.TotalSeconds, 2),
+        return new FaultTiming(Name, What, [.. targets.Select(t => t.Id)], processes, injectedAt, Math.Round(downAt.TotalSeconds, 2),
             Math.Round(recovered.TotalSeconds, 2));
     }
 
@@ -131,7 +148,7 @@ public sealed record Fault(string Name, string Resource, string What, int Signal
     /// service is killed, as a crash would, and <c>dotnet run</c> ends with it. RabbitMQ's script waits on the Erlang VM,
     /// which is the node that shuts down. PostgreSQL and Redis are the orchestrator's process themselves.
     /// </summary>
-    private IReadOnlyList<int> Targets(int processId)
+    private static IReadOnlyList<int> SignalledProcesses(int processId)
     {
         var descendants = Posix.Descendants(processId);
         var named = descendants.Where(pid => Command(pid) is { } command
@@ -154,5 +171,5 @@ public sealed record Fault(string Name, string Resource, string What, int Signal
 }
 
 /// <summary>When a fault was done, to which processes, and how long the platform took to be whole again.</summary>
-public sealed record FaultTiming(string Fault, string What, string ResourceId, IReadOnlyList<int> ProcessIds,
+public sealed record FaultTiming(string Fault, string What, IReadOnlyList<string> ResourceIds, IReadOnlyList<int> ProcessIds,
     DateTimeOffset InjectedAt, double DownAfterSeconds, double RecoveredAfterSeconds);

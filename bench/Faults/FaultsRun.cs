@@ -20,6 +20,9 @@ public sealed record FaultsSettings
     /// <summary>Kill every process of every service in turn (else one per service).</summary>
     public bool EveryReplica { get; init; } = true;
 
+    /// <summary>One process of every service and of the gateway killed at the same moment, instead of one after another.</summary>
+    public bool KillAtOnce { get; init; }
+
     public LoadSettings Load { get; init; } = new();
 
     /// <summary>Load before the first fault: what clients see when nothing fails, the run's floor.</summary>
@@ -139,7 +142,7 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
         progress.WriteLine($"[faults] steady: {ClientView.Of(load.Writes.ToList(), [.. health], loadStarted, steadyEnded).Line()}");
 
         var timings = new List<FaultTiming>();
-        foreach (var fault in Fault.Sequence(platform.Projects, platform.Options.Replicas, settings.EveryReplica, settings.BrokerDown))
+        foreach (var fault in Fault.Sequence(platform.Projects, platform.Options.Replicas, settings.EveryReplica, settings.KillAtOnce, settings.BrokerDown))
         {
             timings.Add(await fault.RunAsync(platform, progress, ct));
             await Task.Delay(settings.Settle, ct);

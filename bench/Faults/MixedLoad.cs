@@ -13,6 +13,7 @@ public enum WriteKind
     Hire,
     Booking,
     Enrolment,
+    Confirmation,
 }
 
 /// <summary>One attempt of a write: when it was sent, how long it took, and what came back (a status, or an exception's type).</summary>
@@ -99,14 +100,15 @@ public sealed record LoadSettings
 
 /// <summary>
 /// A steady mixed load through the gateway: cooperatives registered, people hired into them, seats booked for the
-/// register's people, SCOP AGIR card enrolments (each a webhook to the bank) — four kinds in turn at a fixed rate. Every
+/// register's people, half of those holds confirmed, SCOP AGIR card enrolments (each a webhook to the bank) — in turn at a
+/// fixed rate. Every
 /// write is kept with all its attempts, for the reconciliation and for what clients saw during each fault.
 /// </summary>
 public sealed class MixedLoad(HttpClient gateway, RunData data, LoadSettings settings)
 {
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private static readonly WriteKind[] Turns =
-        [WriteKind.Registration, WriteKind.Hire, WriteKind.Booking, WriteKind.Enrolment, WriteKind.Hire, WriteKind.Booking];
+        [WriteKind.Registration, WriteKind.Hire, WriteKind.Booking, WriteKind.Enrolment, WriteKind.Hire, WriteKind.Booking, WriteKind.Confirmation];
 
     private readonly ConcurrentBag<Write> writes = [];
     private readonly ConcurrentBag<Task> started = [];
@@ -175,6 +177,7 @@ public sealed class MixedLoad(HttpClient gateway, RunData data, LoadSettings set
                 WriteKind.Registration => data.Registration(n),
                 WriteKind.Hire => data.Hire(n),
                 WriteKind.Booking => data.Booking(),
+                WriteKind.Confirmation => data.Confirmation(),
                 _ => data.Enrolment(),
             };
             if (write is not null)
@@ -226,18 +229,9 @@ public sealed class MixedLoad(HttpClient gateway, RunData data, LoadSettings set
             }
 
             write.Add(new WriteAttempt(at, HttpLoad.Milliseconds(timestamp, Stopwatch.GetTimestamp()), outcome));
-            if (write.Settled is not null)
+            if (write.Settled is not null || DateTimeOffset.UtcNow - started > settings.GiveUpAfter)
             {
-                if (write.Succeeded)
-                {
-                    data.Succeeded(write);
-                }
-
-                return;
-            }
-
-            if (DateTimeOffset.UtcNow - started > settings.GiveUpAfter)
-            {
+                data.Done(write);
                 return;
             }
 
@@ -247,6 +241,7 @@ public sealed class MixedLoad(HttpClient gateway, RunData data, LoadSettings set
             }
             catch (OperationCanceledException)
             {
+                data.Done(write);
                 return;
             }
 
@@ -283,8 +278,8 @@ public sealed class MixedLoad(HttpClient gateway, RunData data, LoadSettings set
 
 /// <summary>
 /// What one run writes and with what: its tag (in every cooperative's and person's name), the cooperatives the people
-/// are hired into, the sessions and people the bookings take (each person booked at most once per session), the people
-/// hired during the run, each enrolled once.
+/// are hired into, the sessions and people the bookings take (a person and a session in turn: one booking of theirs at a
+/// time, booked again once it is answered), every other hold to confirm, the people hired during the run, each enrolled once.
 /// </summary>
 public sealed class RunData(string tag, IReadOnlyList<Guid> cooperatives, IReadOnlyList<Guid> sessions, IReadOnlyList<Guid> people)
 {
@@ -292,6 +287,8 @@ public sealed class RunData(string tag, IReadOnlyList<Guid> cooperatives, IReadO
     private readonly ConcurrentQueue<(Guid Person, Guid Session)> bookable = new(
         people.SelectMany(p => sessions.Select(s => (p, s))).OrderBy(_ => Random.Shared.Next()));
     private readonly ConcurrentQueue<Guid> hiredToEnrol = new();
+    private readonly ConcurrentQueue<Guid> heldToConfirm = new();
+    private long held;
     private readonly CooperativeFactory factory = new(tag);
 
     public string Tag => tag;
@@ -342,11 +339,27 @@ public sealed class RunData(string tag, IReadOnlyList<Guid> cooperatives, IReadO
                 person)
             : null;
 
-    public void Succeeded(Write write)
+    public Write? Confirmation() =>
+        heldToConfirm.TryDequeue(out var booking)
+            ? new Write(WriteKind.Confirmation, "", $"/api/training/bookings/{booking}/confirm", "{}", subject: booking)
+            : null;
+
+    /// <summary>A write answered (or given up): what it made may be written on, and its person and session booked again.</summary>
+    public void Done(Write write)
     {
-        if (write is { Kind: WriteKind.Hire, CreatedId: { } person })
+        switch (write)
         {
-            hiredToEnrol.Enqueue(person);
+            case { Succeeded: true, Kind: WriteKind.Hire, CreatedId: { } person }:
+                hiredToEnrol.Enqueue(person);
+                break;
+            case { Succeeded: true, Kind: WriteKind.Booking, CreatedId: { } booking } when Interlocked.Increment(ref held) % 2 == 0:
+                heldToConfirm.Enqueue(booking);
+                break;
+        }
+
+        if (write is { Kind: WriteKind.Booking, Subject: { } attendee, Session: { } session })
+        {
+            bookable.Enqueue((attendee, session));
         }
     }
 }

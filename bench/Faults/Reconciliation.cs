@@ -123,12 +123,32 @@ public sealed record Reconciliation
             var booked = Ids(WriteKind.Booking);
             lost["bookings"] = booked.Length - await ScalarAsync(training, "SELECT count(*) FROM bookings WHERE id = ANY(@ids)", ct, ("ids", booked));
             counts["bookingsInTraining"] = await ScalarAsync(training, "SELECT count(*) FROM bookings WHERE session_id = ANY(@ids)", ct, ("ids", data.Sessions.ToArray()));
-            doubled["bookingsPerPersonAndSession"] = await ScalarAsync(training,
+            // A person may be booked on a session several times over the run (once their last booking was answered): a
+            // booking is doubled when a person holds more bookings of a session than writes could have made.
+            var bookingRows = new Dictionary<(Guid Session, Guid Person), long>();
+            await using (var pairs = new NpgsqlCommand(
                 """
-                SELECT coalesce(sum(n - 1), 0) FROM (
-                    SELECT count(*) AS n FROM attendees a JOIN bookings b ON b.id = a.booking_id
-                    WHERE b.session_id = ANY(@ids) GROUP BY b.session_id, a.person_id) g
-                """, ct, ("ids", data.Sessions.ToArray()));
+                SELECT b.session_id, a.person_id, count(*) FROM attendees a JOIN bookings b ON b.id = a.booking_id
+                WHERE b.session_id = ANY(@ids) GROUP BY b.session_id, a.person_id
+                """, training))
+            {
+                pairs.Parameters.AddWithValue("ids", data.Sessions.ToArray());
+                await using var rows = await pairs.ExecuteReaderAsync(ct);
+                while (await rows.ReadAsync(ct))
+                {
+                    bookingRows[(rows.GetGuid(0), rows.GetGuid(1))] = rows.GetInt64(2);
+                }
+            }
+
+            var bookingWrites = writes.Where(w => w is { Kind: WriteKind.Booking, Refused: false })
+                .GroupBy(w => (w.Session!.Value, w.Subject!.Value)).ToDictionary(g => g.Key, g => (long)g.Count());
+            doubled["bookingsPerPersonAndSession"] = bookingRows.Sum(r => Math.Max(0, r.Value - bookingWrites.GetValueOrDefault(r.Key)));
+
+            var confirmed = succeeded.Where(w => w.Kind == WriteKind.Confirmation).Select(w => w.Subject!.Value).ToArray();
+            lost["confirmations"] = confirmed.Length - await ScalarAsync(training,
+                "SELECT count(*) FROM bookings WHERE id = ANY(@ids) AND status = 'Confirmed'", ct, ("ids", confirmed));
+            counts["bookingsConfirmed"] = await ScalarAsync(training,
+                "SELECT count(*) FROM bookings WHERE session_id = ANY(@ids) AND status = 'Confirmed'", ct, ("ids", data.Sessions.ToArray()));
             counts["holdsExpired"] = await ScalarAsync(training,
                 "SELECT count(*) FROM bookings WHERE session_id = ANY(@ids) AND status = 'Expired'", ct, ("ids", data.Sessions.ToArray()));
             counts["peopleKnownToTraining"] = await ScalarAsync(training, "SELECT count(*) FROM people WHERE id = ANY(@ids)", ct, ("ids", people));

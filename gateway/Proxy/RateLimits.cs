@@ -86,8 +86,9 @@ public readonly record struct RateLimitCaller(string Limit, string Key)
 /// address's allowance, so an anonymous flood from a shared address (an office, a carrier's NAT) refuses nobody who is
 /// signed in, and a person at their limit leaves their colleagues' allowance alone. A refused request takes nothing,
 /// so a client retrying while refused is served as soon as a token is back. The time is the gateway's clock (replicas
-/// keep theirs in step; a bucket never refills backwards). If Redis does not answer, requests pass (and a warning is
-/// logged): the limits protect the services, they must not take the platform down with them.
+/// keep theirs in step; a bucket never refills backwards). If Redis is not connected or does not answer within
+/// <see cref="RedisPatience"/>, requests pass (and a warning is logged): the limits protect the services, they must
+/// not take the platform down with them.
 /// </summary>
 public sealed partial class RedisRateLimiter(IConnectionMultiplexer redis, IOptionsMonitor<GatewayOptions> options,
     [FromKeyedServices(RedisRateLimiter.ClockKey)] TimeProvider clock, ILogger<RedisRateLimiter> logger)
@@ -96,6 +97,9 @@ public sealed partial class RedisRateLimiter(IConnectionMultiplexer redis, IOpti
     public const string ClockKey = "rate-limits";
 
     public const string KeyPrefix = "scop:gateway:ratelimit:";
+
+    /// <summary>How long a request waits for its bucket at most; then it passes, as when Redis does not answer.</summary>
+    public static readonly TimeSpan RedisPatience = TimeSpan.FromSeconds(2);
 
     // ARGV: capacity, window (ms to refill a whole bucket), now (ms). Answers {1, 0} when a token was taken, else
     // {0, ms until one is back}. The key lives until a whole bucket would have refilled: then it is full, as a new one.
@@ -154,10 +158,19 @@ public sealed partial class RedisRateLimiter(IConnectionMultiplexer redis, IOpti
             throw new InvalidOperationException($"{GatewayOptions.Section}:RateLimits: the {name} window must be longer than 0.");
         }
 
+        // Redis away (restarting, say) holds no request up: its commands would wait in the connection's backlog until it is
+        // back or the command times out (5 s), every request of the platform with them.
+        if (!redis.IsConnected)
+        {
+            LogRedisUnavailable(logger, "not connected");
+            return null;
+        }
+
         try
         {
             var result = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, [KeyPrefix + key],
-                [limit.PermitLimit, (long)Math.Ceiling(limit.Window.TotalMilliseconds), clock.GetUtcNow().ToUnixTimeMilliseconds()]))!;
+                    [limit.PermitLimit, (long)Math.Ceiling(limit.Window.TotalMilliseconds), clock.GetUtcNow().ToUnixTimeMilliseconds()])
+                .WaitAsync(RedisPatience))!;
             return (long)result[0] == 1 ? null : (name, TimeSpan.FromMilliseconds((long)result[1]));
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
