@@ -99,26 +99,36 @@ public sealed record Fault(string Name, string What, int Signal, TimeSpan Down, 
             await Task.Delay(Down, timeout.Token);
         }
 
-        var startedAt = DateTime.UtcNow;
-        await Task.WhenAll(targets.Select(t => platform.ExecuteAsync(t.Id, KnownResourceCommands.StartCommand, timeout.Token)));
+        // Started in the order the AppHost waits for them (the identity service, then the services, then the gateway):
+        // the orchestrator refuses to start a process while a resource it waits for has a process that is not running.
         using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-        foreach (var target in targets)
+        var pending = targets.ToList();
+        while (pending.Count > 0)
         {
-            // A new process, running, and found healthy by checks made since it was started: a report from before the
-            // fault would say so too early.
-            while (platform.Instance(target.Id) is not { IsRunning: true, Health: HealthStatus.Healthy, HealthCheckedAt: { } checkedAt } instance
-                   || checkedAt < startedAt || instance.ProcessId == target.ProcessId)
+            var waits = platform.WaitsOf(pending.Select(t => t.Resource));
+            var round = pending.Where(t => !pending.Any(other => waits[t.Resource].Contains(other.Resource))).ToList();
+            round = round.Count > 0 ? round : pending;
+            pending = pending.Except(round).ToList();
+            var startedAt = DateTime.UtcNow;
+            await Task.WhenAll(round.Select(t => platform.ExecuteAsync(t.Id, KnownResourceCommands.StartCommand, timeout.Token)));
+            foreach (var target in round)
             {
-                await Task.Delay(100, timeout.Token);
-            }
-
-            // Behind the proxy of several replicas, the orchestrator's check may have reached another one: the new
-            // process itself must answer.
-            if (platform.Instance(target.Id).Address is { } address)
-            {
-                while (!await AnswersAsync(probe, new Uri(address, "/health"), timeout.Token))
+                // A new process, running, and found healthy by checks made since it was started: a report from before
+                // the fault would say so too early.
+                while (platform.Instance(target.Id) is not { IsRunning: true, Health: HealthStatus.Healthy, HealthCheckedAt: { } checkedAt } instance
+                       || checkedAt < startedAt || instance.ProcessId == target.ProcessId)
                 {
                     await Task.Delay(100, timeout.Token);
+                }
+
+                // Behind the proxy of several replicas, the orchestrator's check may have reached another one: the new
+                // process itself must answer.
+                if (platform.Instance(target.Id).Address is { } address)
+                {
+                    while (!await AnswersAsync(probe, new Uri(address, "/health"), timeout.Token))
+                    {
+                        await Task.Delay(100, timeout.Token);
+                    }
                 }
             }
         }

@@ -151,6 +151,15 @@ public sealed class HostedPlatform : IAsyncDisposable
                 ? null
                 : e.Snapshot.HealthReports.Min(r => r.LastRunAt));
 
+    /// <summary>For each resource named, the resources it waits for before it starts (the AppHost's <c>WaitFor</c>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlySet<string>> WaitsOf(IEnumerable<string> resources)
+    {
+        var model = app.Services.GetRequiredService<DistributedApplicationModel>().Resources;
+        return resources.Distinct(StringComparer.Ordinal).ToDictionary(name => name, IReadOnlySet<string> (name) =>
+            model.Single(r => r.Name == name).Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).ToHashSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+    }
+
     /// <summary>Runs one of the orchestrator's commands (<see cref="KnownResourceCommands"/>) on one process.</summary>
     public async Task ExecuteAsync(string resourceId, string command, CancellationToken ct)
     {
