@@ -345,8 +345,7 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
         var served = new SortedDictionary<string, int>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            using var response = await http.GetAsync($"{path}?pageSize=1", ct);
-            served[path] = (int)response.StatusCode;
+            served[path] = await StatusOfAsync(http, $"{path}?pageSize=1", ct);
         }
 
         await Task.Delay(TimeSpan.FromSeconds(5), ct); // and a while after: a check that timed out shows late
@@ -357,6 +356,7 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
         double? healthyAgain = null;
         using (var probe = platform.CreateGatewayClient())
         {
+            probe.Timeout = TimeSpan.FromSeconds(10);
             var patience = Stopwatch.StartNew();
             while (patience.Elapsed < TimeSpan.FromMinutes(2))
             {
@@ -387,7 +387,7 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
             using var response = await probe.GetAsync("/health", ct);
             return response.IsSuccessStatusCode;
         }
-        catch (HttpRequestException)
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             return false;
         }
@@ -481,11 +481,52 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
         progress.WriteLine($"[faults] still not drained after {settings.DrainLimit.TotalMinutes:0} min; reconciling what there is");
     }
 
+    /// <summary>
+    /// A set-up write, sent again under the same <c>Idempotency-Key</c> when it gets no answer or a 5xx (a busy machine
+    /// may hold an answer past the client's timeout), as any careful client would.
+    /// </summary>
     private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string path, object body, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        return await http.SendAsync(request, ct);
+        var key = Guid.NewGuid().ToString("N");
+        var json = JsonSerializer.Serialize(body);
+        for (var attempt = 1; ; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", key);
+            try
+            {
+                var response = await http.SendAsync(request, ct);
+                if ((int)response.StatusCode < 500 || attempt == 5)
+                {
+                    return response;
+                }
+
+                response.Dispose();
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested && attempt < 5)
+            {
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(attempt), ct);
+        }
+    }
+
+    /// <summary>The status of a GET, asked up to 3 times while it gets no answer at all (a busy machine, not a refusal); 0 if never.</summary>
+    private static async Task<int> StatusOfAsync(HttpClient http, string path, CancellationToken ct)
+    {
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(path, ct);
+                return (int)response.StatusCode;
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+            {
+            }
+        }
+
+        return 0;
     }
 
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response, CancellationToken ct, HttpStatusCode? expected = null)

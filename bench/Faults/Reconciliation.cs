@@ -218,13 +218,12 @@ public sealed record Reconciliation
         CancellationToken ct)
     {
         var depths = new Dictionary<string, long>(StringComparer.Ordinal);
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         foreach (var project in platform.Projects.Where(p => p != ResourceNames.Gateway))
         {
             foreach (var instance in platform.Instances(project).Where(i => i is { IsRunning: true, Address: not null }))
             {
-                using var response = await http.GetAsync(new Uri(instance.Address!, "/health"), ct);
-                var report = await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+                var report = await HealthReportAsync(http, new Uri(instance.Address!, "/health"), ct);
                 if (report.TryGetProperty("checks", out var checks) && checks.TryGetProperty("error-queues", out var check)
                     && check.GetProperty("description").GetString() is { } description)
                 {
@@ -239,6 +238,22 @@ public sealed record Reconciliation
         var messages = depths.Count == 0 ? [] : await ErrorQueuePeek.ReadAsync(await platform.ConnectionStringAsync(ResourceNames.RabbitMq, ct),
             depths.Keys, ct);
         return (depths, messages);
+    }
+
+    /// <summary>A process's health report, asked again while a busy machine leaves it unanswered.</summary>
+    private static async Task<JsonElement> HealthReportAsync(HttpClient http, Uri health, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using var response = await http.GetAsync(health, ct);
+                return await response.Content.ReadFromJsonAsync<JsonElement>(ct);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested && attempt < 3)
+            {
+            }
+        }
     }
 
     private static async Task<long> PendingOutboxAsync(NpgsqlConnection connection, CancellationToken ct) =>
