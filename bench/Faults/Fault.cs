@@ -87,7 +87,8 @@ public sealed record Fault(string Name, string What, int Signal, TimeSpan Down, 
 
         progress.WriteLine($"[faults] {Name}: signal {Signal} to process {string.Join(", ", processes)} ({string.Join(", ", targets.Select(t => t.Id))})");
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromMinutes(4));
+        // A safety net, not a figure: on a saturated machine six processes started together took over 4 minutes.
+        timeout.CancelAfter(TimeSpan.FromMinutes(12));
         while (targets.Any(t => platform.Instance(t.Id).IsRunning) || processes.Any(Posix.IsAlive))
         {
             await Task.Delay(100, timeout.Token);
