@@ -9,6 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 source scripts/prerequisites.sh
 
 require_dotnet
+ensure_browser # for the web front-end's benchmarks (bench/)
 
 infrastructure="${SCOP_INFRASTRUCTURE:-auto}"
 for arg in "$@"; do

@@ -10,6 +10,8 @@ source scripts/prerequisites.sh
 
 require_dotnet
 ensure_local_servers # the end-to-end tests always run the platform in local mode
+ensure_browser       # the web front-end's tests drive Debian's Chromium
+ensure_openapi_linter
 
 say "Building"
 dotnet build Scop.Aspire.sln -nologo -v quiet -clp:ErrorsOnly

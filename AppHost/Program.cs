@@ -46,6 +46,14 @@ var partnerHooks = builder.AddPlatformService<Projects.Scop_Aspire_PartnerHooks>
 var notifications = builder.AddPlatformService<Projects.Scop_Aspire_Notifications>(ResourceNames.Notifications,
         infrastructure.NotificationsDatabase, infrastructure.RabbitMq, identity)
     .WithReference(infrastructure.Mail).WaitFor(infrastructure.Mail);
+// Web front-end: every person's pages, server-rendered; reached only through the gateway, it calls the APIs through
+// the gateway too, with the tokens of the signed-in person kept in its sessions (Redis).
+var web = builder.AddProject<Projects.Scop_Aspire_Web>(ResourceNames.Web)
+    .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
+    .WithDataRoot(builder) // its session keys
+    .WithHttpHealthCheck("/health")
+    .WithServicePort(builder.Configuration)
+    .WithHostEnvironment(builder);
 
 // Gateway: the one endpoint for web and mobile clients; finds the services through service discovery.
 var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gateway)
@@ -56,6 +64,7 @@ var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gat
     .WithReference(repriseWatch).WaitFor(repriseWatch)
     .WithReference(partnerHooks).WaitFor(partnerHooks)
     .WithReference(notifications).WaitFor(notifications)
+    .WithReference(web).WaitFor(web)
     .WithReference(infrastructure.Redis).WaitFor(infrastructure.Redis)
     .WithExternalHttpEndpoints()
     .WithGatewayPort(builder.Configuration)
@@ -71,10 +80,15 @@ if (builder.Configuration["Scop:Gateway:RateLimits:Enabled"] is { Length: > 0 } 
 
 // Every token carries the gateway's public address as its issuer: clients and services agree on it. Every process
 // sends its metrics to the dashboard at the same interval.
-foreach (var project in new[] { identity, membership, portal, training, partnerHooks, notifications, repriseWatch, gateway })
+foreach (var project in new[] { identity, membership, portal, training, partnerHooks, notifications, repriseWatch, gateway, web })
 {
     project.WithIssuer(gateway).WithMetricExportInterval(builder.Configuration);
 }
+
+// The web front-end calls the APIs through the gateway, and the identity service lets it sign people in and out at
+// the gateway's address.
+web.WithReference(gateway);
+identity.WithWebClient(gateway);
 
 builder.Build().Run();
 return 0;

@@ -105,6 +105,20 @@ internal static class ProjectResourceExtensions
         });
 
     /// <summary>
+    /// Registers the web front-end's addresses with the identity service's <c>scop-web</c> client: where a sign-in
+    /// comes back to and where a sign-out returns, both at the gateway's public address.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithWebClient(this IResourceBuilder<ProjectResource> identity,
+        IResourceBuilder<ProjectResource> gateway)
+    {
+        string At(string path) =>
+            $"http://localhost:{gateway.Resource.Annotations.OfType<EndpointAnnotation>().Single(e => e.Name == "http").Port}/{path}";
+        return identity
+            .WithEnvironment("Scop__Identity__WebClient__RedirectUris__0", () => At("signin-oidc"))
+            .WithEnvironment("Scop__Identity__WebClient__PostLogoutRedirectUris__0", () => At("signout-callback-oidc"));
+    }
+
+    /// <summary>
     /// Where the project keeps its files (the identity service's development keys and seeded credentials,
     /// partner-hooks' Data Protection keys): <c>Scop:DataRoot</c>, by default <c>.scop/</c>.
     /// </summary>

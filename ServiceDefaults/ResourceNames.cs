@@ -29,4 +29,5 @@ public static class ResourceNames
     public const string Notifications = "notifications";
     public const string RepriseWatch = "reprise-watch";
     public const string Gateway = "gateway";
+    public const string Web = "web";
 }

@@ -64,7 +64,10 @@ app.UseSwaggerUI(ui =>
 {
     ui.RoutePrefix = "docs";
     ui.DocumentTitle = "Scop.Aspire API";
-    foreach (var service in app.Configuration.GetSection("ReverseProxy:Clusters").GetChildren().Select(c => c.Key))
+    // Every service with an API document (a route named "<service>-openapi"); the web front-end has none.
+    var routes = app.Configuration.GetSection("ReverseProxy:Routes").GetChildren().Select(r => r.Key).ToHashSet();
+    foreach (var service in app.Configuration.GetSection("ReverseProxy:Clusters").GetChildren().Select(c => c.Key)
+                 .Where(service => routes.Contains($"{service}-openapi")))
     {
         ui.SwaggerEndpoint($"/openapi/{service}.json", service);
     }

@@ -68,3 +68,36 @@ ensure_local_servers() {
   "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
   quiet_system_services "${as_root[@]}"
 }
+
+# Runs apt-get as root, or through sudo when it needs no password; otherwise says which command to run.
+apt_install() {
+  local as_root
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    as_root=(sudo)
+  else
+    echo "Missing packages: $*. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y $*" >&2
+    exit 1
+  fi
+  say "Installing $*"
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
+# Debian's Chromium: the web front-end's tests and benchmarks drive it with Playwright (no browser can be downloaded).
+ensure_browser() {
+  [ -x /usr/bin/chromium ] && return 0
+  apt_install chromium fonts-dejavu-core
+}
+
+# Node.js and Redocly's CLI, which lints the services' OpenAPI documents (tests/Web.Tests/OpenApiLint).
+ensure_openapi_linter() {
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  local lint="tests/Web.Tests/OpenApiLint"
+  if [ ! -x "$lint/node_modules/.bin/redocly" ]; then
+    say "Installing the OpenAPI linter (@redocly/cli)"
+    npm ci --prefix "$lint" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}

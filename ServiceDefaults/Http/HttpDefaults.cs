@@ -29,6 +29,7 @@ public static class HttpDefaults
         {
             options.AddDocumentTransformer(WithoutServers);
             options.CreateSchemaReferenceId = ApiContract.SchemaReferenceId;
+            OpenApiDocuments.Configure(options);
         });
 
         // A query or path value that does not bind to its parameter is an exception in every environment (by default

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using Scop.Aspire.ServiceDefaults.Http;
 
 namespace Scop.Aspire.ServiceDefaults.Security;
 
@@ -51,8 +52,11 @@ public static class PlatformAuthentication
     /// token signed by the identity service, carry its issuer, this service's <paramref name="audience"/>, and be within its lifetime. Adds the
     /// named policies of <see cref="PlatformPolicies"/>; an endpoint that names none requires an authenticated caller.
     /// </summary>
-    public static IHostApplicationBuilder AddPlatformAuthentication(this IHostApplicationBuilder builder, string audience) =>
-        builder.AddPlatformAuthentication([audience], authenticatedByDefault: true);
+    public static IHostApplicationBuilder AddPlatformAuthentication(this IHostApplicationBuilder builder, string audience)
+    {
+        builder.Services.AddPlatformSecurity(audience); // declared in the service's OpenAPI document
+        return builder.AddPlatformAuthentication([audience], authenticatedByDefault: true);
+    }
 
     /// <summary>
     /// The same, accepting any of <paramref name="audiences"/> (the gateway checks tokens for every service before

@@ -61,8 +61,25 @@ public sealed class IdentityServerSettings
     /// <summary>During a change of certificate, the one being replaced: key files it protected can still be opened.</summary>
     public CertificateSettings PreviousCookieKeysCertificate { get; set; } = new();
 
-    /// <summary>Redirect URIs of the development web client (the front-end's dev server and the curl helper).</summary>
+    /// <summary>Redirect URIs the development web client takes besides its configured ones (the curl helper's).</summary>
     public string[] DevelopmentWebRedirectUris { get; set; } = ["http://localhost:3000/callback", "http://127.0.0.1/callback"];
+
+    /// <summary>
+    /// The web front-end's public client <c>scop-web</c>, registered in every environment: where a sign-in returns
+    /// (<c>{gateway}/signin-oidc</c>) and where a sign-out returns (<c>{gateway}/signout-callback-oidc</c>).
+    /// </summary>
+    public PublicClientSettings WebClient { get; set; } = new();
+
+    /// <summary>The mobile app's public client <c>scop-mobile</c>, registered in every environment.</summary>
+    public PublicClientSettings MobileClient { get; set; } = new();
+}
+
+/// <summary>A public client of the code flow with PKCE: the addresses it may be sent back to.</summary>
+public sealed class PublicClientSettings
+{
+    public string[] RedirectUris { get; set; } = [];
+
+    public string[] PostLogoutRedirectUris { get; set; } = [];
 }
 
 /// <summary>

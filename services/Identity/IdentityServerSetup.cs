@@ -7,6 +7,7 @@ using Scop.Aspire.Identity.Features.Connect;
 using Scop.Aspire.Identity.Keys;
 using Scop.Aspire.Identity.Seeding;
 using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -125,6 +126,7 @@ public static class IdentityServerSetup
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireRole(PlatformRoles.ConfederationAdmin));
 
+        builder.Services.AddPlatformSecurity(PlatformAudiences.Identity); // the admin API's, in its OpenAPI document
         builder.Services.AddScoped<Sessions>();
         builder.Services.AddScoped<SignInThrottle>();
         builder.Services.AddSingleton<AccountLockout>();
@@ -132,6 +134,7 @@ public static class IdentityServerSetup
         builder.Services.AddSingleton<ClientAddresses>();
         builder.Services.AddHostedService<SignInAttemptPurge>();
         builder.Services.AddHostedService<ScopeCatalogue>();
+        builder.Services.AddHostedService<PublicClients>();
         if (builder.Environment.IsDevelopment())
         {
             builder.Services.AddHostedService<DevelopmentSeed>();

@@ -7,6 +7,7 @@ using Scop.Aspire.Membership.Features.Kits;
 using Scop.Aspire.Membership.Features.Mandates;
 using Scop.Aspire.Membership.Features.Memberships;
 using Scop.Aspire.Membership.Features.People;
+using Scop.Aspire.Membership.Features.Public;
 using Scop.Aspire.Membership.ReferenceData;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
@@ -44,6 +45,7 @@ app.MapCards();
 app.MapBenefits();
 app.MapKits();
 app.MapMandates();
+app.MapPublicRegister();
 
 app.Run();
 

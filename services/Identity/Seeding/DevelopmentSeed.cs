@@ -13,17 +13,14 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace Scop.Aspire.Identity.Seeding;
 
 /// <summary>
-/// Development only: one user per role (two delegates of different regional unions), the web and mobile public
-/// clients, and one partner bank's machine client. Passwords and the partner's secret are generated at first start
-/// and written to <c>{Scop:DataRoot}/identity/dev-credentials.json</c> (readable by its owner only); nothing secret
-/// is in the repository.
+/// Development only: one user per role (two delegates of different regional unions) and one partner bank's machine
+/// client; the web and mobile clients are registered in every environment (<see cref="PublicClients"/>). Passwords and
+/// the partner's secret are generated at first start and written to <c>{Scop:DataRoot}/identity/dev-credentials.json</c>
+/// (readable by its owner only); nothing secret is in the repository.
 /// </summary>
-public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityServerSettings settings, IConfiguration configuration,
+public sealed partial class DevelopmentSeed(IServiceProvider services, IConfiguration configuration,
     IHostEnvironment environment, ILogger<DevelopmentSeed> logger) : IHostedService
 {
-    public const string WebClientId = "scop-web";
-    public const string MobileClientId = "scop-mobile";
-    public const string MobileRedirectUri = "coop.scop.mobile:/callback";
     public const string PartnerClientId = "credit-cooperatif";
     public const string DevelopmentCooperativeId = "0195a3c4-1f00-7000-8000-000000000001";
 
@@ -88,11 +85,6 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
             credentials.Passwords[dev.UserName] = password;
         }
 
-        await EnsurePublicClientAsync(applications, WebClientId, "SCOP web", ApplicationTypes.Web, settings.DevelopmentWebRedirectUris,
-            cancellationToken);
-        await EnsurePublicClientAsync(applications, MobileClientId, "SCOP mobile", ApplicationTypes.Native, [MobileRedirectUri],
-            cancellationToken);
-
         var partnerSecret = credentials.ClientSecrets.GetValueOrDefault(PartnerClientId) ?? AdminEndpoints.NewSecret();
         var partner = await applications.FindByClientIdAsync(PartnerClientId, cancellationToken);
         if (partner is not null && !credentials.ClientSecrets.ContainsKey(PartnerClientId))
@@ -128,51 +120,6 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private static async Task EnsurePublicClientAsync(IOpenIddictApplicationManager applications, string clientId,
-        string displayName, string applicationType, IEnumerable<string> redirectUris, CancellationToken ct)
-    {
-        var descriptor = new OpenIddictApplicationDescriptor
-        {
-            ClientId = clientId,
-            ClientType = ClientTypes.Public,
-            ApplicationType = applicationType,
-            ConsentType = ConsentTypes.Implicit, // the platform's own front-ends: no consent screen
-            DisplayName = displayName,
-            Permissions =
-            {
-                Permissions.Endpoints.Authorization,
-                Permissions.Endpoints.Token,
-                Permissions.Endpoints.EndSession,
-                Permissions.Endpoints.Revocation,
-                Permissions.GrantTypes.AuthorizationCode,
-                Permissions.GrantTypes.RefreshToken,
-                Permissions.ResponseTypes.Code,
-                Permissions.Scopes.Profile,
-                Permissions.Scopes.Roles,
-            },
-            Requirements = { Requirements.Features.ProofKeyForCodeExchange },
-        };
-        foreach (var api in PlatformAudiences.All)
-        {
-            descriptor.Permissions.Add(Permissions.Prefixes.Scope + api);
-        }
-
-        foreach (var uri in redirectUris)
-        {
-            descriptor.RedirectUris.Add(new Uri(uri));
-        }
-
-        var existing = await applications.FindByClientIdAsync(clientId, ct);
-        if (existing is null)
-        {
-            await applications.CreateAsync(descriptor, ct);
-        }
-        else
-        {
-            await applications.UpdateAsync(existing, descriptor, ct);
-        }
-    }
-
     /// <summary>Random, with every character class the password rules ask for guaranteed by the fixed parts.</summary>
     private static string NewPassword() => "Dev-" + AdminEndpoints.NewSecret()[..20] + "-7a";
 
@@ -185,6 +132,6 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IdentityS
     }
 
     [LoggerMessage(Level = LogLevel.Information,
-        Message = "Development: {Count} users, the web, mobile and partner clients are seeded; their credentials are in {Path}")]
+        Message = "Development: {Count} users and the partner client are seeded; their credentials are in {Path}")]
     private static partial void LogSeeded(ILogger logger, int count, string path);
 }

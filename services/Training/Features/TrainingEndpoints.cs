@@ -35,6 +35,7 @@ public static class TrainingEndpoints
         app.MapGroup(Prefix).WithTags("Mutual fund").MapMutualFund();
         app.MapGroup(Prefix).WithTags("Passport").MapPassport();
         app.MapGroup(Prefix).WithTags("Targets").MapTargets();
+        app.MapGroup(Prefix).WithTags("Public").MapPublicTargets();
         app.MapGroup(Prefix).WithTags("Welcome day").MapInvitations();
         return app;
     }

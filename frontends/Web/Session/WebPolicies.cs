@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Authorization;
+using Scop.Aspire.ServiceDefaults.Security;
+
+namespace Scop.Aspire.Web.Session;
+
+/// <summary>Who reaches which pages. The APIs decide again on every call; these only keep people off pages that would refuse them.</summary>
+public static class WebPolicies
+{
+    public const string SignedIn = "web:signed-in";
+    public const string Manager = "web:manager";
+    public const string Delegate = "web:delegate";
+    public const string Staff = "web:staff";
+    public const string Admin = "web:admin";
+
+    public static AuthorizationBuilder AddWebPolicies(this AuthorizationBuilder authorization) => authorization
+        .AddPolicy(SignedIn, policy => policy.RequireAuthenticatedUser())
+        .AddPolicy(Manager, policy => policy.RequireRole(PlatformRoles.CooperativeManager))
+        .AddPolicy(Delegate, policy => policy.RequireRole(PlatformRoles.Delegate, PlatformRoles.ConfederationAdmin))
+        .AddPolicy(Staff, policy => policy.RequireRole(PlatformRoles.Federation, PlatformRoles.ConfederationAdmin))
+        .AddPolicy(Admin, policy => policy.RequireRole(PlatformRoles.ConfederationAdmin));
+}

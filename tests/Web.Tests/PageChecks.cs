@@ -1,0 +1,43 @@
+using Deque.AxeCore.Playwright;
+
+namespace Scop.Aspire.Web.Tests;
+
+/// <summary>What every page visited by a test goes through: axe-core finds no serious or critical violation, and a
+/// screenshot of the whole page is kept (TestResults/web/&lt;name&gt;-&lt;desktop|phone&gt;.png).</summary>
+public static class PageChecks
+{
+    public static async Task CheckAsync(this IPage page, WebPlatform platform, string name)
+    {
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        var size = page.ViewportSize is { Width: <= 400 } ? "phone" : "desktop";
+        await page.ScreenshotAsync(new PageScreenshotOptions
+        {
+            Path = Path.Combine(platform.Artefacts, $"{name}-{size}.png"),
+            FullPage = true,
+        });
+        var axe = await page.RunAxe();
+        var serious = axe.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+        Assert.True(serious.Count == 0, $"{name} ({size}) {page.Url}: " + string.Join("; ", serious.Select(v =>
+            $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => string.Join(" ", n.Target)))}")));
+        // Nothing wider than the screen: a phone never scrolls sideways (tables scroll inside their own box).
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"{name} ({size}) is {overflow} px wider than the screen");
+    }
+
+    /// <summary>Signs in through the real sign-in page of the identity service, from the site's sign-in link.</summary>
+    public static async Task SignInAsync(this IPage page, WebPlatform platform, string user, string? check = "sign-in")
+    {
+        await page.GotoAsync("/connexion");
+        await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
+        if (check is not null)
+        {
+            await page.CheckAsync(platform, check);
+        }
+
+        await page.GetByLabel("Identifiant").FillAsync(user);
+        await page.GetByLabel("Mot de passe").FillAsync(platform.Password(user));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal)
+                                          && !url.Contains("/signin-oidc", StringComparison.Ordinal));
+    }
+}
