@@ -59,6 +59,9 @@ public sealed class AccessMatrixTests(MembershipServers servers, MembershipAppPe
             .Row("* /health",                                            "* 200", () => Get("/health"))
             .Row("* /alive",                                             "* 200", () => Get("/alive"))
             .Row("GET /openapi/{documentName}.json",                     "* 200", () => Get("/openapi/v1.json"))
+            // The public card and figures, for the web front-end's public pages: nothing a scope protects.
+            .Row("GET /api/membership/public/cooperatives/{id:guid}",    "* 200", () => Get($"{Api}/public/cooperatives/{cooperative}"))
+            .Row("GET /api/membership/public/figures",                   "* 200", () => Get($"{Api}/public/figures"))
             // A cooperative is registered by its union's delegates and the confederation; read by them, its manager, staff.
             // What a cooperative does for itself (hire, roles, departures, dues, its events) its own manager does too.
             .Row("POST /api/membership/cooperatives/",                   "401  403  403  403  403  403  201  403  403  201  403",

@@ -57,6 +57,7 @@ public sealed class AccessMatrixTests(TrainingServers servers, TrainingAppPerCla
             .Row("* /health",                                       "* 200", () => Get("/health"))
             .Row("* /alive",                                        "* 200", () => Get("/alive"))
             .Row("GET /openapi/{documentName}.json",                "* 200", () => Get("/openapi/v1.json"))
+            .Row("GET /api/training/public/targets/{year:int}",     "* 200", () => Get($"{Api}/public/targets/{year}"))
             .Row("POST /api/training/courses",                      "401  403  403  403  403  403  403  403  201  201  403",
                 () => Post($"{Api}/courses", $$"""{"title":"Course {{Guid.NewGuid():N}}","path":"Cooperative","durationHours":7}"""))
             .Row("GET /api/training/courses/{id:guid}",             "401  200  200  200  200  200  200  200  200  200  200",
