@@ -75,12 +75,15 @@ public sealed class AccessMatrixTests(IdentityServer server)
             .Row("POST /account/login",                                  "* 415", () => Post("/account/login"))
             .Row("GET /account/activate",                                "* 404", () => Get("/account/activate?token=" + new string('A', 43)))
             .Row("POST /account/activate",                               "* 415", () => Post("/account/activate"))
+            .Row("GET /account/login.css",                               "* 200", () => Get("/account/login.css"))
             // Administration: users, roles and machine clients are the confederation admins'.
             .Row("POST /api/identity/users",                             "401  403  403  403  403  403  403  403  403  201  403",
                 () => Post("/api/identity/users", JsonSerializer.Serialize(new
                 {
                     userName = $"u-{Guid.NewGuid():N}"[..20], password = "A-long-enough-pass-42", roles = new[] { PlatformRoles.Member },
                 })))
+            .Row("GET /api/identity/users",                              "401  403  403  403  403  403  403  403  403  200  403",
+                () => Get($"/api/identity/users?name={Uri.EscapeDataString(user.Name)}"), marker: user.Id)
             .Row("GET /api/identity/users/{id}",                         "401  403  403  403  403  403  403  403  403  200  403",
                 () => Get($"/api/identity/users/{user.Id}"), marker: user.Name)
             .Row("PUT /api/identity/users/{id}/roles",                   "401  403  403  403  403  403  403  403  403  200  403",

@@ -64,7 +64,7 @@ public sealed partial class SignInProtectionTests(IdentityServer server)
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, evenRight.StatusCode);
         Assert.InRange(throttled.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, IdentityServer.WindowMinutes * 60);
-        Assert.Contains("Trop de connexions échouées", await throttled.Content.ReadAsStringAsync());
+        Assert.Contains("Trop de connexions échouées", WebUtility.HtmlDecode(await throttled.Content.ReadAsStringAsync()));
         Assert.Equal(hashesBefore, server.Hasher.Verified.Count); // nothing checked while throttled
 
         // The real user, from their own address, is not kept out.

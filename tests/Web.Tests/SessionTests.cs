@@ -86,6 +86,8 @@ public sealed class SessionTests(WebPlatform platform)
     [Fact]
     public async Task The_session_survives_a_token_refresh_and_sign_out_ends_it_at_the_identity_service_too()
     {
+        // Other tests of this platform may have left sessions of the same person: this test's is the new one.
+        var earlier = (await platform.SessionsOfAsync("Fanny Fédération")).Select(s => s.Key).ToHashSet();
         await using var context = await platform.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.SignInAsync(platform, "federation", check: null);
@@ -93,14 +95,13 @@ public sealed class SessionTests(WebPlatform platform)
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Le catalogue de formation");
 
         // The access token is about to expire: the session's expiry is moved back, as fifteen minutes would.
-        var sessions = await platform.SessionsOfAsync("Fanny Fédération");
-        var before = Assert.Single(sessions);
+        var before = Assert.Single(await platform.SessionsOfAsync("Fanny Fédération"), s => !earlier.Contains(s.Key));
         await platform.AgeAccessTokenAsync(before.Key);
 
         await page.GotoAsync("/formation/catalogue");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Le catalogue de formation");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveCountAsync(0);
-        var after = Assert.Single(await platform.SessionsOfAsync("Fanny Fédération"));
+        var after = Assert.Single(await platform.SessionsOfAsync("Fanny Fédération"), s => !earlier.Contains(s.Key));
         Assert.Equal(before.Key, after.Key); // the same session…
         Assert.NotEqual(before.Token("access_token"), after.Token("access_token")); // …with a new access token
         Assert.NotEqual(before.Token("refresh_token"), after.Token("refresh_token")); // and a rotated refresh token
@@ -111,7 +112,7 @@ public sealed class SessionTests(WebPlatform platform)
         await Assertions.Expect(page.GetByText("Vous êtes déconnecté·e.")).ToBeVisibleAsync();
         await page.CheckAsync(platform, "signed-out");
 
-        Assert.Empty(await platform.SessionsOfAsync("Fanny Fédération")); // gone from the front-end…
+        Assert.DoesNotContain(await platform.SessionsOfAsync("Fanny Fédération"), s => s.Key == after.Key); // gone from the front-end…
         using var refresh = await CodeFlow.RefreshAsync(platform.Gateway, after.Token("refresh_token")!);
         Assert.True(refresh.IsError); // …and its refresh token is dead at the identity service
         await page.GotoAsync("/espace"); // and the identity service asks for the password again

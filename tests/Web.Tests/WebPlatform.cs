@@ -14,7 +14,8 @@ public sealed class WebPlatform : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
+    // Generous: on a shared two-core machine busy with other builds, the platform has taken over five minutes to start.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
     private readonly string dataRoot = Path.Combine(Path.GetTempPath(), "scop-web-tests", Guid.NewGuid().ToString("N")[..8]);
     private DistributedApplication? app;
     private IPlaywright? playwright;

@@ -3,7 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace Scop.Aspire.Web.Api
 {
-    /// <summary>The APIs' JSON conventions (enums by name, camelCase) for the generated clients.</summary>
+    /// <summary>
+    /// The APIs' JSON conventions (enums by name, camelCase) for the generated clients. Each client reads answers as
+    /// text first: streamed, an error's ProblemDetails would reach <see cref="ApiException"/> without its body.
+    /// </summary>
     internal static class ApiJson
     {
         public static void Configure(JsonSerializerOptions options)
@@ -19,6 +22,9 @@ namespace Scop.Aspire.Web.Api.Membership
     public partial class MembershipClient
     {
         static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ApiJson.Configure(settings);
+
+        // Errors keep their body's text, which ApiException.Problem reads (field errors included).
+        partial void Initialize() => ReadResponseAsString = true;
     }
 }
 
@@ -27,6 +33,9 @@ namespace Scop.Aspire.Web.Api.Portal
     public partial class PortalClient
     {
         static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ApiJson.Configure(settings);
+
+        // Errors keep their body's text, which ApiException.Problem reads (field errors included).
+        partial void Initialize() => ReadResponseAsString = true;
     }
 }
 
@@ -35,6 +44,9 @@ namespace Scop.Aspire.Web.Api.Training
     public partial class TrainingClient
     {
         static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ApiJson.Configure(settings);
+
+        // Errors keep their body's text, which ApiException.Problem reads (field errors included).
+        partial void Initialize() => ReadResponseAsString = true;
     }
 }
 
@@ -43,6 +55,9 @@ namespace Scop.Aspire.Web.Api.PartnerHooks
     public partial class PartnerHooksClient
     {
         static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ApiJson.Configure(settings);
+
+        // Errors keep their body's text, which ApiException.Problem reads (field errors included).
+        partial void Initialize() => ReadResponseAsString = true;
     }
 }
 
@@ -51,5 +66,8 @@ namespace Scop.Aspire.Web.Api.Identity
     public partial class IdentityClient
     {
         static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ApiJson.Configure(settings);
+
+        // Errors keep their body's text, which ApiException.Problem reads (field errors included).
+        partial void Initialize() => ReadResponseAsString = true;
     }
 }

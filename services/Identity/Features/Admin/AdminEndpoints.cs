@@ -38,8 +38,11 @@ public static partial class AdminEndpoints
     {
         var admin = app.MapGroup("/api/identity").WithTags("Identity administration")
             .RequireAuthorization(PlatformPolicies.ConfederationAdmin);
+        // The bodies are read by JsonBody (field-level errors for any malformed input); Accepts documents them.
         admin.MapPost("/users", CreateUserAsync).WithName("CreateUser").WithSummary("Create a user with roles")
             .Accepts<CreateUserRequest>("application/json");
+        admin.MapGet("/users", ListUsersAsync).WithName("ListUsers")
+            .WithSummary("Users by user name or display name, paged, with their roles");
         admin.MapGet("/users/{id}", GetUserAsync).WithName("GetUser").WithSummary("One user");
         admin.MapPut("/users/{id}/roles", SetRolesAsync).WithName("SetUserRoles")
             .WithSummary("Replace a user's roles and the scope of those roles").Accepts<SetRolesRequest>("application/json");
@@ -111,6 +114,33 @@ public static partial class AdminEndpoints
         }
 
         return TypedResults.Created($"/api/identity/users/{user.Id}", await ToResponseAsync(user, users));
+    }
+
+    private static async Task<Results<Ok<PagedList<UserResponse>>, ValidationProblem>> ListUsersAsync(
+        UserManager<PlatformUser> users, int? page, int? pageSize, string? name = null)
+    {
+        var (paging, problem) = PageRequest.From(page, pageSize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var query = users.Users;
+        if (name?.Trim() is { Length: > 0 } search)
+        {
+            var normalized = search.ToUpperInvariant();
+            query = query.Where(u => u.NormalizedUserName!.Contains(normalized) || u.DisplayName!.ToUpper().Contains(normalized));
+        }
+
+        var total = await query.LongCountAsync();
+        var found = await query.OrderBy(u => u.UserName).Skip(paging.Skip).Take(paging.PageSize).ToListAsync();
+        var items = new List<UserResponse>(found.Count);
+        foreach (var user in found)
+        {
+            items.Add(await ToResponseAsync(user, users));
+        }
+
+        return TypedResults.Ok(new PagedList<UserResponse>(items, paging.Page, paging.PageSize, total));
     }
 
     private static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> GetUserAsync(string id, UserManager<PlatformUser> users)
