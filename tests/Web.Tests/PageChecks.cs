@@ -25,7 +25,7 @@ public static class PageChecks
     }
 
     /// <summary>Signs in through the real sign-in page of the identity service, from the site's sign-in link.</summary>
-    public static async Task SignInAsync(this IPage page, WebPlatform platform, string user, string? check = "sign-in")
+    public static async Task SignInAsync(this IPage page, WebPlatform platform, string user, string? check = "sign-in", string? password = null)
     {
         await page.GotoAsync("/connexion");
         await page.WaitForURLAsync(url => url.Contains("/account/login", StringComparison.Ordinal));
@@ -35,7 +35,7 @@ public static class PageChecks
         }
 
         await page.GetByLabel("Identifiant").FillAsync(user);
-        await page.GetByLabel("Mot de passe").FillAsync(platform.Password(user));
+        await page.GetByLabel("Mot de passe").FillAsync(password ?? platform.Password(user));
         await page.GetByRole(AriaRole.Button, new() { Name = "Se connecter" }).ClickAsync();
         await page.WaitForURLAsync(url => !url.Contains("/account/login", StringComparison.Ordinal)
                                           && !url.Contains("/signin-oidc", StringComparison.Ordinal));

@@ -53,7 +53,7 @@ public sealed class SessionTests(WebPlatform platform)
         var page = await context.NewPageAsync();
         await page.SignInAsync(platform, "member", check: null);
 
-        foreach (var staffPage in new[] { "/formation/catalogue", "/region/cooperatives" })
+        foreach (var staffPage in new[] { "/formation/catalogue", "/formation/fonds", "/region/cooperatives", "/partenaires", "/comptes" })
         {
             var response = await page.GotoAsync(staffPage);
             Assert.Equal((int)HttpStatusCode.Forbidden, response!.Status);

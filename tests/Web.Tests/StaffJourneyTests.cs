@@ -66,6 +66,57 @@ public sealed class StaffJourneyTests(WebPlatform platform)
         await page.CheckAsync(platform, "targets");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_admin_creates_an_account_gives_it_a_delegates_role_and_the_person_signs_in_with_it(bool phone)
+    {
+        await using var context = await platform.NewContextAsync(phone);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(platform, "admin", check: null);
+        await page.CheckAsync(platform, "space-admin");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Les comptes" }).ClickAsync();
+        await page.WaitForURLAsync("**/comptes");
+        await page.CheckAsync(platform, "accounts");
+
+        // Creating: without a password the account is refused, said next to the field.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Créer un compte" }).ClickAsync();
+        var userName = $"lea.{Guid.NewGuid():N}"[..16];
+        await page.GetByLabel("Identifiant *").FillAsync(userName);
+        await page.GetByLabel("Nom affiché").FillAsync("Léa Déléguée");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Créer le compte" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#erreur-password")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByLabel("Mot de passe initial *")).ToHaveAttributeAsync("aria-invalid", "true");
+        await page.CheckAsync(platform, "account-error");
+        const string password = "Une-phrase-assez-longue-42";
+        await page.GetByLabel("Mot de passe initial *").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Créer le compte" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Le compte est créé.");
+        await Assertions.Expect(page.Locator("dl.facts")).ToContainTextAsync("coopérateur·rice");
+
+        // A delegate acts for one union: without it the roles are refused, then saved with it.
+        await page.GetByLabel("coopérateur·rice").UncheckAsync();
+        await page.GetByLabel("délégué·e d'union régionale").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer les rôles" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#erreur-regionalUnion")).ToBeVisibleAsync();
+        await page.GetByLabel("Union régionale (délégué·e)").SelectOptionAsync("urscop-ouest");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer les rôles" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Les rôles sont enregistrés");
+        await Assertions.Expect(page.Locator("dl.facts")).ToContainTextAsync("URSCOP Ouest");
+        await page.CheckAsync(platform, "account");
+
+        // Found by name in the list.
+        await page.GotoAsync("/comptes?nom=" + Uri.EscapeDataString("léa déléguée"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = userName })).ToContainTextAsync("délégué·e d'union régionale");
+
+        // The person signs in with it and finds their region's cooperatives.
+        await using var theirs = await platform.NewContextAsync(phone);
+        var their = await theirs.NewPageAsync();
+        await their.SignInAsync(platform, userName, check: null, password: password);
+        await Assertions.Expect(their.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Bonjour Léa Déléguée");
+        await Assertions.Expect(their.GetByRole(AriaRole.Heading, new() { Name = "Les coopératives de ma région" })).ToBeVisibleAsync();
+    }
+
     /// <summary>A Tuesday of October next year: no French public holiday falls in October.</summary>
     private static DateTime OctoberTuesday()
     {

@@ -125,11 +125,17 @@ public static partial class AdminEndpoints
             return problem;
         }
 
+        if (name?.Length > 256)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["name"] = ["At most 256 characters."] });
+        }
+
         var query = users.Users;
         if (name?.Trim() is { Length: > 0 } search)
         {
-            var normalized = search.ToUpperInvariant();
-            query = query.Where(u => u.NormalizedUserName!.Contains(normalized) || u.DisplayName!.ToUpper().Contains(normalized));
+            // Case folded by PostgreSQL on both sides (ILIKE), so « léa » finds « Léa »; % and _ are searched as such.
+            var pattern = "%" + search.Replace(@"\", @"\\").Replace("%", @"\%").Replace("_", @"\_") + "%";
+            query = query.Where(u => EF.Functions.ILike(u.UserName!, pattern) || EF.Functions.ILike(u.DisplayName!, pattern));
         }
 
         var total = await query.LongCountAsync();
