@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Aspire.Hosting;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Scop.Aspire.Bench.Platform;
 
 namespace Scop.Aspire.Web.Tests;
 
@@ -14,23 +13,22 @@ public sealed class WebPlatform : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
-    // Generous: on a shared two-core machine busy with other builds, the platform has taken over five minutes to start.
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(10);
-    private readonly string dataRoot = Path.Combine(Path.GetTempPath(), "scop-web-tests", Guid.NewGuid().ToString("N")[..8]);
-    private DistributedApplication? app;
+    private HostedPlatform? platform;
     private IPlaywright? playwright;
 
     /// <summary>The gateway's public address: the only address the browser ever visits.</summary>
-    public Uri Address { get; private set; } = null!;
+    public Uri Address => Platform.GatewayAddress;
 
     public HttpClient Gateway { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
 
-    /// <summary>The platform's data folder (the identity service's generated credentials, the front-end's keys).</summary>
-    public string DataRoot => dataRoot;
+    public HostedPlatform Platform => platform ?? throw new InvalidOperationException("The platform has not started.");
 
-    public DistributedApplication App => app ?? throw new InvalidOperationException("The platform has not started.");
+    /// <summary>The platform's data folder (the identity service's generated credentials, the front-end's keys).</summary>
+    public string DataRoot => Platform.DataRoot;
+
+    public DistributedApplication App => Platform.App;
 
     /// <summary>Where screenshots go: TestResults/web/ at the repository's root (test.sh's results folder).</summary>
     public string Artefacts { get; } = Path.Combine(RepositoryRoot(), "TestResults", "web");
@@ -43,26 +41,9 @@ public sealed class WebPlatform : IAsyncLifetime
                 $"{ChromiumPath} is missing: install Debian's chromium (scripts/prerequisites.sh does it for test.sh).");
         }
 
-        Directory.CreateDirectory(dataRoot);
         Directory.CreateDirectory(Artefacts);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Scop_Aspire_AppHost>(
-        [
-            "--Scop:Infrastructure=local",
-            $"--Scop:DataRoot={dataRoot}",
-            "--Scop:GatewayPort=0",
-            "--DcpPublisher:RandomizePorts=false",
-            "--Scop:FixedServicePorts=false",
-            "--Scop:Ports:Postgres=0",
-            "--Scop:Ports:RabbitMq=0",
-            "--Scop:Ports:RabbitMqDistribution=0",
-            "--Scop:Ports:Redis=0",
-            "--Scop:Ports:Epmd=0",
-            $"--Scop:RabbitMqNodeName=web-{Guid.NewGuid():N}"[..48] + "@localhost",
-        ]);
-        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.Configuration["DcpPublisher:RandomizePorts"] = "false";
-
-        var platformStart = StartPlatformAsync(builder);
+        // The platform as the end-to-end tests and the bench start it; the browser starts meanwhile.
+        var platformStart = HostedPlatform.StartAsync(new PlatformOptions(), CancellationToken.None);
         playwright = await Playwright.CreateAsync();
         Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -71,22 +52,13 @@ public sealed class WebPlatform : IAsyncLifetime
             Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync"],
         });
-        await platformStart;
-    }
-
-    private async Task StartPlatformAsync(IDistributedApplicationTestingBuilder builder)
-    {
-        app = await builder.BuildAsync();
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await app.StartAsync(timeout.Token);
-        await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
-        Gateway = app.CreateHttpClient("gateway");
-        Address = Gateway.BaseAddress!;
+        platform = await platformStart;
+        Gateway = platform.CreateGatewayClient();
     }
 
     /// <summary>The password the identity service generated for a development user at its first start.</summary>
     public string Password(string user) => JsonDocument.Parse(
-            File.ReadAllText(Path.Combine(dataRoot, "identity", "dev-credentials.json")))
+            File.ReadAllText(Path.Combine(DataRoot, "identity", "dev-credentials.json")))
         .RootElement.GetProperty("Passwords").GetProperty(user).GetString()!;
 
     /// <summary>A fresh browser context (its own cookies) at the desktop size or at a phone's 360 × 740.</summary>
@@ -109,19 +81,9 @@ public sealed class WebPlatform : IAsyncLifetime
 
         playwright?.Dispose();
         Gateway?.Dispose();
-        if (app is not null)
+        if (platform is not null)
         {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
-
-        try
-        {
-            Directory.Delete(dataRoot, recursive: true);
-        }
-        catch (IOException)
-        {
-            // a server may still be releasing a file; the folder is in the temporary area anyway
+            await platform.DisposeAsync();
         }
     }
 

@@ -34,25 +34,16 @@ public sealed class ApiSession(AuthenticationStateProvider authentication, Sessi
 public sealed class SessionEndedException() : Exception("The session has ended; sign in again.");
 
 /// <summary>
-/// The base of every generated API client: each request is created here, with the session's token, an
-/// <c>Idempotency-Key</c> for a creating POST (the same key when the person submits the same form again), and asks for
-/// French.
+/// The base of every generated API client: each request is created here, with the session's token, and asks for
+/// French. A creating POST's <c>Idempotency-Key</c> is a parameter of its operation in the documents: the pages pass
+/// their form's key, the same when the person submits the same form again.
 /// </summary>
 public abstract class ApiClientBase(ApiSession session)
 {
-    /// <summary>Set before a creating call (e.g. the form's key) so that a resubmitted form creates nothing twice.</summary>
-    public string? IdempotencyKey { get; set; }
-
     protected async Task<HttpRequestMessage> CreateHttpRequestMessageAsync(CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage();
         await session.AuthorizeAsync(request, cancellationToken);
-        if (IdempotencyKey is { Length: > 0 } key)
-        {
-            request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
-            IdempotencyKey = null;
-        }
-
         request.Headers.AcceptLanguage.Add(new StringWithQualityHeaderValue("fr-FR"));
         return request;
     }
