@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Model;
 
 namespace Scop.Aspire.Gateway.Proxy;
 
@@ -12,8 +13,9 @@ public sealed class SecurityHeaderOptions
     public string ContentSecurityPolicy { get; set; } = "default-src 'none'; frame-ancestors 'none'";
 
     /// <summary>
-    /// The policies of the pages served through the gateway, by path prefix (the longest matching prefix wins). The one
-    /// place where a page gets what it needs: a new front-end adds its prefix here.
+    /// The policies of the pages served through the gateway, by path prefix (the longest matching prefix wins), or by
+    /// the route that forwarded the request when no prefix matches (a front-end whose pages are every path no other
+    /// route takes). The one place where a page gets what it needs: a new front-end adds its prefix or its route here.
     /// </summary>
     public List<PathContentSecurityPolicy> ContentSecurityPolicies { get; set; } = [];
 
@@ -27,7 +29,10 @@ public sealed class SecurityHeaderOptions
 public sealed class PathContentSecurityPolicy
 {
     /// <summary>A path prefix, by whole segments: <c>/docs</c> matches <c>/docs</c> and <c>/docs/index.html</c>, not <c>/docsx</c>.</summary>
-    public string Path { get; set; } = "";
+    public string? Path { get; set; }
+
+    /// <summary>Or the id of a route of <c>ReverseProxy:Routes</c>: every answer that route forwards.</summary>
+    public string? Route { get; set; }
 
     public string Policy { get; set; } = "";
 }
@@ -48,10 +53,12 @@ public static class SecurityHeaders
             ?? new SecurityHeaderOptions();
         foreach (var entry in settings.ContentSecurityPolicies)
         {
-            if (!entry.Path.StartsWith('/') || entry.Path.EndsWith('/') || string.IsNullOrWhiteSpace(entry.Policy))
+            var byPath = entry.Path is not null && entry.Route is null && entry.Path.StartsWith('/') && !entry.Path.EndsWith('/');
+            var byRoute = entry.Path is null && !string.IsNullOrWhiteSpace(entry.Route);
+            if (!(byPath || byRoute) || string.IsNullOrWhiteSpace(entry.Policy))
             {
                 throw new InvalidOperationException(
-                    $"{GatewayOptions.Section}:SecurityHeaders:ContentSecurityPolicies: '{entry.Path}' needs a path that starts with / and does not end with one, and a policy.");
+                    $"{GatewayOptions.Section}:SecurityHeaders:ContentSecurityPolicies: '{entry.Path ?? entry.Route}' needs either a path that starts with / and does not end with one, or a route, and a policy.");
             }
         }
 
@@ -63,14 +70,16 @@ public static class SecurityHeaders
     {
         var settings = app.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value.SecurityHeaders;
         // Longest first: the first prefix that matches is the most specific.
-        var policies = settings.ContentSecurityPolicies.OrderByDescending(p => p.Path.Length)
+        var policies = settings.ContentSecurityPolicies.Where(p => p.Path is not null).OrderByDescending(p => p.Path!.Length)
             .Select(p => (Path: new PathString(p.Path), p.Policy)).ToArray();
+        var routePolicies = settings.ContentSecurityPolicies.Where(p => p.Route is not null)
+            .ToDictionary(p => p.Route!, p => p.Policy, StringComparer.Ordinal);
         return app.Use((context, next) =>
         {
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = PolicyFor(context.Request.Path);
+                headers.ContentSecurityPolicy = PolicyFor(context);
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = settings.ReferrerPolicy;
                 headers.XFrameOptions = "DENY";
@@ -84,17 +93,20 @@ public static class SecurityHeaders
             return next(context);
         });
 
-        string PolicyFor(PathString path)
+        string PolicyFor(HttpContext context)
         {
             foreach (var (prefix, policy) in policies)
             {
-                if (path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
+                if (context.Request.Path.StartsWithSegments(prefix, StringComparison.OrdinalIgnoreCase))
                 {
                     return policy;
                 }
             }
 
-            return settings.ContentSecurityPolicy;
+            return context.Features.Get<IReverseProxyFeature>()?.Route.Config.RouteId is { } route
+                   && routePolicies.TryGetValue(route, out var routePolicy)
+                ? routePolicy
+                : settings.ContentSecurityPolicy;
         }
     }
 

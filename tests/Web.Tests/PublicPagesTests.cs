@@ -77,6 +77,10 @@ public sealed class PublicPagesTests(WebPlatform platform)
         var policy = string.Join(" ", home.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("script-src 'self'", policy);
         Assert.Contains("frame-ancestors 'none'", policy);
+        Assert.DoesNotContain("unsafe", policy);
+        // The gateway gives the site's route its policy; an API answer keeps the strictest one.
+        using var api = await platform.Gateway.GetAsync("/api/portal/feed");
+        Assert.Equal("default-src 'none'; frame-ancestors 'none'", string.Join(" ", api.Headers.GetValues("Content-Security-Policy")));
         var html = await home.Content.ReadAsStringAsync();
         Assert.Contains("rel=\"manifest\"", html);
 
