@@ -25,6 +25,13 @@ public partial class ApiException : Exception
 
     /// <summary>The problem the service described, or a general one when the answer was not ProblemDetails.</summary>
     public ApiProblem Problem => ApiProblem.From(StatusCode, Response);
+
+    /// <summary>
+    /// The Idempotency-Key a form sends next: a service keeps a 4xx answer under its key as it keeps a success (the same
+    /// request again gets the same answer), so a corrected form is a new request with a new key; after a 5xx or no
+    /// answer, nothing was kept and the same key is sent again.
+    /// </summary>
+    public string RenewedFormKey(string key) => StatusCode is >= 400 and < 500 ? Guid.NewGuid().ToString("N") : key;
 }
 
 public partial class ApiException<TResult>(string message, int statusCode, string? response,
