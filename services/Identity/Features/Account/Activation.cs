@@ -147,16 +147,18 @@ public static class Activation
 
     private static string E(string? value) => WebUtility.HtmlEncode(value ?? "");
 
+    /// <summary>The sign-in page's look (its stylesheet, the site's header, a card): no inline style.</summary>
     private static StringBuilder Start(string title) => new StringBuilder()
         .Append("<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\">")
-        .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").Append(E(title)).Append(" — SCOP</title>")
-        .Append("<style>body{font-family:system-ui,sans-serif;max-width:22rem;margin:4rem auto;padding:0 1rem}")
-        .Append("label,input,button{display:block;width:100%;margin:.4rem 0}input,button{padding:.5rem;font-size:1rem}")
-        .Append(".error{color:#a00}</style></head><body><h1>").Append(E(title)).Append("</h1>");
+        .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>").Append(E(title)).Append(" — Réseau SCOP</title>")
+        .Append("<link rel=\"stylesheet\" href=\"/account/login.css\"></head><body>")
+        .Append("<header class=\"site-header\"><div class=\"wrap\"><a class=\"brand\" href=\"/\">")
+        .Append("<span class=\"brand-mark\" aria-hidden=\"true\">S</span> Réseau SCOP</a></div></header>")
+        .Append("<main class=\"wrap\"><div class=\"card\"><h1>").Append(E(title)).Append("</h1>");
 
     private static IResult Finish(HttpContext http, StringBuilder html, int status)
     {
-        html.Append("</body></html>");
+        html.Append("</div></main></body></html>");
         http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers["X-Frame-Options"] = "DENY";
         // The token is in this page's address: it must not leave in a Referer header.
