@@ -41,3 +41,37 @@ public static class PageChecks
                                           && !url.Contains("/signin-oidc", StringComparison.Ordinal));
     }
 }
+
+/// <summary>The Congress training target as the services give it today, to check a page shows the same figure.</summary>
+public static class TrainingTargets
+{
+    /// <summary>
+    /// Checks that the first table's row <paramref name="line"/> (« Salarié·es et associé·es », « Dirigeant·es »)
+    /// shows the target the public API gives for this year, in French. The target follows the register (5 % of the
+    /// people it counts), which hires of earlier tests may still be feeding: the page is read again until both agree.
+    /// </summary>
+    public static async Task ExpectTargetShownAsync(this IPage page, WebPlatform platform, string line, string property)
+    {
+        var year = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).Year;
+        var cell = page.GetByRole(AriaRole.Table).First.GetByRole(AriaRole.Row).Filter(new() { HasText = line })
+            .GetByRole(AriaRole.Cell).Last;
+        string expected = "", shown = "";
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var targets = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(
+                platform.Gateway, $"/api/training/public/targets/{year}");
+            expected = targets.GetProperty(property).GetProperty("target").GetInt32()
+                .ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
+            shown = (await cell.InnerTextAsync()).Trim();
+            if (shown == expected)
+            {
+                return;
+            }
+
+            await Task.Delay(500);
+            await page.ReloadAsync();
+        }
+
+        Assert.Fail($"The page shows {shown} as the target of « {line} », the API {expected}.");
+    }
+}

@@ -62,7 +62,7 @@ public sealed class StaffJourneyTests(WebPlatform platform)
         // The targets, nationally and by union.
         await page.GotoAsync("/formation/objectifs");
         await Assertions.Expect(page.Locator("svg.chart").First).ToBeVisibleAsync();
-        await Assertions.Expect(page.GetByRole(AriaRole.Table).First).ToContainTextAsync("1 500");
+        await page.ExpectTargetShownAsync(platform, "Salarié·es et associé·es", "employees");
         await page.CheckAsync(platform, "targets");
     }
 
