@@ -16,7 +16,8 @@ public sealed record DeclaredService(string Name, string ProjectPath, string? Da
 /// <summary>
 /// Reads what runs from the AppHost itself — its application model, built but never started — so a service added
 /// there is tested here with no list to update. Every project is a service under test but the gateway, which
-/// forwards to them and publishes their documents, not its own.
+/// forwards to them and publishes their documents, not its own, and the web front-end, which has no API (its pages
+/// call the services' APIs, where this run sends its input; its forms are driven in a browser by tests/Web.Tests).
 /// </summary>
 public static class PlatformModel
 {
@@ -55,7 +56,7 @@ public static class PlatformModel
                 .Select(relationship => relationship.Resource)
                 .OfType<IResourceWithConnectionString>()
                 .FirstOrDefault(resource => resource is IResourceWithParent { Parent.Name: ResourceNames.Postgres });
-            if (project.Name != ResourceNames.Gateway)
+            if (project.Name is not (ResourceNames.Gateway or ResourceNames.Web))
             {
                 services.Add(new DeclaredService(project.Name, project.GetProjectMetadata().ProjectPath, database?.Name));
             }
