@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -41,4 +43,35 @@ public readonly record struct PageRequest(int Page, int PageSize)
 public sealed record PagedList<T>(IReadOnlyList<T> Items, int Page, int PageSize, long TotalCount)
 {
     public bool HasNextPage => (long)Page * PageSize < TotalCount;
+}
+
+/// <summary>
+/// The position after a row in a list read newest first by (moment, id): what a client passes back as <c>before</c> to
+/// read on (keyset paging, so rows inserted meanwhile neither repeat nor vanish). Opaque to clients; anything that is not
+/// one of ours decodes to false, never an exception.
+/// </summary>
+public readonly record struct MomentCursor(DateTimeOffset At, Guid Id)
+{
+    public string Encode() => Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{At.UtcTicks}:{Id:N}"));
+
+    public static bool TryDecode(string cursor, out MomentCursor decoded)
+    {
+        decoded = default;
+        try
+        {
+            var parts = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
+            if (parts.Length != 2 || !long.TryParse(parts[0], out var ticks) || !Guid.TryParseExact(parts[1], "N", out var id)
+                || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            {
+                return false;
+            }
+
+            decoded = new MomentCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
+            return true;
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
 }

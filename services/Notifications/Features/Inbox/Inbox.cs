@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Security.Claims;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Notifications.Data;
@@ -54,11 +52,12 @@ public static class Inbox
         var query = Mine(db, user);
         if (before is not null)
         {
-            if (!TryDecode(before, out var createdAt, out var id))
+            if (!MomentCursor.TryDecode(before, out var after))
             {
                 return JsonBody.Invalid("before", "Not a cursor this inbox gave out.");
             }
 
+            var (createdAt, id) = (after.At, after.Id);
             query = query.Where(n => n.CreatedAt < createdAt || (n.CreatedAt == createdAt && n.Id.CompareTo(id) < 0));
         }
 
@@ -69,7 +68,7 @@ public static class Inbox
 
         var rows = await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Take(size + 1).ToListAsync(ct);
         var page = rows.Take(size).Select(ToItem).ToList();
-        return TypedResults.Ok(new InboxPage(page, rows.Count > size ? Encode(rows[size - 1]) : null));
+        return TypedResults.Ok(new InboxPage(page, rows.Count > size ? new MomentCursor(rows[size - 1].CreatedAt, rows[size - 1].Id).Encode() : null));
     }
 
     public static async Task<Ok<UnreadCount>> UnreadAsync(ClaimsPrincipal user, NotificationsDbContext db, CancellationToken ct) =>
@@ -126,29 +125,4 @@ public static class Inbox
 
     private static InboxItem ToItem(Notification n) =>
         new(n.Id, n.Kind, n.Subject, n.Body, n.Links, n.OccurredAt, n.CreatedAt, n.ReadAt);
-
-    private static string Encode(Notification last) =>
-        Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{last.CreatedAt.UtcTicks}:{last.Id:N}"));
-
-    private static bool TryDecode(string cursor, out DateTimeOffset createdAt, out Guid id)
-    {
-        createdAt = default;
-        id = default;
-        try
-        {
-            var parts = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
-            if (parts.Length != 2 || !long.TryParse(parts[0], out var ticks) || !Guid.TryParseExact(parts[1], "N", out id)
-                || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
-            {
-                return false;
-            }
-
-            createdAt = new DateTimeOffset(ticks, TimeSpan.Zero);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
 }

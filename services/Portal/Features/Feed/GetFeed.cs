@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Portal.Data;
@@ -55,46 +53,22 @@ public static class GetFeed
         var query = WatchFilter.Apply(db.FeedItems.AsNoTracking(), kind, region, sector);
         if (before is not null)
         {
-            if (!TryDecode(before, out var occurredAt, out var id))
+            if (!MomentCursor.TryDecode(before, out var after))
             {
                 return JsonBody.Invalid("before", "Not a cursor this feed gave out.");
             }
 
+            var (occurredAt, id) = (after.At, after.Id);
             query = query.Where(i => i.OccurredAt < occurredAt || (i.OccurredAt == occurredAt && i.Id.CompareTo(id) < 0));
         }
 
         var items = await query.OrderByDescending(i => i.OccurredAt).ThenByDescending(i => i.Id)
             .Take(size + 1).ToListAsync(ct);
         var page = items.Take(size).Select(ToEntry).ToList();
-        var nextCursor = items.Count > size ? Encode(items[size - 1]) : null;
+        var nextCursor = items.Count > size ? new MomentCursor(items[size - 1].OccurredAt, items[size - 1].Id).Encode() : null;
         return TypedResults.Ok(new FeedPage(page, nextCursor));
     }
 
     public static FeedEntry ToEntry(FeedItem item) =>
         new(item.Id, item.Kind, item.Title, item.SubjectId, item.Region, item.Sector, item.Link, item.OccurredAt, item.PublishedAt);
-
-    private static string Encode(FeedItem last) =>
-        Base64Url.EncodeToString(Encoding.ASCII.GetBytes($"{last.OccurredAt.UtcTicks}:{last.Id:N}"));
-
-    private static bool TryDecode(string cursor, out DateTimeOffset occurredAt, out Guid id)
-    {
-        occurredAt = default;
-        id = default;
-        try
-        {
-            var parts = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor)).Split(':');
-            if (parts.Length != 2 || !long.TryParse(parts[0], out var ticks) || !Guid.TryParseExact(parts[1], "N", out id)
-                || ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
-            {
-                return false;
-            }
-
-            occurredAt = new DateTimeOffset(ticks, TimeSpan.Zero);
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-    }
 }
