@@ -78,7 +78,7 @@ public sealed class PortalCache(IConnectionMultiplexer redis, IOptions<JsonOptio
             cached = await entry;
             generation = await current;
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException) // a Redis timeout is no RedisException
         {
             logger.LogWarning(exception, "The page cache did not answer; serving from the database");
         }
@@ -108,7 +108,7 @@ public sealed class PortalCache(IConnectionMultiplexer redis, IOptions<JsonOptio
             await db.ScriptEvaluateAsync(StoreIfCurrent, [EntriesKey(scope), GenerationKey(scope)],
                 [generation.HasValue ? generation : "0", field, $"{type}\n{etag}\n{body}", (long)Lifetime.TotalSeconds]);
         }
-        catch (RedisException exception)
+        catch (Exception exception) when (exception is RedisException or TimeoutException) // a Redis timeout is no RedisException
         {
             logger.LogWarning(exception, "The page cache did not keep an answer");
         }
