@@ -21,6 +21,16 @@ public sealed record LocalInfrastructureSettings(
 {
     public const string DataRootKey = "Scop:DataRoot";
 
+    /// <summary>
+    /// The arguments that put a whole local-mode system on free ports (gateway, services and servers), so that it starts
+    /// beside one already on the default ports: what the tests and the bench give the AppHost they start.
+    /// </summary>
+    public static readonly IReadOnlyList<string> OnFreePorts =
+    [
+        "--Scop:GatewayPort=0", "--Scop:FixedServicePorts=false", "--Scop:Ports:Postgres=0", "--Scop:Ports:RabbitMq=0",
+        "--Scop:Ports:RabbitMqDistribution=0", "--Scop:Ports:Redis=0", "--Scop:Ports:Epmd=0", "--Scop:Ports:Mail=0",
+    ];
+
     public static LocalInfrastructureSettings From(IDistributedApplicationBuilder builder)
     {
         var configuration = builder.Configuration;

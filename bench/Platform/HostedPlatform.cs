@@ -5,6 +5,7 @@ using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using Scop.Aspire.AppHost.Infrastructure;
 using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Bench.Platform;
@@ -86,16 +87,9 @@ public sealed class HostedPlatform : IAsyncDisposable
             "--Scop:Infrastructure=local",
             $"--Scop:DataRoot={dataRoot}",
             $"--Scop:Replicas={options.Replicas}",
-            "--Scop:GatewayPort=0",
+            .. LocalInfrastructureSettings.OnFreePorts,
             // The gateway's port is part of the tokens' issuer: keep the one the AppHost chose.
             "--DcpPublisher:RandomizePorts=false",
-            "--Scop:FixedServicePorts=false",
-            "--Scop:Ports:Postgres=0",
-            "--Scop:Ports:RabbitMq=0",
-            "--Scop:Ports:RabbitMqDistribution=0",
-            "--Scop:Ports:Redis=0",
-            "--Scop:Ports:Epmd=0",
-            "--Scop:Ports:Mail=0",
             $"--Scop:RabbitMqNodeName=p{Guid.NewGuid():N}"[..48] + "@localhost",
             .. options.Arguments,
         ], ct);

@@ -1,6 +1,7 @@
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Scop.Aspire.AppHost.Infrastructure;
 using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.HostileInput.Tests.Support;
@@ -46,9 +47,7 @@ public static class PlatformModel
         await using var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Scop_Aspire_AppHost>(
             // Only the model is read, nothing starts; still, the AppHost refuses its default ports when a running system
             // holds them, so it is given none.
-            ["--Scop:Infrastructure=local", $"--Scop:DataRoot={dataRoot}", "--Scop:GatewayPort=0", "--Scop:FixedServicePorts=false",
-             "--Scop:Ports:Postgres=0", "--Scop:Ports:RabbitMq=0", "--Scop:Ports:RabbitMqDistribution=0", "--Scop:Ports:Redis=0",
-             "--Scop:Ports:Epmd=0", "--Scop:Ports:Mail=0"]);
+            ["--Scop:Infrastructure=local", $"--Scop:DataRoot={dataRoot}", .. LocalInfrastructureSettings.OnFreePorts]);
         var services = new List<DeclaredService>();
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
