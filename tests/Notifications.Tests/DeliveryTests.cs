@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.Notifications.Tests.Support;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Notifications.Tests;
 
@@ -33,7 +34,7 @@ public sealed class DeliveryTests(NotificationsServers servers, NotificationsApp
             await App.PublishAsync(offer);
 
             // Each e-mail tried once and put off by the schedule's first delay; the inbox has them already.
-            var waiting = await Eventually.Async(() => App.DeliveriesOfAsync(offer.EventId),
+            var waiting = await Eventually.HoldsAsync(() => App.DeliveriesOfAsync(offer.EventId),
                 d => d.Count == 3 && d.All(x => x.EmailStatus == "retrying" && x.EmailAttempts == 1), "three e-mails retrying");
             Assert.All(waiting, d => Assert.Equal(App.Time.GetUtcNow() + Schedule[0], d.NextAttemptAt));
             foreach (var person in people)
@@ -43,7 +44,7 @@ public sealed class DeliveryTests(NotificationsServers servers, NotificationsApp
 
             // Still down at the second attempt: put off again, by the schedule's second delay.
             App.Advance(Schedule[0]);
-            waiting = await Eventually.Async(() => App.DeliveriesOfAsync(offer.EventId),
+            waiting = await Eventually.HoldsAsync(() => App.DeliveriesOfAsync(offer.EventId),
                 d => d.All(x => x.EmailStatus == "retrying" && x.EmailAttempts == 2), "the second attempts");
             Assert.All(waiting, d => Assert.Equal(App.Time.GetUtcNow() + Schedule[1], d.NextAttemptAt));
         }
@@ -54,7 +55,7 @@ public sealed class DeliveryTests(NotificationsServers servers, NotificationsApp
 
         // The server is back, but nothing is sent before its time...
         App.Advance(Schedule[1] - TimeSpan.FromSeconds(1));
-        await Eventually.Async(() => App.DeliveriesOfAsync(offer.EventId), d => d.All(x => x.EmailStatus == "retrying"), "still waiting");
+        await Eventually.HoldsAsync(() => App.DeliveriesOfAsync(offer.EventId), d => d.All(x => x.EmailStatus == "retrying"), "still waiting");
         foreach (var person in people)
         {
             Assert.Empty(await Mail.MessagesToAsync(person.Email!));
@@ -66,7 +67,7 @@ public sealed class DeliveryTests(NotificationsServers servers, NotificationsApp
         Assert.All(sent, d => Assert.Equal(3, d.EmailAttempts));
         foreach (var person in people)
         {
-            var messages = await Eventually.Async(() => Mail.MessagesToAsync(person.Email!), m => m.Count >= 1, "the e-mail after the outage");
+            var messages = await Eventually.HoldsAsync(() => Mail.MessagesToAsync(person.Email!), m => m.Count >= 1, "the e-mail after the outage");
             Assert.Single(messages);
         }
     }
@@ -83,7 +84,7 @@ public sealed class DeliveryTests(NotificationsServers servers, NotificationsApp
             for (var attempt = 1; attempt <= Schedule.Length; attempt++)
             {
                 var made = attempt;
-                await Eventually.Async(() => App.DeliveriesOfAsync(released.EventId),
+                await Eventually.HoldsAsync(() => App.DeliveriesOfAsync(released.EventId),
                     d => d.Count == 1 && d[0].EmailAttempts == made, $"attempt {made}");
                 App.Advance(Schedule[attempt - 1]);
             }
@@ -102,7 +103,7 @@ public sealed class DeliveryTests(NotificationsServers servers, NotificationsApp
         using var retry = await staff.PostAsync($"/api/notifications/notifications/{(await App.DeliveriesOfAsync(released.EventId))[0].Id}/retry", null);
         Assert.Equal(System.Net.HttpStatusCode.OK, retry.StatusCode);
         await App.SettledAsync(released.EventId, "sent");
-        Assert.Single(await Eventually.Async(() => Mail.MessagesToAsync(person.Email!), m => m.Count >= 1, "the e-mail sent again"));
+        Assert.Single(await Eventually.HoldsAsync(() => Mail.MessagesToAsync(person.Email!), m => m.Count >= 1, "the e-mail sent again"));
 
         // A sent e-mail is not sent again.
         using var again = await staff.PostAsync($"/api/notifications/notifications/{(await App.DeliveriesOfAsync(released.EventId))[0].Id}/retry", null);

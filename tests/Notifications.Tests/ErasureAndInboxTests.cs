@@ -111,7 +111,7 @@ public sealed class ErasureAndInboxTests(NotificationsServers servers, Notificat
         await App.SettledAsync(theirs.EventId, "sent");
 
         await App.PublishAsync(new PersonErased(Guid.NewGuid(), App.Time.GetUtcNow(), person.Id));
-        await Eventually.Async(() => App.QueryScalarAsync<long>("SELECT count(*) FROM recipients WHERE person_id = @p", ("p", person.Id)),
+        await Eventually.HoldsAsync(() => App.QueryScalarAsync<long>("SELECT count(*) FROM recipients WHERE person_id = @p", ("p", person.Id)),
             n => n == 0, "the address purged");
 
         Assert.Equal(0, await App.QueryScalarAsync<long>("SELECT count(*) FROM notifications WHERE recipient_id = @p", ("p", person.Id)));
@@ -127,7 +127,7 @@ public sealed class ErasureAndInboxTests(NotificationsServers servers, Notificat
         await App.PublishAsync(new PersonHired(Guid.NewGuid(), App.Time.GetUtcNow(), person.Id, person.Cooperative, "urscop-aura",
             new DateOnly(2026, 1, 5), PersonRoles.Employee, person.Email));
         await App.PublishAsync(late);
-        await Eventually.Async(() => Task.FromResult(App.ConsumedCount(late.EventId)), n => n >= 1, "the late event consumed");
+        await Eventually.HoldsAsync(() => Task.FromResult(App.ConsumedCount(late.EventId)), n => n >= 1, "the late event consumed");
         Assert.Empty(await App.DeliveriesOfAsync(late.EventId));
         Assert.Equal(0, await App.QueryScalarAsync<long>("SELECT count(*) FROM recipients WHERE person_id = @p", ("p", person.Id)));
 

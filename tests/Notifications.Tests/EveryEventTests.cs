@@ -4,6 +4,7 @@ using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Contracts.PartnerHooks;
 using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.Notifications.Tests.Support;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Notifications.Tests;
 
@@ -91,7 +92,7 @@ public sealed class EveryEventTests(NotificationsServers servers, NotificationsA
         var mandate = new MandateStarted(Guid.NewGuid(), App.Time.GetUtcNow(), Guid.NewGuid(), personId, "Regional",
             "Administrateur de l'URSCOP", "urscop-aura", new DateOnly(2027, 1, 1), null);
         await App.PublishAsync(mandate);
-        var waiting = Assert.Single(await Eventually.Async(() => App.DeliveriesOfAsync(mandate.EventId),
+        var waiting = Assert.Single(await Eventually.HoldsAsync(() => App.DeliveriesOfAsync(mandate.EventId),
             d => d.Count == 1 && d[0].EmailStatus == "retrying", "the e-mail waiting for the address"));
         Assert.Contains("not known yet", waiting.LastError);
 
@@ -120,13 +121,13 @@ public sealed class EveryEventTests(NotificationsServers servers, NotificationsA
     {
         await App.PublishAsync((dynamic)@event);
         await App.PublishAsync((dynamic)@event); // a redelivery: same message id (the EventId)
-        await Eventually.Async(() => Task.FromResult(App.ConsumedCount(@event.EventId)), n => n >= 2, "both deliveries to be consumed");
+        await Eventually.HoldsAsync(() => Task.FromResult(App.ConsumedCount(@event.EventId)), n => n >= 2, "both deliveries to be consumed");
     }
 
     /// <summary>Exactly one message about <paramref name="eventId"/> reached <paramref name="address"/>'s mailbox.</summary>
     private async Task<MimeMessage> OneEmailAsync(string address, Guid eventId)
     {
-        var messages = await Eventually.Async(async () => (await Mail.MessagesToAsync(address))
+        var messages = await Eventually.HoldsAsync(async () => (await Mail.MessagesToAsync(address))
                 .Where(m => m.Headers["X-Scop-Event"] == eventId.ToString()).ToList(),
             m => m.Count >= 1, $"the e-mail of event {eventId} in {address}'s mailbox");
         return Assert.Single(messages);

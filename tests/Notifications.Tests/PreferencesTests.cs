@@ -5,6 +5,7 @@ using System.Text.Json;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.Notifications.Tests.Support;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Notifications.Tests;
 
@@ -56,12 +57,12 @@ public sealed class PreferencesTests(NotificationsServers servers, Notifications
         Assert.True(Assert.Single(await App.SettledAsync(released.EventId, "skipped")).InInbox);
         Assert.False(Assert.Single(await App.SettledAsync(mandate.EventId, "sent")).InInbox);
         await App.SettledAsync(renewed.EventId, "sent");
-        await Eventually.Async(() => Task.FromResult(App.ConsumedCount(completed.EventId)), n => n >= 1, "the completion consumed");
+        await Eventually.HoldsAsync(() => Task.FromResult(App.ConsumedCount(completed.EventId)), n => n >= 1, "the completion consumed");
         Assert.Empty(await App.DeliveriesOfAsync(completed.EventId));
 
         var inbox = await App.InboxAsync(person.Id);
         Assert.Equal(["booking-released", "membership-renewed"], inbox.Select(e => e.Kind).Order());
-        var mail = await Eventually.Async(() => Mail.MessagesToAsync(person.Email!), m => m.Count >= 2, "two e-mails");
+        var mail = await Eventually.HoldsAsync(() => Mail.MessagesToAsync(person.Email!), m => m.Count >= 2, "two e-mails");
         Assert.Equal(["mandate-started", "membership-renewed"], mail.Select(m => m.Headers["X-Scop-Kind"]).Order());
     }
 

@@ -1,5 +1,6 @@
 using Scop.Aspire.PartnerHooks.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.Testing;
 using Scop.Aspire.Testing.Access;
 using static Scop.Aspire.Testing.Access.AccessRequests;
 

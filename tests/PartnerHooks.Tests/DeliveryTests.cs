@@ -4,6 +4,7 @@ using System.Text.Json;
 using Scop.Aspire.PartnerHooks;
 using Scop.Aspire.PartnerHooks.Signing;
 using Scop.Aspire.PartnerHooks.Tests.Support;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.PartnerHooks.Tests;
 

@@ -1,4 +1,5 @@
 using Scop.Aspire.PartnerHooks.Tests.Support;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.PartnerHooks.Tests;
 

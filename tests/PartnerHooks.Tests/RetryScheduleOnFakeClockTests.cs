@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Scop.Aspire.PartnerHooks.Tests.Support;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.PartnerHooks.Tests;
 

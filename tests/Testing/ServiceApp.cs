@@ -34,6 +34,20 @@ public abstract class ServiceApp<TEntryPoint>(string databaseConnectionName, str
         }
     }
 
+    /// <summary>Starts the service's server; a start that fails leaves nothing running (the app is disposed, the error thrown).</summary>
+    public async Task StartOrDisposeAsync()
+    {
+        try
+        {
+            StartServer();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>A client of the service that presents <paramref name="token"/> on every request.</summary>
     public HttpClient CreateClient(string? token) => CreateClient().WithToken(token);
 

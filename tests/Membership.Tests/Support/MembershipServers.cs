@@ -9,16 +9,8 @@ public sealed class MembershipServers : PlatformServers
     public async Task<MembershipApp> StartAppAsync(TimeProvider? time = null, TelemetryCapture? capture = null)
     {
         var app = new MembershipApp(await Postgres.CreateDatabaseAsync(), this, time, capture);
-        try
-        {
-            app.StartServer();
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await app.StartOrDisposeAsync();
+        return app;
     }
 }
 

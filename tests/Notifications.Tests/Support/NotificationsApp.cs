@@ -26,8 +26,6 @@ public sealed class NotificationsApp(string databaseConnectionString, Notificati
     public const string WebBaseUrl = "https://www.les-scop.test";
     public const string PartnerContact = "webhooks@credit-cooperatif.test";
     public const string PartnerDesk = "partenaires@les-scop.test";
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
     private readonly ConsumedMessages consumed = new();
     private IDisposable? observation;
 
@@ -72,7 +70,7 @@ public sealed class NotificationsApp(string databaseConnectionString, Notificati
         var person = new Person(Guid.NewGuid(), cooperative ?? Guid.NewGuid(), withEmail ? $"p{Guid.NewGuid():N}@example.coop" : null);
         await PublishAsync(new PersonHired(Guid.NewGuid(), Time.GetUtcNow(), person.Id, person.Cooperative, "urscop-aura",
             DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime), role, person.Email));
-        await Eventually.Async(() => QueryScalarAsync<long>("SELECT count(*) FROM recipients WHERE person_id = @p", ("p", person.Id)),
+        await Eventually.HoldsAsync(() => QueryScalarAsync<long>("SELECT count(*) FROM recipients WHERE person_id = @p", ("p", person.Id)),
             n => n == 1, "the hire to reach the service");
         return person;
     }
@@ -101,7 +99,7 @@ public sealed class NotificationsApp(string databaseConnectionString, Notificati
 
     /// <summary>Waits until every notification of the event has its e-mail settled the way <paramref name="status"/> says.</summary>
     public Task<List<Delivery>> SettledAsync(Guid eventId, string status, int count = 1) =>
-        Eventually.Async(() => DeliveriesOfAsync(eventId), d => d.Count == count && d.All(x => x.EmailStatus == status),
+        Eventually.HoldsAsync(() => DeliveriesOfAsync(eventId), d => d.Count == count && d.All(x => x.EmailStatus == status),
             $"{count} notification(s) of event {eventId} {status}");
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -110,38 +108,6 @@ public sealed class NotificationsApp(string databaseConnectionString, Notificati
     {
         observation?.Dispose();
         await base.DisposeAsync();
-    }
-
-    private sealed class ConsumedMessages : IConsumeObserver
-    {
-        private readonly ConcurrentDictionary<Guid, int> done = new();
-
-        public int Count(Guid messageId) => done.GetValueOrDefault(messageId);
-
-        public Task PreConsume<T>(ConsumeContext<T> context)
-            where T : class => Task.CompletedTask;
-
-        public Task PostConsume<T>(ConsumeContext<T> context)
-            where T : class
-        {
-            if (context.MessageId is { } id)
-            {
-                done.AddOrUpdate(id, 1, (_, n) => n + 1);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
-            where T : class
-        {
-            if (context.MessageId is { } id)
-            {
-                done.AddOrUpdate(id, 1, (_, n) => n + 1);
-            }
-
-            return Task.CompletedTask;
-        }
     }
 }
 
@@ -159,29 +125,3 @@ public sealed record Delivery(Guid Id, string Kind, Guid SourceEventId, string R
     DateTimeOffset OccurredAt, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
 
 public sealed record DeliveryPage(IReadOnlyList<Delivery> Items, int Page, int PageSize, long TotalCount);
-
-public static class Eventually
-{
-    /// <summary>Polls <paramref name="probe"/> until <paramref name="condition"/> holds or 20 s pass (no fixed sleeps).</summary>
-    public static async Task<T> Async<T>(Func<Task<T>> probe, Func<T, bool> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? NotificationsApp.Patience);
-        var delay = TimeSpan.FromMilliseconds(25);
-        while (true)
-        {
-            var value = await probe();
-            if (condition(value))
-            {
-                return value;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Timed out waiting for {what}; last seen: {JsonSerializer.Serialize(value)}");
-            }
-
-            await Task.Delay(delay);
-            delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 250));
-        }
-    }
-}

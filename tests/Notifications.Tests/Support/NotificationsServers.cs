@@ -12,16 +12,8 @@ public sealed class NotificationsServers : PlatformServersWithMail
     public async Task<NotificationsApp> StartAppAsync()
     {
         var app = new NotificationsApp(await Postgres.CreateDatabaseAsync(), this);
-        try
-        {
-            app.StartServer();
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await app.StartOrDisposeAsync();
+        return app;
     }
 }
 

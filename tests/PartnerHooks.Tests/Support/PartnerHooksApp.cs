@@ -234,33 +234,3 @@ public sealed class PartnerHooksCollection : ICollectionFixture<PartnerHooksServ
 {
     public const string Name = "partner hooks servers";
 }
-
-public static class Eventually
-{
-    /// <summary>Polls <paramref name="check"/> until it holds or the time is up (real time).</summary>
-    public static async Task<T> HoldsAsync<T>(Func<Task<T>> probe, Func<T, bool> check, TimeSpan within, string what)
-    {
-        var deadline = DateTime.UtcNow + within;
-        T value;
-        while (!check(value = await probe()))
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                Assert.Fail($"Not within {within.TotalSeconds} s: {what}. Last value: {Describe(value)}");
-            }
-
-            await Task.Delay(100);
-        }
-
-        return value;
-    }
-
-    public static Task HoldsAsync(Func<bool> check, TimeSpan within, string what) =>
-        HoldsAsync(() => Task.FromResult(check()), ok => ok, within, what);
-
-    private static string Describe<T>(T value) => value switch
-    {
-        JsonElement[] items => string.Join("; ", items.Select(i => i.ToString())),
-        _ => value?.ToString() ?? "null",
-    };
-}

@@ -80,41 +80,6 @@ public sealed class PortalApp(string databaseConnectionString, PlatformServers s
         observation?.Dispose();
         await base.DisposeAsync();
     }
-
-    private sealed class ConsumedMessages : IConsumeObserver
-    {
-        private readonly ConcurrentDictionary<Guid, int> done = new();
-        private readonly ConcurrentDictionary<Guid, int> faulted = new();
-
-        public int Count(Guid messageId) => done.GetValueOrDefault(messageId) + faulted.GetValueOrDefault(messageId);
-
-        public int Faults(Guid messageId) => faulted.GetValueOrDefault(messageId);
-
-        public Task PreConsume<T>(ConsumeContext<T> context)
-            where T : class => Task.CompletedTask;
-
-        public Task PostConsume<T>(ConsumeContext<T> context)
-            where T : class
-        {
-            if (context.MessageId is { } id)
-            {
-                done.AddOrUpdate(id, 1, (_, n) => n + 1);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task ConsumeFault<T>(ConsumeContext<T> context, Exception exception)
-            where T : class
-        {
-            if (context.MessageId is { } id)
-            {
-                faulted.AddOrUpdate(id, 1, (_, n) => n + 1);
-            }
-
-            return Task.CompletedTask;
-        }
-    }
 }
 
 public static class Feed

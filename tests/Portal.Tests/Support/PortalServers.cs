@@ -12,16 +12,8 @@ public sealed class PortalServers : PlatformServers
     public async Task<PortalApp> StartAppAsync()
     {
         var app = new PortalApp(await Postgres.CreateDatabaseAsync(), this);
-        try
-        {
-            app.StartServer();
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await app.StartOrDisposeAsync();
+        return app;
     }
 }
 

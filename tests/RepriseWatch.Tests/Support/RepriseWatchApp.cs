@@ -227,19 +227,7 @@ public sealed class RepriseWatchApp(string databaseConnectionString, PlatformSer
         ("type", $"Scop.Aspire.Contracts.RepriseWatch.{type},%"), ("id", opportunity.ToString()));
 
     /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the patience.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not within {Patience.TotalSeconds} s: {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Eventually.HoldsAsync(condition, ok => ok, Patience, what);
 }
 
 public static class HttpExtensions

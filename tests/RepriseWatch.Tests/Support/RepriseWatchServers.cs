@@ -8,16 +8,8 @@ public sealed class RepriseWatchServers : PlatformServers
     public async Task<RepriseWatchApp> StartAppAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var app = new RepriseWatchApp(await Postgres.CreateDatabaseAsync(), this, settings);
-        try
-        {
-            app.StartServer();
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await app.StartOrDisposeAsync();
+        return app;
     }
 }
 

@@ -8,16 +8,8 @@ public sealed class TrainingServers : PlatformServers
     public async Task<TrainingApp> StartAppAsync()
     {
         var app = new TrainingApp(await Postgres.CreateDatabaseAsync(), this);
-        try
-        {
-            app.StartServer();
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await app.StartOrDisposeAsync();
+        return app;
     }
 }
 
