@@ -40,12 +40,18 @@ public abstract class ServiceApp<TEntryPoint>(string databaseConnectionName, str
         try
         {
             StartServer();
+            OnStarted();
         }
         catch
         {
             await DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>What a test app does once its service runs (watching its bus, say).</summary>
+    protected virtual void OnStarted()
+    {
     }
 
     /// <summary>A client of the service that presents <paramref name="token"/> on every request.</summary>

@@ -43,11 +43,7 @@ public sealed class NotificationsApp(string databaseConnectionString, Notificati
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Time));
     }
 
-    public new void StartServer()
-    {
-        base.StartServer();
-        observation = Bus.ConnectConsumeObserver(consumed);
-    }
+    protected override void OnStarted() => observation = Bus.ConnectConsumeObserver(consumed);
 
     /// <summary>Publishes an event as its publisher's outbox does: the event id is the message id.</summary>
     public Task PublishAsync<T>(T message)

@@ -64,11 +64,7 @@ public sealed class PortalApp(string databaseConnectionString, PlatformServers s
 
     public IBus Bus => Services.GetRequiredService<IBus>();
 
-    public new void StartServer()
-    {
-        base.StartServer();
-        observation = Bus.ConnectConsumeObserver(consumed);
-    }
+    protected override void OnStarted() => observation = Bus.ConnectConsumeObserver(consumed);
 
     /// <summary>How many deliveries of <paramref name="messageId"/> a consumer finished (successfully or not).</summary>
     public int ConsumedCount(Guid messageId) => consumed.Count(messageId);
