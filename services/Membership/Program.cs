@@ -8,7 +8,7 @@ using Scop.Aspire.Membership.Features.Mandates;
 using Scop.Aspire.Membership.Features.Memberships;
 using Scop.Aspire.Membership.Features.People;
 using Scop.Aspire.Membership.Features.Public;
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;

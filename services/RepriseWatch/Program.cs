@@ -1,4 +1,4 @@
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.RepriseWatch;
 using Scop.Aspire.RepriseWatch.Data;
 using Scop.Aspire.RepriseWatch.Features;
@@ -17,7 +17,7 @@ builder.AddPlatformAuthentication(PlatformAudiences.RepriseWatch);
 builder.Services.Configure<RepriseWatchOptions>(builder.Configuration.GetSection(RepriseWatchOptions.Section));
 var reference = FrenchReferenceData.Load();
 builder.Services.AddSingleton(reference);
-builder.Services.AddSingleton(RegisterSettings.RegionalUnions(builder.Configuration, reference));
+builder.Services.AddSingleton(RegionalUnions.From(builder.Configuration, reference));
 
 var app = builder.Build();
 

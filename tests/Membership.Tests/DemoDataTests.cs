@@ -1,6 +1,6 @@
 using Npgsql;
 using Scop.Aspire.Membership.DemoData;
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.Membership.Tests.Support;
 
 namespace Scop.Aspire.Membership.Tests;

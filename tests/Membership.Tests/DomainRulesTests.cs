@@ -1,5 +1,5 @@
 using Scop.Aspire.Membership.Domain;
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 
 namespace Scop.Aspire.Membership.Tests;
 

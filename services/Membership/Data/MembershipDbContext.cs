@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Membership.Domain;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Messaging;
 
 namespace Scop.Aspire.Membership.Data;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Membership.Data;
 using Scop.Aspire.Membership.Domain;
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 

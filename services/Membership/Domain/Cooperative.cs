@@ -1,3 +1,5 @@
+using Scop.Aspire.ReferenceData;
+
 namespace Scop.Aspire.Membership.Domain;
 
 /// <summary>The legal forms of the movement's cooperatives.</summary>

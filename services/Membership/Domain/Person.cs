@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Scop.Aspire.ReferenceData;
 
 namespace Scop.Aspire.Membership.Domain;
 

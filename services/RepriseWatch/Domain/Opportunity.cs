@@ -160,7 +160,7 @@ public sealed class Opportunity
         Id = Guid.CreateVersion7(now),
         Siren = facts.Siren,
         CompanyName = facts.CompanyName,
-        SearchName = Scop.Aspire.Membership.Domain.SearchText.Fold(facts.CompanyName),
+        SearchName = Scop.Aspire.ReferenceData.SearchText.Fold(facts.CompanyName),
         NafCode = facts.NafCode,
         NafDivision = facts.NafCode[..2],
         CommuneCode = facts.CommuneCode,

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Scop.Aspire.Contracts;
 using Scop.Aspire.Contracts.Membership;
-using Scop.Aspire.Membership.Domain;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Scop.Aspire.Membership.Domain;
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
 

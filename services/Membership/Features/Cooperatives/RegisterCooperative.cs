@@ -5,7 +5,7 @@ using Npgsql;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Membership.Data;
 using Scop.Aspire.Membership.Domain;
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Membership.Data;
 using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.Membership.Features.People;
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 
 namespace Scop.Aspire.Membership.Features.Public;
 

@@ -1,4 +1,4 @@
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.RepriseWatch.Domain;
 using Scop.Aspire.ServiceDefaults.Security;
 

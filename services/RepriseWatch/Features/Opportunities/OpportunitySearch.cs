@@ -1,7 +1,6 @@
 using System.Data.Common;
 using Npgsql;
-using Scop.Aspire.Membership.Domain;
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.RepriseWatch.Domain;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;

@@ -2,7 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Scop.Aspire.Membership.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.RepriseWatch.Data;
 using Scop.Aspire.RepriseWatch.Domain;
 using Scop.Aspire.ServiceDefaults.Http;
