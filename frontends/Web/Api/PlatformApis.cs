@@ -17,6 +17,7 @@ public static class PlatformApis
         Add<Training.TrainingClient>(builder);
         Add<PartnerHooks.PartnerHooksClient>(builder);
         Add<Identity.IdentityClient>(builder);
+        Add<Notifications.NotificationsClient>(builder);
         return builder;
     }
 
