@@ -9,8 +9,8 @@ namespace Scop.Aspire.Web.Tests;
 
 /// <summary>
 /// A cooperative's manager hired by its union: the invitation e-mail's link sets their password in the browser, they
-/// sign in, and their inbox shows what concerns them — their cooperative's membership, once its first dues are paid —
-/// until they mark it read.
+/// sign in, and their inbox shows what concerns them — their cooperative's membership, once its first dues are paid,
+/// and their union's welcome day — until they mark it read, one notification or all of them.
 /// </summary>
 [Collection(WebPlatformCollection.Name)]
 public sealed partial class InboxJourneyTests(WebPlatform platform)
@@ -66,6 +66,14 @@ public sealed partial class InboxJourneyTests(WebPlatform platform)
         await page.CheckAsync(platform, "inbox");
         await notification.GetByRole(AriaRole.Button, new() { Name = "Marquer comme lue" }).ClickAsync();
         await Assertions.Expect(notification).Not.ToContainTextAsync("Non lue");
+
+        // The hire also invited them to their union's welcome day: still unread, until everything is marked read.
+        var welcomeDay = page.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "journée d'accueil" });
+        await Assertions.Expect(welcomeDay).ToContainTextAsync("Non lue");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Tout marquer comme lu" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Toutes vos notifications sont marquées lues.");
+        await Assertions.Expect(welcomeDay).Not.ToContainTextAsync("Non lue");
+        await Assertions.Expect(page.GetByText("Non lue")).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Tout marquer comme lu" })).ToHaveCountAsync(0);
     }
 
