@@ -38,6 +38,10 @@ var training = builder.AddPlatformService<Projects.Scop_Aspire_Training>(Resourc
 var repriseWatch = builder.AddPlatformService<Projects.Scop_Aspire_RepriseWatch>(ResourceNames.RepriseWatch,
     infrastructure.RepriseWatchDatabase, infrastructure.RabbitMq, identity);
 
+// Ambassades and clubs: labels, the public directory and nearest search (PostGIS), enquiries, clubs.
+var ambassadors = builder.AddPlatformService<Projects.Scop_Aspire_Ambassadors>(ResourceNames.Ambassadors,
+    infrastructure.AmbassadorsDatabase, infrastructure.RabbitMq, identity);
+
 var partnerHooks = builder.AddPlatformService<Projects.Scop_Aspire_PartnerHooks>(ResourceNames.PartnerHooks,
         infrastructure.PartnerHooksDatabase, infrastructure.RabbitMq, identity)
     .WithDataRoot(builder); // its secrets' protection keys, outside its database
@@ -62,6 +66,7 @@ var gateway = builder.AddProject<Projects.Scop_Aspire_Gateway>(ResourceNames.Gat
     .WithReference(portal).WaitFor(portal)
     .WithReference(training).WaitFor(training)
     .WithReference(repriseWatch).WaitFor(repriseWatch)
+    .WithReference(ambassadors).WaitFor(ambassadors)
     .WithReference(partnerHooks).WaitFor(partnerHooks)
     .WithReference(notifications).WaitFor(notifications)
     .WithReference(web).WaitFor(web)
@@ -80,7 +85,7 @@ if (builder.Configuration["Scop:Gateway:RateLimits:Enabled"] is { Length: > 0 } 
 
 // Every token carries the gateway's public address as its issuer: clients and services agree on it. Every process
 // sends its metrics to the dashboard at the same interval.
-foreach (var project in new[] { identity, membership, portal, training, partnerHooks, notifications, repriseWatch, gateway, web })
+foreach (var project in new[] { identity, membership, portal, training, partnerHooks, notifications, repriseWatch, ambassadors, gateway, web })
 {
     project.WithIssuer(gateway).WithMetricExportInterval(builder.Configuration);
 }

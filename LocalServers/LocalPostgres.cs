@@ -16,6 +16,11 @@ public static class LocalPostgres
 
     private const string PackageRoot = "/usr/lib/postgresql";
 
+    /// <summary>Where a container runs PostgreSQL: PostGIS' image, the same major version as Debian 12's server plus the extension.</summary>
+    public const string PostGisImage = "postgis/postgis";
+
+    public const string PostGisImageTag = "15-3.3";
+
     /// <summary>The bin folder of the highest installed PostgreSQL version.</summary>
     /// <exception cref="MissingServerException">No PostgreSQL server is installed.</exception>
     public static string FindBinDirectory()
@@ -47,6 +52,26 @@ public static class LocalPostgres
             "PostgreSQL server",
             $"{PackageRoot}/*/bin and pg_config --bindir",
             "sudo apt-get install postgresql");
+    }
+
+    /// <summary>
+    /// Checks that PostGIS is installed for the server <see cref="FindBinDirectory"/> runs (the Ambassades' geography
+    /// needs it): Debian's <c>postgresql-N-postgis-3</c> for major version N.
+    /// </summary>
+    /// <exception cref="MissingServerException">PostGIS is not installed for that version.</exception>
+    public static void EnsurePostGis()
+    {
+        var binDirectory = FindBinDirectory();
+        var (exitCode, output) = File.Exists(Path.Combine(binDirectory, "pg_config"))
+            ? Posix.Run(Path.Combine(binDirectory, "pg_config"), ["--sharedir"])
+            : (1, "");
+        var version = Path.GetFileName(Path.GetDirectoryName(binDirectory.TrimEnd('/'))) ?? "15";
+        var shareDirectory = exitCode == 0 ? output.Trim() : $"/usr/share/postgresql/{version}";
+        var control = Path.Combine(shareDirectory, "extension", "postgis.control");
+        if (!File.Exists(control))
+        {
+            throw new MissingServerException("PostGIS", control, $"sudo apt-get install postgresql-{version}-postgis-3");
+        }
     }
 
     /// <summary>

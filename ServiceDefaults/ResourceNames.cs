@@ -20,6 +20,7 @@ public static class ResourceNames
     public const string TrainingDatabase = "trainingdb";
     public const string NotificationsDatabase = "notificationsdb";
     public const string RepriseWatchDatabase = "reprisewatchdb";
+    public const string AmbassadorsDatabase = "ambassadorsdb";
 
     public const string Membership = "membership";
     public const string Portal = "portal";
@@ -28,6 +29,7 @@ public static class ResourceNames
     public const string Training = "training";
     public const string Notifications = "notifications";
     public const string RepriseWatch = "reprise-watch";
+    public const string Ambassadors = "ambassadors";
     public const string Gateway = "gateway";
     public const string Web = "web";
 }

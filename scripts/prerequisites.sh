@@ -34,6 +34,16 @@ missing_server_packages() {
   echo "${missing[@]}"
 }
 
+# PostGIS for the installed PostgreSQL (the Ambassades' geography): Debian's postgresql-N-postgis-3 for its major
+# version N. Prints the package when it is missing, nothing otherwise (nor when PostgreSQL itself is missing).
+missing_postgis_package() {
+  local bin version
+  bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+  [ -n "$bin" ] || return 0
+  version="$(basename "$(dirname "$bin")")"
+  [ -f "/usr/share/postgresql/$version/extension/postgis.control" ] || echo "postgresql-$version-postgis-3"
+}
+
 # The packages start system-wide services of their own; the platform runs its own instances on its own ports
 # and data directories, so those services are not needed. Stop and disable them where they were started.
 quiet_system_services() {
@@ -47,11 +57,16 @@ quiet_system_services() {
   done
 }
 
-# Installs PostgreSQL, RabbitMQ, Redis and Exim with apt-get (as root, or with sudo when it needs no password);
-# otherwise says which command to run.
+# Installs PostgreSQL with PostGIS, RabbitMQ, Redis and Exim with apt-get (as root, or with sudo when it needs no
+# password); otherwise says which command to run. PostGIS is named after the server's version, so it comes second.
 ensure_local_servers() {
+  install_missing "$(missing_server_packages)"
+  install_missing "$(missing_postgis_package)"
+}
+
+install_missing() {
   local missing as_root
-  read -r -a missing <<<"$(missing_server_packages)"
+  read -r -a missing <<<"$1"
   [ "${#missing[@]}" -eq 0 ] && return 0
 
   if [ "$(id -u)" -eq 0 ]; then

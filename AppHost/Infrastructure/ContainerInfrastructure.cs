@@ -8,7 +8,9 @@ public static class ContainerInfrastructure
 {
     public static InfrastructureResources Add(IDistributedApplicationBuilder builder)
     {
+        // PostGIS' image: PostgreSQL with the extension the Ambassades' geography needs (DESIGN.md §5).
         var postgres = builder.AddPostgres(ResourceNames.Postgres)
+            .WithImage(LocalPostgres.PostGisImage, LocalPostgres.PostGisImageTag)
             .WithArgs([.. LocalPostgres.ServerSettings])
             .WithDataVolume();
 
@@ -19,6 +21,7 @@ public static class ContainerInfrastructure
         var repriseWatchDatabase = postgres.AddDatabase(ResourceNames.RepriseWatchDatabase, DatabaseNames.RepriseWatch);
         var partnerHooksDatabase = postgres.AddDatabase(ResourceNames.PartnerHooksDatabase, DatabaseNames.PartnerHooks);
         var notificationsDatabase = postgres.AddDatabase(ResourceNames.NotificationsDatabase, DatabaseNames.Notifications);
+        var ambassadorsDatabase = postgres.AddDatabase(ResourceNames.AmbassadorsDatabase, DatabaseNames.Ambassadors);
 
         var rabbitMq = builder.AddRabbitMQ(ResourceNames.RabbitMq)
             .WithDataVolume()
@@ -34,6 +37,6 @@ public static class ContainerInfrastructure
             .WithHttpEndpoint(targetPort: MailServerResource.WebPort, name: "http")
             .WithEnvironment("MP_MAX_MESSAGES", "5000");
 
-        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, repriseWatchDatabase, rabbitMq, redis, mail);
+        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, repriseWatchDatabase, ambassadorsDatabase, rabbitMq, redis, mail);
     }
 }

@@ -12,6 +12,7 @@ public sealed record InfrastructureResources(
     IResourceBuilder<IResourceWithConnectionString> TrainingDatabase,
     IResourceBuilder<IResourceWithConnectionString> NotificationsDatabase,
     IResourceBuilder<IResourceWithConnectionString> RepriseWatchDatabase,
+    IResourceBuilder<IResourceWithConnectionString> AmbassadorsDatabase,
     IResourceBuilder<IResourceWithConnectionString> RabbitMq,
     IResourceBuilder<IResourceWithConnectionString> Redis,
     IResourceBuilder<IResourceWithConnectionString> Mail);
@@ -26,4 +27,5 @@ public static class DatabaseNames
     public const string Training = "training";
     public const string Notifications = "notifications";
     public const string RepriseWatch = "reprisewatch";
+    public const string Ambassadors = "ambassadors";
 }

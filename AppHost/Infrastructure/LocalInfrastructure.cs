@@ -26,12 +26,13 @@ public static class LocalInfrastructure
         var repriseWatchDatabase = AddDatabase(builder, postgres, ResourceNames.RepriseWatchDatabase, DatabaseNames.RepriseWatch, settings.PostgresPort);
         var partnerHooksDatabase = AddDatabase(builder, postgres, ResourceNames.PartnerHooksDatabase, DatabaseNames.PartnerHooks, settings.PostgresPort);
         var notificationsDatabase = AddDatabase(builder, postgres, ResourceNames.NotificationsDatabase, DatabaseNames.Notifications, settings.PostgresPort);
+        var ambassadorsDatabase = AddDatabase(builder, postgres, ResourceNames.AmbassadorsDatabase, DatabaseNames.Ambassadors, settings.PostgresPort);
 
         var rabbitMq = AddRabbitMq(builder, settings);
         var redis = AddRedis(builder, settings);
         var mail = AddMail(builder, settings);
 
-        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, repriseWatchDatabase, rabbitMq, redis, mail);
+        return new InfrastructureResources(membershipDatabase, portalDatabase, partnerHooksDatabase, identityDatabase, trainingDatabase, notificationsDatabase, repriseWatchDatabase, ambassadorsDatabase, rabbitMq, redis, mail);
     }
 
     /// <summary>A server already on one of the ports (another AppHost, most likely) would make ours fail later and less clearly.</summary>
@@ -60,6 +61,7 @@ public static class LocalInfrastructure
     {
         var dataDirectory = Path.Combine(settings.DataRoot, "postgres");
         LocalPostgres.FindBinDirectory();
+        LocalPostgres.EnsurePostGis();
 
         return AddServer(
             builder,

@@ -54,6 +54,7 @@ public static class PlatformAudiences
     public const string Training = ResourceNames.Training;
     public const string Notifications = ResourceNames.Notifications;
     public const string RepriseWatch = ResourceNames.RepriseWatch;
+    public const string Ambassadors = ResourceNames.Ambassadors;
 
-    public static readonly IReadOnlyList<string> All = [Membership, Portal, PartnerHooks, Identity, Training, Notifications, RepriseWatch];
+    public static readonly IReadOnlyList<string> All = [Membership, Portal, PartnerHooks, Identity, Training, Notifications, RepriseWatch, Ambassadors];
 }

@@ -153,6 +153,7 @@ public sealed class PersonErasedEverywhereTests(PlatformFixture platform) : IAsy
                  {
                      ResourceNames.MembershipDatabase, ResourceNames.TrainingDatabase, ResourceNames.PartnerHooksDatabase,
                      ResourceNames.PortalDatabase, ResourceNames.IdentityDatabase, ResourceNames.NotificationsDatabase,
+                     ResourceNames.AmbassadorsDatabase,
                  })
         {
             var connectionString = await platform.App.GetConnectionStringAsync(database)

@@ -13,7 +13,7 @@ public sealed class TelemetryTests(PlatformFixture platform)
     {
         var projects = platform.App.Services.GetRequiredService<DistributedApplicationModel>().Resources
             .OfType<ProjectResource>().ToList();
-        Assert.Equal(["gateway", "identity", "membership", "notifications", "partner-hooks", "portal", "reprise-watch", "training", "web"],
+        Assert.Equal(["ambassadors", "gateway", "identity", "membership", "notifications", "partner-hooks", "portal", "reprise-watch", "training", "web"],
             projects.Select(p => p.Name).Order(StringComparer.Ordinal));
 
         // The project's environment as the orchestrator built it at start: every callback, in order, the later winning.

@@ -7,12 +7,13 @@ using Testcontainers.PostgreSql;
 namespace Scop.Aspire.Testing;
 
 /// <summary>
-/// A real PostgreSQL server. Local mode: the installed server (as the postgres account when root), durability
+/// A real PostgreSQL server with PostGIS. Local mode: the installed server (as the postgres account when root), durability
 /// settings off for speed (data still survives a graceful restart).
 /// </summary>
 public sealed partial class PostgresFixture : ServerFixture
 {
-    private const string ContainerImage = "postgres:17-alpine";
+    /// <summary>PostGIS' image: the Ambassades' geography needs the extension, as in the AppHost's container mode.</summary>
+    private const string ContainerImage = $"{LocalPostgres.PostGisImage}:{LocalPostgres.PostGisImageTag}";
     private const string ContainerPassword = "scop";
 
     private readonly int port = FreePorts.Next();
@@ -70,7 +71,11 @@ public sealed partial class PostgresFixture : ServerFixture
             port,
             () => LocalPostgres.Command(DataDirectory, port, forTests: true),
             stopSignal: Posix.SIGINT, // fast shutdown: open client connections do not hold it up
-            prepare: () => LocalPostgres.EnsureInitialized(DataDirectory, forTests: true));
+            prepare: () =>
+            {
+                LocalPostgres.EnsurePostGis();
+                LocalPostgres.EnsureInitialized(DataDirectory, forTests: true);
+            });
     }
 
     protected override async Task ProbeAsync(CancellationToken ct)

@@ -1,0 +1,69 @@
+using Microsoft.EntityFrameworkCore;
+using Scop.Aspire.Ambassadors.Domain;
+using Scop.Aspire.ServiceDefaults.Messaging;
+
+namespace Scop.Aspire.Ambassadors.Data;
+
+public sealed class AmbassadorsDbContext(DbContextOptions<AmbassadorsDbContext> options) : DbContext(options)
+{
+    /// <summary>
+    /// The index the nearest search walks (KNN, <c>position &lt;-&gt; point</c>): GiST over the labelled Ambassades'
+    /// positions only, so suspended, withdrawn and pending ones are not even in it.
+    /// </summary>
+    public const string PositionIndex = "ix_ambassades_position_labelled";
+
+    public DbSet<Ambassade> Ambassades => Set<Ambassade>();
+
+    public DbSet<KnownCooperative> Cooperatives => Set<KnownCooperative>();
+
+    protected override void OnModelCreating(ModelBuilder model)
+    {
+        model.AddPlatformTables();
+        model.HasPostgresExtension("postgis");
+
+        model.Entity<Ambassade>(ambassade =>
+        {
+            ambassade.HasKey(a => a.Id);
+            ambassade.Property(a => a.Name).HasMaxLength(200);
+            ambassade.Property(a => a.LegalForm).HasMaxLength(8);
+            ambassade.Property(a => a.NafCode).HasMaxLength(6);
+            ambassade.Property(a => a.NafDivision).HasMaxLength(2);
+            ambassade.Property(a => a.CommuneCode).HasMaxLength(5);
+            ambassade.Property(a => a.Departement).HasMaxLength(3);
+            ambassade.Property(a => a.Region).HasMaxLength(3);
+            ambassade.Property(a => a.RegionalUnion).HasMaxLength(64);
+            ambassade.Property(a => a.PositionSource).HasConversion<string>().HasMaxLength(16);
+            ambassade.Property(a => a.Status).HasConversion<string>().HasMaxLength(16);
+            ambassade.Property(a => a.Motivation).HasMaxLength(Ambassade.MaxTextLength);
+            ambassade.Property(a => a.Reason).HasMaxLength(Ambassade.MaxReasonLength);
+            ambassade.Property(a => a.Version).IsRowVersion();
+            // One label under way or in force per cooperative; a refused, withdrawn or expired one leaves room for another.
+            ambassade.HasIndex(a => a.CooperativeId).IsUnique()
+                .HasFilter("status IN ('Applied', 'Labelled', 'Suspended')").HasDatabaseName("ix_ambassades_one_per_cooperative");
+            // The directory's listings, each a walk of the labelled ones in name order.
+            ambassade.HasIndex(a => new { a.Region, a.Name }).HasFilter("status = 'Labelled'");
+            ambassade.HasIndex(a => new { a.Departement, a.Name }).HasFilter("status = 'Labelled'");
+            ambassade.HasIndex(a => new { a.CommuneCode, a.Name }).HasFilter("status = 'Labelled'");
+            ambassade.HasIndex(a => new { a.NafDivision, a.Name }).HasFilter("status = 'Labelled'");
+            ambassade.HasIndex(a => new { a.Status, a.Name });
+            // A delegate's view of their union's applications and labels.
+            ambassade.HasIndex(a => new { a.RegionalUnion, a.Status });
+            ambassade.ToTable(t => t.HasCheckConstraint("ck_ambassades_position",
+                "(latitude IS NULL) = (longitude IS NULL) AND (latitude IS NULL OR (latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180))"));
+        });
+
+        model.Entity<KnownCooperative>(cooperative =>
+        {
+            cooperative.ToTable("cooperatives");
+            cooperative.HasKey(c => c.Id);
+            cooperative.Property(c => c.Id).ValueGeneratedNever();
+            cooperative.Property(c => c.Name).HasMaxLength(200);
+            cooperative.Property(c => c.LegalForm).HasMaxLength(8);
+            cooperative.Property(c => c.CommuneCode).HasMaxLength(5);
+            cooperative.Property(c => c.NafCode).HasMaxLength(6);
+            cooperative.Property(c => c.RegionalUnion).HasMaxLength(64);
+        });
+    }
+}
+
+public sealed class AmbassadorsDesignTimeFactory : Scop.Aspire.ServiceDefaults.Data.DesignTimeDbContextFactory<AmbassadorsDbContext>;

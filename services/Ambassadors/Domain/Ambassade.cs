@@ -1,0 +1,114 @@
+namespace Scop.Aspire.Ambassadors.Domain;
+
+public enum LabelStatus
+{
+    /// <summary>The manager applied; the union's delegate visits and reviews.</summary>
+    Applied,
+
+    /// <summary>Labelled: in the public directory until its label ends.</summary>
+    Labelled,
+
+    Refused,
+
+    /// <summary>Out of the directory for a while, with a reason; reinstated or withdrawn.</summary>
+    Suspended,
+
+    /// <summary>Withdrawn for good, with a reason.</summary>
+    Withdrawn,
+
+    /// <summary>The label reached its end without a renewal.</summary>
+    Expired,
+}
+
+/// <summary>Where an Ambassade's position comes from.</summary>
+public enum AmbassadePositionSource
+{
+    /// <summary>The position of its address's commune (the reference data).</summary>
+    Commune,
+
+    /// <summary>A point its manager set (the door of the cooperative).</summary>
+    Manager,
+}
+
+/// <summary>
+/// A cooperative's SCOP Ambassade label, from the application to its end: who applied, the union delegate's visit and
+/// checklist, the decision, the label's years, suspensions and withdrawal. Its position (the commune's, or a point its
+/// manager set) is what the nearest search measures from; the database keeps the geography beside the two numbers.
+/// </summary>
+public sealed class Ambassade
+{
+    public const int MaxTextLength = 2000;
+    public const int MaxReasonLength = 500;
+
+    public Guid Id { get; set; }
+
+    public Guid CooperativeId { get; set; }
+
+    /// <summary>The cooperative's name, a legal entity's: the public directory shows it.</summary>
+    public required string Name { get; set; }
+
+    public required string LegalForm { get; set; }
+
+    public required string NafCode { get; set; }
+
+    /// <summary>The NAF division (two digits) of <see cref="NafCode"/>: the directory's sector filter.</summary>
+    public required string NafDivision { get; set; }
+
+    public required string CommuneCode { get; set; }
+
+    public required string Departement { get; set; }
+
+    public required string Region { get; set; }
+
+    public required string RegionalUnion { get; set; }
+
+    /// <summary>Null only for a commune without a known position whose manager set no point (never 0,0).</summary>
+    public double? Latitude { get; set; }
+
+    public double? Longitude { get; set; }
+
+    public AmbassadePositionSource PositionSource { get; set; }
+
+    public LabelStatus Status { get; set; }
+
+    /// <summary>Why the cooperative applies: what it can offer project holders (the manager's words).</summary>
+    public string? Motivation { get; set; }
+
+    /// <summary>The person (register id) who applied, from their token.</summary>
+    public Guid? AppliedBy { get; set; }
+
+    public DateTimeOffset AppliedAt { get; set; }
+
+    public DateOnly? VisitOn { get; set; }
+
+    public bool? SignageInPlace { get; set; }
+
+    public bool? CanWelcomeAndInform { get; set; }
+
+    public bool? LocalRepresentation { get; set; }
+
+    /// <summary>The cooperative's membership was current at the review, as membership's events told this service.</summary>
+    public bool? MembershipCurrent { get; set; }
+
+    public Guid? ReviewedBy { get; set; }
+
+    public DateTimeOffset? ReviewedAt { get; set; }
+
+    public Guid? DecidedBy { get; set; }
+
+    public DateTimeOffset? DecidedAt { get; set; }
+
+    /// <summary>The reason of a refusal, suspension or withdrawal.</summary>
+    public string? Reason { get; set; }
+
+    public DateOnly? LabelledOn { get; set; }
+
+    /// <summary>The last day of the label; renewal extends it.</summary>
+    public DateOnly? LabelEndsOn { get; set; }
+
+    /// <summary>The manager asked for the label's renewal (after the renewal reminder, or before it).</summary>
+    public DateTimeOffset? RenewalRequestedAt { get; set; }
+
+    /// <summary>Optimistic concurrency (PostgreSQL's xmin): the ETag.</summary>
+    public uint Version { get; set; }
+}

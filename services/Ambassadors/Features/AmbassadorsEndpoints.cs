@@ -1,0 +1,16 @@
+using Scop.Aspire.Ambassadors.Features.Directory;
+
+namespace Scop.Aspire.Ambassadors.Features;
+
+public static class AmbassadorsEndpoints
+{
+    public const string Prefix = "/api/ambassadors";
+
+    public static IEndpointRouteBuilder MapAmbassadors(this IEndpointRouteBuilder app)
+    {
+        var directory = app.MapGroup(Prefix).WithTags("Public directory");
+        directory.MapPublicDirectory();
+        directory.MapNearestAmbassades();
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+using Scop.Aspire.Ambassadors;
+using Scop.Aspire.Ambassadors.Data;
+using Scop.Aspire.Ambassadors.Features;
+using Scop.Aspire.Ambassadors.ReferenceData;
+using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Data;
+using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.ServiceDefaults.Security;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddServiceDatabase<AmbassadorsDbContext>(ResourceNames.AmbassadorsDatabase);
+builder.AddMessaging<AmbassadorsDbContext>(ResourceNames.Ambassadors);
+builder.AddPlatformAuthentication(PlatformAudiences.Ambassadors);
+builder.Services.Configure<AmbassadorsOptions>(builder.Configuration.GetSection(AmbassadorsOptions.Section));
+builder.Services.AddSingleton(FrenchPlaces.Load());
+
+var app = builder.Build();
+
+app.UseServiceDefaults();
+app.MapDefaultEndpoints(AmbassadorsEndpoints.Prefix);
+app.MapAmbassadors();
+
+app.Run();
+
+public partial class Program;
