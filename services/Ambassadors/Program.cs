@@ -1,7 +1,7 @@
 using Scop.Aspire.Ambassadors;
 using Scop.Aspire.Ambassadors.Data;
 using Scop.Aspire.Ambassadors.Features;
-using Scop.Aspire.Ambassadors.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
@@ -15,7 +15,9 @@ builder.AddServiceDatabase<AmbassadorsDbContext>(ResourceNames.AmbassadorsDataba
 builder.AddMessaging<AmbassadorsDbContext>(ResourceNames.Ambassadors);
 builder.AddPlatformAuthentication(PlatformAudiences.Ambassadors);
 builder.Services.Configure<AmbassadorsOptions>(builder.Configuration.GetSection(AmbassadorsOptions.Section));
-builder.Services.AddSingleton(FrenchPlaces.Load());
+var reference = FrenchReferenceData.Load();
+builder.Services.AddSingleton(reference);
+builder.Services.AddSingleton(FrenchPlaces.Load(reference));
 
 var app = builder.Build();
 

@@ -70,7 +70,8 @@ public sealed partial class FrenchReferenceData
 
     public IReadOnlyCollection<string> NafCodes => nafLabels.Keys;
 
-    private static IEnumerable<string[]> ReadCsv(string name)
+    /// <summary>The rows of an embedded list, its header skipped, each split on ';'.</summary>
+    internal static IReadOnlyList<string[]> ReadCsv(string name)
     {
         var assembly = typeof(FrenchReferenceData).Assembly;
         using var stream = assembly.GetManifestResourceStream($"Scop.Aspire.ReferenceData.{name}")

@@ -28,3 +28,5 @@ const communes = require('./geo/package/data/communes.json')
 fs.writeFileSync(`${out}/communes.csv`, 'code;name;departement;region;epci;population\n' + communes.join('\n') + '\n');
 console.log(`naf: ${naf.length} codes, communes: ${communes.length}, epci: ${epcis.length}`);
 JS
+# Every commune of the new list needs a position and its postcodes (FrenchPlaces refuses to load without them).
+"$here/update-positions.sh"

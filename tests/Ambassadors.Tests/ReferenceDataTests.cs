@@ -1,12 +1,12 @@
-using Scop.Aspire.Ambassadors.ReferenceData;
 using Scop.Aspire.Ambassadors.Tests.Support;
+using Scop.Aspire.ReferenceData;
 
 namespace Scop.Aspire.Ambassadors.Tests;
 
-/// <summary>The communes' positions shipped with the service: every commune of the register's list, real places, never 0,0.</summary>
+/// <summary>The communes' positions of the reference data library: every commune of the register's list, real places, never 0,0.</summary>
 public sealed class ReferenceDataTests
 {
-    private static readonly FrenchPlaces Places = FrenchPlaces.Load();
+    private static readonly FrenchPlaces Places = FrenchPlaces.Load(FrenchReferenceData.Load());
 
     [Fact]
     public void Every_commune_of_the_list_has_a_position_but_six_uninhabited_districts_and_none_is_at_zero()

@@ -1,8 +1,8 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Ambassadors.Data;
-using Scop.Aspire.Ambassadors.ReferenceData;
 using Scop.Aspire.Contracts.Membership;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Messaging;
 
 namespace Scop.Aspire.Ambassadors.Consumers;

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Scop.Aspire.Ambassadors.Data;
-using Scop.Aspire.Ambassadors.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
 
 namespace Scop.Aspire.Ambassadors.Features.Directory;

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Ambassadors.Data;
 using Scop.Aspire.Ambassadors.Domain;
-using Scop.Aspire.Ambassadors.ReferenceData;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
 
 namespace Scop.Aspire.Ambassadors.Features.Directory;

