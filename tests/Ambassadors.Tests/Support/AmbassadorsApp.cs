@@ -22,8 +22,6 @@ namespace Scop.Aspire.Ambassadors.Tests.Support;
 public sealed class AmbassadorsApp(string databaseConnectionString, PlatformServers servers)
     : ServiceApp<Program>(ResourceNames.AmbassadorsDatabase, databaseConnectionString, servers)
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
-
     public const string Aura = "urscop-aura";
     public const string Ouest = "urscop-ouest";
 
@@ -120,21 +118,6 @@ public sealed class AmbassadorsApp(string databaseConnectionString, PlatformServ
         }
 
         return [.. ids];
-    }
-
-    /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the patience.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Not within {Patience.TotalSeconds} s: {what}");
-            }
-
-            await Task.Delay(100);
-        }
     }
 }
 

@@ -8,16 +8,8 @@ public sealed class AmbassadorsServers : PlatformServers
     public async Task<AmbassadorsApp> StartAppAsync()
     {
         var app = new AmbassadorsApp(await Postgres.CreateDatabaseAsync(), this);
-        try
-        {
-            app.StartServer();
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        await app.StartOrDisposeAsync();
+        return app;
     }
 }
 
