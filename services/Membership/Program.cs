@@ -5,6 +5,7 @@ using Scop.Aspire.Membership.Features.Cards;
 using Scop.Aspire.Membership.Features.Cooperatives;
 using Scop.Aspire.Membership.Features.Kits;
 using Scop.Aspire.Membership.Features.Mandates;
+using Scop.Aspire.Membership.Features.Me;
 using Scop.Aspire.Membership.Features.Memberships;
 using Scop.Aspire.Membership.Features.People;
 using Scop.Aspire.Membership.Features.Public;
@@ -45,6 +46,7 @@ app.MapCards();
 app.MapBenefits();
 app.MapKits();
 app.MapMandates();
+app.MapMe();
 app.MapPublicRegister();
 
 app.Run();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Duende.IdentityModel.Client;
 using Scop.Aspire.Identity.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.Testing;
 using Scop.Aspire.Testing.Access;
 using static Scop.Aspire.Testing.Access.AccessRequests;
 
@@ -31,7 +32,7 @@ public sealed class AccessMatrixTests(IdentityServer server)
         // A user and a partner client to read; a manager of another cooperative and a partner with this audience to call.
         var user = await CreateUserAsync(admin, PlatformRoles.Member);
         var otherManager = await CreateUserAsync(admin, PlatformRoles.CooperativeManager, Guid.NewGuid());
-        var client = await ExpectAsync(admin.PostAsJsonAsync("/api/identity/clients",
+        var client = await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync("/api/identity/clients",
             new { clientId = $"bank-{Guid.NewGuid():N}"[..16], displayName = "Banque Matrice", scopes = new[] { PlatformAudiences.Identity } }), 201);
         var clientId = client.GetProperty("clientId").GetString()!;
         var partner = await admin.RequestClientCredentialsTokenAsync(new ClientCredentialsTokenRequest
@@ -110,16 +111,8 @@ public sealed class AccessMatrixTests(IdentityServer server)
     {
         var name = $"matrix-{Guid.NewGuid():N}"[..20];
         const string password = "A-long-enough-pass-42";
-        var created = await ExpectAsync(admin.PostAsJsonAsync("/api/identity/users",
+        var created = await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync("/api/identity/users",
             new { userName = name, password, roles = new[] { role }, cooperativeId }), 201);
         return new NewUser(created.GetProperty("id").GetString()!, name, password);
-    }
-
-    private static async Task<JsonElement> ExpectAsync(Task<HttpResponseMessage> sending, int status)
-    {
-        using var response = await sending;
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 }

@@ -44,13 +44,13 @@ public sealed class AccessMatrixTests(MembershipServers servers, MembershipAppPe
         var personId = person.GetProperty("id").GetGuid();
         var familyName = person.GetProperty("familyName").GetString()!;
         var card = person.GetProperty("cardNumber").GetString()!;
-        await ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{cooperative}/membership",
+        await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{cooperative}/membership",
             new { termKind = "rolling", duesCents = 50_000 }), 201);
-        var kit = (await ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{cooperative}/events",
+        var kit = (await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{cooperative}/events",
             new { kind = "agm", heldOn = Day(40) }), 201)).GetProperty("kitId").GetGuid();
-        await ExpectAsync(admin.PostAsJsonAsync($"{Api}/people/{personId}/benefit-enrolments", new { benefitCode = "union-sociale" }), 201);
+        await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync($"{Api}/people/{personId}/benefit-enrolments", new { benefitCode = "union-sociale" }), 201);
         await TrainedAsync(personId, cooperative);
-        await ExpectAsync(admin.PostAsJsonAsync($"{Api}/people/{personId}/mandates", Mandate), 201);
+        await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync($"{Api}/people/{personId}/mandates", Mandate), 201);
         var subject = new AccessSubject(cooperative, "urscop-aura", personId);
 
         var matrix = new AccessMatrix()
@@ -109,6 +109,13 @@ public sealed class AccessMatrixTests(MembershipServers servers, MembershipAppPe
             .Row("GET /api/membership/people/{id:guid}/benefit-enrolments/",
                                                                          "401  403  403  200  404  403  200  404  200  200  403",
                 () => Get($"{Api}/people/{personId}/benefit-enrolments"), marker: "union-sociale")
+            // A person's own record is theirs whatever their role: the token names them (a token naming nobody of the register: 404).
+            .Row("GET /api/membership/me/",                              "401  404  200  404  404  404  404  404  404  404  403",
+                () => Get($"{Api}/me"), marker: card)
+            .Row("GET /api/membership/me/benefit-enrolments",            "401  404  200  404  404  404  404  404  404  404  403",
+                () => Get($"{Api}/me/benefit-enrolments"), marker: "union-sociale")
+            .Row("POST /api/membership/me/benefit-enrolments",           "401  404  201  404  404  404  404  404  404  404  403",
+                () => Post($"{Api}/me/benefit-enrolments", """{"benefitCode":"leisure-discounts"}"""))
             .Row("POST /api/membership/cooperatives/{cooperativeId:guid}/events/",
                                                                          "401  403  403  201  404  403  201  404  403  201  403",
                 () => Post($"{Api}/cooperatives/{cooperative}/events", $$"""{"kind":"opening","heldOn":"{{Day(50 + Interlocked.Increment(ref events))}}"}"""))
@@ -141,17 +148,17 @@ public sealed class AccessMatrixTests(MembershipServers servers, MembershipAppPe
     private async Task<(Guid Id, string Siren)> RegisterAsync()
     {
         var body = TestData.Registration(communeCode: "69123");
-        var created = await ExpectAsync(admin.SendAsync(TestData.Post(body)), 201);
+        var created = await HttpAnswers.ExpectAsync(admin.SendAsync(TestData.Post(body)), 201);
         return (created.GetProperty("id").GetGuid(), body["siren"]!.GetValue<string>());
     }
 
     private async Task<JsonElement> HireAsync(Guid cooperative) =>
-        await ExpectAsync(admin.SendAsync(Post($"{Api}/cooperatives/{cooperative}/people", HireJson($"Matrice-{Guid.NewGuid():N}"))), 201);
+        await HttpAnswers.ExpectAsync(admin.SendAsync(Post($"{Api}/cooperatives/{cooperative}/people", HireJson($"Matrice-{Guid.NewGuid():N}"))), 201);
 
     private async Task<Guid> NewPersonAsync(Guid cooperative) => (await HireAsync(cooperative)).GetProperty("id").GetGuid();
 
     private async Task<Guid> NewKitAsync(Guid cooperative) =>
-        (await ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{cooperative}/events",
+        (await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{cooperative}/events",
             new { kind = "anniversary", heldOn = Day(-Interlocked.Increment(ref events)) }), 201)).GetProperty("kitId").GetGuid();
 
     /// <summary>The cooperative as it is, sent back with the ETag just read (nothing changes but its version).</summary>
@@ -180,13 +187,5 @@ public sealed class AccessMatrixTests(MembershipServers servers, MembershipAppPe
             Assert.True(DateTime.UtcNow < deadline, "membership consumed TrainingCompleted");
             await Task.Delay(100);
         }
-    }
-
-    private static async Task<JsonElement> ExpectAsync(Task<HttpResponseMessage> sending, int status)
-    {
-        using var response = await sending;
-        var json = await response.ReadJsonAsync();
-        Assert.True((int)response.StatusCode == status, $"{(int)response.StatusCode}: {json}");
-        return json;
     }
 }

@@ -38,21 +38,21 @@ public sealed class ManagerSelfServiceTests(MembershipServers servers, Membershi
         using var manager = app.CreateClient(TestTokens.For(PlatformAudiences.Membership, PlatformRoles.CooperativeManager,
             cooperativeId: own, personId: Guid.NewGuid()));
 
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/membership", new { termKind = "rolling", duesCents = 50_000 }), 201);
-        var paid = await ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/membership/payments",
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/membership", new { termKind = "rolling", duesCents = 50_000 }), 201);
+        var paid = await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/membership/payments",
             new { amountCents = 50_000, paidOn = Day(0) }), 200);
         Assert.Equal("New", paid.GetProperty("status").GetString());
-        var renewed = await ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/membership/payments",
+        var renewed = await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/membership/payments",
             new { amountCents = 50_000, paidOn = Day(0) }), 200);
         Assert.Equal(2, renewed.GetProperty("terms").GetArrayLength());
 
         var email = $"c{Guid.NewGuid():N}@example.coop";
-        var hired = await ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/people",
+        var hired = await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/people",
             new { givenName = "Camille", familyName = "Tisserand", email, role = "employee", hiredOn = Day(-10) }), 201);
         var person = hired.GetProperty("id").GetGuid();
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{person}/roles", new { role = "manager", startsOn = Day(-1) }), 200);
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/events", new { kind = "agm", heldOn = Day(30) }), 201);
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{person}/leave", new { leftOn = Day(0) }), 200);
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{person}/roles", new { role = "manager", startsOn = Day(-1) }), 200);
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{own}/events", new { kind = "agm", heldOn = Day(30) }), 201);
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{person}/leave", new { leftOn = Day(0) }), 200);
 
         // The register told the other services: the hire with its role and address, the new role.
         var hire = JsonDocument.Parse(await app.QueryScalarAsync<string>(
@@ -72,29 +72,29 @@ public sealed class ManagerSelfServiceTests(MembershipServers servers, Membershi
     {
         var own = await RegisterAsync();
         var other = await RegisterAsync();
-        await ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{other}/membership", new { termKind = "rolling", duesCents = 50_000 }), 201);
-        var theirs = (await ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{other}/people",
+        await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{other}/membership", new { termKind = "rolling", duesCents = 50_000 }), 201);
+        var theirs = (await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{other}/people",
             new { givenName = "Dominique", familyName = "Autre", role = "employee", hiredOn = Day(-10) }), 201)).GetProperty("id").GetGuid();
-        var mine = (await ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{own}/people",
+        var mine = (await HttpAnswers.ExpectAsync(admin.PostAsJsonAsync($"{Api}/cooperatives/{own}/people",
             new { givenName = "Camille", familyName = "Mienne", role = "employee", hiredOn = Day(-10) }), 201)).GetProperty("id").GetGuid();
         var outboxBefore = await app.CountAsync("outbox_messages");
         using var manager = app.CreateClient(TestTokens.For(PlatformAudiences.Membership, PlatformRoles.CooperativeManager, cooperativeId: own));
 
         // Another cooperative's: 404, whatever the request.
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{other}/people",
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{other}/people",
             new { givenName = "Intrus", familyName = "Intrus", role = "employee", hiredOn = Day(-1) }), 404);
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{other}/membership/payments", new { amountCents = 50_000, paidOn = Day(0) }), 404);
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{other}/membership", new { termKind = "rolling", duesCents = 1 }), 404);
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{other}/events", new { kind = "agm", heldOn = Day(30) }), 404);
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{theirs}/roles", new { role = "manager", startsOn = Day(0) }), 404);
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{theirs}/leave", new { leftOn = Day(0) }), 404);
-        await ExpectAsync(manager.GetAsync($"{Api}/people/{theirs}"), 404);
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{other}/membership/payments", new { amountCents = 50_000, paidOn = Day(0) }), 404);
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{other}/membership", new { termKind = "rolling", duesCents = 1 }), 404);
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/cooperatives/{other}/events", new { kind = "agm", heldOn = Day(30) }), 404);
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{theirs}/roles", new { role = "manager", startsOn = Day(0) }), 404);
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{theirs}/leave", new { leftOn = Day(0) }), 404);
+        await HttpAnswers.ExpectAsync(manager.GetAsync($"{Api}/people/{theirs}"), 404);
 
         // The union's and the confederation's work: 403, even on their own cooperative.
-        await ExpectAsync(manager.SendAsync(TestData.Post(TestData.Registration(communeCode: "69123"))), 403);
-        await ExpectAsync(manager.PutAsJsonAsync($"{Api}/cooperatives/{own}", new { name = "Renommée", communeCode = "69123", nafCode = "13.20Z" }), 403);
-        await ExpectAsync(manager.PostAsync($"{Api}/people/{mine}/erasure", null), 403);
-        await ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{mine}/mandates",
+        await HttpAnswers.ExpectAsync(manager.SendAsync(TestData.Post(TestData.Registration(communeCode: "69123"))), 403);
+        await HttpAnswers.ExpectAsync(manager.PutAsJsonAsync($"{Api}/cooperatives/{own}", new { name = "Renommée", communeCode = "69123", nafCode = "13.20Z" }), 403);
+        await HttpAnswers.ExpectAsync(manager.PostAsync($"{Api}/people/{mine}/erasure", null), 403);
+        await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{mine}/mandates",
             new { level = "regional", title = "Administrateur", startsOn = "2026-01-01" }), 403);
 
         Assert.Equal(outboxBefore, await app.CountAsync("outbox_messages")); // nothing written
@@ -104,14 +104,5 @@ public sealed class ManagerSelfServiceTests(MembershipServers servers, Membershi
     private static string Day(int fromToday) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(fromToday).ToString("yyyy-MM-dd");
 
     private async Task<Guid> RegisterAsync() =>
-        (await ExpectAsync(admin.SendAsync(TestData.Post(TestData.Registration(communeCode: "69123"))), 201)).GetProperty("id").GetGuid();
-
-    private static async Task<JsonElement> ExpectAsync(Task<HttpResponseMessage> sending, int status)
-    {
-        using var response = await sending;
-        var text = await response.Content.ReadAsStringAsync();
-        var json = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-        Assert.True((int)response.StatusCode == status, $"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode}: {text}");
-        return json;
-    }
+        (await HttpAnswers.ExpectAsync(admin.SendAsync(TestData.Post(TestData.Registration(communeCode: "69123"))), 201)).GetProperty("id").GetGuid();
 }

@@ -232,21 +232,6 @@ public sealed class RepriseWatchApp(string databaseConnectionString, PlatformSer
 
 public static class HttpExtensions
 {
-    public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, int status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status,
-            $"expected {status}, got {(int)response.StatusCode} {response.Content.Headers.ContentType}: {text}"
-            + ((int)response.StatusCode >= 500 ? $"\nthe service logged: {string.Join("\n", RepriseWatchApp.ErrorsLogged.TakeLast(3))}" : ""));
-        if (text.Length == 0)
-        {
-            return default;
-        }
-
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
-
     /// <summary>A refusal by a rule: 409 naming <paramref name="rule"/>.</summary>
     public static async Task ExpectRuleAsync(this HttpResponseMessage response, string rule)
     {

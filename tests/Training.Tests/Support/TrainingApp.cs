@@ -227,20 +227,3 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
     /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the patience.</summary>
     public static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Eventually.HoldsAsync(condition, ok => ok, Patience, what);
 }
-
-public static class HttpExtensions
-{
-    public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, int status)
-    {
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode == status,
-            $"expected {status}, got {(int)response.StatusCode} {response.Content.Headers.ContentType}: {text}");
-        if (text.Length == 0)
-        {
-            return default;
-        }
-
-        using var document = JsonDocument.Parse(text);
-        return document.RootElement.Clone();
-    }
-}

@@ -58,6 +58,16 @@ public static class BenefitEndpoints
             return PersonAccess.OutsideUnion();
         }
 
+        return await EnrolPersonAsync(person, $"/api/membership/people/{person.Id}/benefit-enrolments", http, db, time, ct);
+    }
+
+    /// <summary>
+    /// Enrols this person (whom the caller may enrol: checked before) with the consent the request carries; the answer
+    /// points at <paramref name="enrolmentsPath"/>, where the caller reads the person's enrolments.
+    /// </summary>
+    public static async Task<Results<Created<EnrolmentResponse>, ValidationProblem, ProblemHttpResult>> EnrolPersonAsync(Person person,
+        string enrolmentsPath, HttpRequest http, MembershipDbContext db, TimeProvider time, CancellationToken ct)
+    {
         var (request, problem) = await JsonBody.ReadAsync<EnrolRequest>(http, ct);
         if (problem is not null)
         {
@@ -127,7 +137,7 @@ public static class BenefitEndpoints
                 detail: $"The person is already enrolled in {benefit.Code}.");
         }
 
-        return TypedResults.Created($"/api/membership/people/{person.Id}/benefit-enrolments",
+        return TypedResults.Created(enrolmentsPath,
             new EnrolmentResponse(enrolment.Id, person.Id, benefit.Code, benefit.PartnerCode, consented, now));
     }
 
@@ -145,11 +155,17 @@ public static class BenefitEndpoints
             return PersonAccess.NotFound(id);
         }
 
+        return TypedResults.Ok(await EnrolmentsOfAsync(db, id, paging, ct));
+    }
+
+    public static async Task<PagedList<EnrolmentResponse>> EnrolmentsOfAsync(MembershipDbContext db, Guid id, PageRequest paging,
+        CancellationToken ct)
+    {
         var query = db.BenefitEnrolments.AsNoTracking().Where(e => e.PersonId == id);
         var total = await query.LongCountAsync(ct);
         var items = await query.OrderBy(e => e.ConsentedAt).Skip(paging.Skip).Take(paging.PageSize).ToListAsync(ct);
-        return TypedResults.Ok(new PagedList<EnrolmentResponse>(items.Select(e => new EnrolmentResponse(e.Id, e.PersonId,
+        return new PagedList<EnrolmentResponse>(items.Select(e => new EnrolmentResponse(e.Id, e.PersonId,
             e.BenefitCode, BenefitCatalogue.Find(e.BenefitCode)?.PartnerCode, e.ConsentedFields, e.ConsentedAt)).ToList(),
-            paging.Page, paging.PageSize, total));
+            paging.Page, paging.PageSize, total);
     }
 }

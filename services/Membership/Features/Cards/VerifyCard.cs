@@ -35,15 +35,23 @@ public static class VerifyCard
 
         var today = PersonAccess.Today(time);
         var person = await db.People.AsNoTracking().Include(p => p.Roles).SingleOrDefaultAsync(p => p.CardNumber == card, ct);
-        if (person is null || person.IsErased || person.CardRevokedOn is { } revoked && revoked <= today
+        return TypedResults.Ok(new CardValidity(person is not null && await IsValidAsync(db, person, today, ct), today));
+    }
+
+    /// <summary>
+    /// The card's holder still works in the cooperative under a role held today, the card is not revoked, and the
+    /// cooperative's membership is in good standing: what a partner is told, and what the holder sees of their card.
+    /// </summary>
+    public static async Task<bool> IsValidAsync(MembershipDbContext db, Person person, DateOnly today, CancellationToken ct)
+    {
+        if (person.IsErased || person.CardRevokedOn is { } revoked && revoked <= today
             || person.HasLeft(today) || !person.Roles.Any(r => r.IsHeldOn(today)))
         {
-            return TypedResults.Ok(new CardValidity(false, today));
+            return false;
         }
 
         var membership = await db.Memberships.AsNoTracking().Include(m => m.Terms)
             .SingleOrDefaultAsync(m => m.CooperativeId == person.CooperativeId, ct);
-        return TypedResults.Ok(new CardValidity(
-            membership is not null && MembershipRules.IsInGoodStanding(membership.StatusOn(today)), today));
+        return membership is not null && MembershipRules.IsInGoodStanding(membership.StatusOn(today));
     }
 }
