@@ -1,6 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Web.Tests;
@@ -18,21 +16,21 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         // gives the manager an account for it.
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow,
             TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).DateTime);
-        var delegateToken = await TokenAsync("delegate-aura", "openid membership");
+        var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
         var name = $"Atelier des Canuts {Guid.NewGuid():N}"[..32];
-        var cooperative = await PostAsync(delegateToken, "/api/membership/cooperatives",
+        var cooperative = await platform.PostAsync(delegateToken, "/api/membership/cooperatives",
             new { name, siren = Siren.Next(), legalForm = "SCOP", communeCode = "69123", nafCode = "13.20Z" });
         var id = cooperative.GetProperty("id").GetGuid();
-        await PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership", new { termKind = "rolling", duesCents = 120_000 });
-        await PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership/payments", new { amountCents = 120_000, paidOn = today });
-        await PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/people", new
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership", new { termKind = "rolling", duesCents = 120_000 });
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership/payments", new { amountCents = 120_000, paidOn = today });
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/people", new
         {
             givenName = "Camille", familyName = "Tisserand", email = "camille.tisserand@example.org", phone = "04 78 00 00 00",
             birthDate = "1990-04-12", role = "worker-member", hiredOn = today,
         });
         var userName = $"gerant.{Guid.NewGuid():N}"[..16];
         const string password = "Une-phrase-de-gerant-42";
-        await PostAsync(await TokenAsync("admin", "openid identity"), "/api/identity/users", new
+        await platform.PostAsync(await platform.TokenAsync("admin", "openid identity"), "/api/identity/users", new
         {
             userName, displayName = "Alex Gérant", password, roles = new[] { "cooperative-manager" }, cooperativeId = id,
         });
@@ -61,20 +59,4 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
     }
 
     private static string French(DateOnly date) => date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
-
-    private async Task<string> TokenAsync(string user, string scope)
-    {
-        using var browser = CodeFlow.NewBrowser(platform.Address);
-        return (await CodeFlow.SignInAsync(browser, user, platform.Password(user), scope)).AccessToken!;
-    }
-
-    private async Task<JsonElement> PostAsync(string token, string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new("Bearer", token);
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        using var response = await platform.Gateway.SendAsync(request);
-        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
-    }
 }

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using MimeKit;
+using Scop.Aspire.Testing;
+
+namespace Scop.Aspire.Web.Tests;
+
+/// <summary>
+/// What a journey's setting-up does through the gateway, as the people before the one under test would: a development
+/// user's token, a write with its Idempotency-Key, the invitation e-mail a hire sends and the account it opens.
+/// </summary>
+public static partial class PlatformRequests
+{
+    /// <summary>A development user's access token, signed in by the code flow.</summary>
+    public static async Task<string> TokenAsync(this WebPlatform platform, string user, string scope)
+    {
+        using var browser = CodeFlow.NewBrowser(platform.Address);
+        return (await CodeFlow.SignInAsync(browser, user, platform.Password(user), scope)).AccessToken!;
+    }
+
+    /// <summary>A POST that must succeed (201 or 200); its answer.</summary>
+    public static async Task<JsonElement> PostAsync(this WebPlatform platform, string token, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
+        request.Headers.Authorization = new("Bearer", token);
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await platform.Gateway.SendAsync(request);
+        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK,
+            $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>The link of the invitation a hire sends, from the e-mail the platform's mail server delivered to <paramref name="email"/>.</summary>
+    public static async Task<string> InvitationLinkAsync(this WebPlatform platform, string email)
+    {
+        var link = ActivationLink().Match((await InvitationToAsync(platform, email)).TextBody ?? "").Value;
+        Assert.False(string.IsNullOrEmpty(link), "no activation link in the invitation");
+        return link;
+    }
+
+    /// <summary>Opens the account an invitation offers, in the browser: its link, then the password set twice.</summary>
+    public static async Task ActivateAccountAsync(this IPage page, WebPlatform platform, string invitationLink, string password)
+    {
+        await page.GotoAsync(new Uri(invitationLink).PathAndQuery);
+        await page.CheckAsync(platform, "account-activation");
+        await page.GetByLabel("Mot de passe (12 caractères au moins)").FillAsync(password);
+        await page.GetByLabel("Le même, encore une fois").FillAsync(password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Votre compte est prêt");
+    }
+
+    private static async Task<MimeMessage> InvitationToAsync(WebPlatform platform, string email)
+    {
+        var maildir = Path.Combine(platform.DataRoot, "mail", "maildir", "new");
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            foreach (var file in Directory.Exists(maildir) ? Directory.GetFiles(maildir) : [])
+            {
+                var message = await MimeMessage.LoadAsync(file);
+                if (message.To.Mailboxes.Any(m => m.Address == email) && message.Headers["X-Scop-Kind"] == "account-invitation")
+                {
+                    return message;
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"No invitation for {email} in {maildir} within 60 s.");
+            await Task.Delay(250);
+        }
+    }
+
+    [GeneratedRegex(@"https?://\S+/account/activate\?token=[A-Za-z0-9_%\-]+")]
+    private static partial Regex ActivationLink();
+}
