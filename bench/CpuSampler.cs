@@ -83,9 +83,17 @@ public sealed partial class CpuSampler
     private static long TicksSince(Snapshot before, int pid, string part, long ticks) =>
         ticks - (before.Processes.TryGetValue(pid, out var b) && b.Part == part ? b.Ticks : 0);
 
+    /// <summary>The platform's projects, by the assembly their command line names (the AppHost runs each by its project).</summary>
+    private static readonly (string Assembly, string Part)[] Projects =
+    [
+        ("Scop.Aspire.Membership", "membership"), ("Scop.Aspire.Portal", "portal"), ("Scop.Aspire.Gateway", "gateway"),
+        ("Scop.Aspire.Identity", "identity"), ("Scop.Aspire.PartnerHooks", "partner-hooks"), ("Scop.Aspire.Training", "training"),
+        ("Scop.Aspire.Notifications", "notifications"), ("Scop.Aspire.RepriseWatch", "reprise-watch"),
+        ("Scop.Aspire.Ambassadors", "ambassadors"), ("Scop.Aspire.Web", "web"),
+    ];
+
     /// <summary>The parts of the system that are .NET processes, whose threads the runtime names.</summary>
-    private static readonly HashSet<string> DotnetParts =
-        ["gateway", "membership", "portal", "identity", "partner-hooks", "training", "aspire-dashboard", "apphost"];
+    private static readonly HashSet<string> DotnetParts = [.. Projects.Select(p => p.Part), "aspire-dashboard", "apphost"];
 
     /// <summary>The system's .NET processes now, by process id: the gateway, the services, the dashboard, the AppHost.</summary>
     public Dictionary<int, string> DotnetProcesses()
@@ -282,34 +290,12 @@ public sealed partial class CpuSampler
         }
 
         var cmd = info.CommandLine;
-        if (cmd.Contains("Scop.Aspire.Membership", StringComparison.Ordinal))
+        foreach (var (assembly, name) in Projects)
         {
-            return "membership";
-        }
-
-        if (cmd.Contains("Scop.Aspire.Portal", StringComparison.Ordinal))
-        {
-            return "portal";
-        }
-
-        if (cmd.Contains("Scop.Aspire.Gateway", StringComparison.Ordinal))
-        {
-            return "gateway";
-        }
-
-        if (cmd.Contains("Scop.Aspire.Identity", StringComparison.Ordinal))
-        {
-            return "identity";
-        }
-
-        if (cmd.Contains("Scop.Aspire.PartnerHooks", StringComparison.Ordinal))
-        {
-            return "partner-hooks";
-        }
-
-        if (cmd.Contains("Scop.Aspire.Training", StringComparison.Ordinal))
-        {
-            return "training";
+            if (cmd.Contains(assembly, StringComparison.Ordinal))
+            {
+                return name;
+            }
         }
 
         if (info.Comm == "postgres")
@@ -325,6 +311,11 @@ public sealed partial class CpuSampler
         if (info.Comm == "redis-server")
         {
             return "redis";
+        }
+
+        if (info.Comm == "exim4" || cmd.Contains("exim", StringComparison.Ordinal))
+        {
+            return "mail server";
         }
 
         if (cmd.Contains("Aspire.Dashboard", StringComparison.Ordinal))
