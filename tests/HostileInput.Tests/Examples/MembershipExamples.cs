@@ -1,17 +1,23 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Scop.Aspire.HostileInput.Tests.Contract;
+using Scop.Aspire.HostileInput.Tests.Support;
 using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.HostileInput.Tests.Examples;
 
 /// <summary>
 /// The register: cooperatives in Lyon (a real commune, a real NAF code, SIRENs with their Luhn key), people hired in
 /// them, a membership to pay dues on, a welcome kit. Operations that end something (erasure, leaving) get a person of
-/// their own, so the others still find theirs.
+/// their own, so the others still find theirs. Once set up, every token names a person hired for it (whom
+/// <c>/api/membership/me</c> reads), so the signed-in person's operations are tried on someone.
 /// </summary>
 public sealed class MembershipExamples : ServiceExamples
 {
+    private Guid? signedIn;
+
     public override string Service => ResourceNames.Membership;
 
     public override async Task SetUpAsync(ServiceContext context, ExampleValues examples)
@@ -62,6 +68,9 @@ public sealed class MembershipExamples : ServiceExamples
         var declared = await context.PostAsync($"/api/membership/cooperatives/{cooperative}/events",
             new { kind = "opening", heldOn = Day(30) });
 
+        signedIn = (await HireAsync(context, cooperative)).Id;
+        context.ForgetTokens(); // the setup's tokens named nobody
+
         examples
             .Set("cooperatives.id", cooperative)
             .Set("cooperativeId", cooperative)
@@ -73,6 +82,10 @@ public sealed class MembershipExamples : ServiceExamples
             .Set("GetMembership.cooperativeId", withMembership)
             .Set("kits.id", declared.GetProperty("kitId").GetGuid());
     }
+
+    public override Task<string?> TokenAsync(ServiceContext context, string role) =>
+        Task.FromResult<string?>(TestTokens.For(PlatformAudiences.Membership, role, Callers.RegionalUnionOf(role), Callers.CooperativeOf(role),
+            personId: signedIn));
 
     private static async Task<Guid> RegisterAsync(ServiceContext context) =>
         (await context.PostAsync("/api/membership/cooperatives", new

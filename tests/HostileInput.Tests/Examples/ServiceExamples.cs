@@ -33,6 +33,9 @@ public sealed class ServiceContext(IRunningService service, ServiceExamples exam
         return token;
     }
 
+    /// <summary>Drops the tokens minted so far: an example that learns in its setup whom tokens must name mints them again.</summary>
+    public void ForgetTokens() => tokens.Clear();
+
     /// <summary>Sends a setup request as <paramref name="role"/> and returns its answer, which must be a success.</summary>
     public async Task<JsonElement> SendAsync(HttpMethod method, string path, object? body = null,
         string role = PlatformRoles.ConfederationAdmin)
