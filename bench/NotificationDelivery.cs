@@ -7,6 +7,7 @@ using System.Text.Json;
 using MailKit.Net.Smtp;
 using MimeKit;
 using Npgsql;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Bench;
 
@@ -170,7 +171,7 @@ public sealed class NotificationDelivery(BenchOptions options, HttpClient http, 
                 using var hired = await SendAsync(HttpMethod.Post, $"{Api}/cooperatives/{created.Id}/people", new
                 {
                     givenName = "Dominique", familyName = $"Gérante {i}", email, role = "manager",
-                    hiredOn = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-2).ToString("yyyy-MM-dd", Invariant),
+                    hiredOn = ParisCalendar.Today(TimeProvider.System).AddYears(-2).ToString("yyyy-MM-dd", Invariant),
                 }, HttpStatusCode.Created, token);
                 var manager = hired.RootElement.GetProperty("id").GetGuid();
                 (await SendAsync(HttpMethod.Post, $"{Api}/cooperatives/{created.Id}/membership",
@@ -184,7 +185,7 @@ public sealed class NotificationDelivery(BenchOptions options, HttpClient http, 
     private async Task<PhaseResult> PayAtRateAsync(string name, List<Cooperative> cooperatives, TimeSpan duration, CancellationToken ct)
     {
         var next = -1L;
-        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", Invariant);
+        var today = ParisCalendar.Today(TimeProvider.System).ToString("yyyy-MM-dd", Invariant);
         var phase = await HttpLoad.OpenLoopAsync(name, options.Rate, TimeSpan.Zero, duration, async token =>
         {
             var cooperative = cooperatives[(int)(Interlocked.Increment(ref next) % cooperatives.Count)];

@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Npgsql;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Bench;
 
@@ -52,7 +53,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         var setup = Stopwatch.StartNew();
         var course = await CreateAsync($"{Prefix}/courses",
             $$"""{"title":"Bench {{Guid.NewGuid():N}}","path":"Cooperative","durationHours":7}""", ct);
-        var startsOn = WorkingDay(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(60));
+        var startsOn = WorkingDay(ParisCalendar.Today(TimeProvider.System).AddDays(60));
         var hot = await CreateSessionAsync(course, startsOn, HotCapacity, ct);
         var sessions = new Guid[SpreadSessions];
         await Parallel.ForEachAsync(Enumerable.Range(0, SpreadSessions), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
@@ -184,7 +185,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         }
 
         var hired = new Guid[Cooperatives * PeoplePerCooperative];
-        var hiredOn = DateOnly.FromDateTime(DateTime.UtcNow).AddYears(-1);
+        var hiredOn = ParisCalendar.Today(TimeProvider.System).AddYears(-1);
         await Parallel.ForEachAsync(Enumerable.Range(0, hired.Length), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
             async (i, token) => hired[i] = await CreateAsync($"/api/membership/cooperatives/{cooperatives[i % Cooperatives]}/people",
                 $$"""{"givenName":"Camille","familyName":"Bench {{i}}","role":"employee","hiredOn":"{{hiredOn:yyyy-MM-dd}}"}""", token));

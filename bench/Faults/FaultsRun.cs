@@ -257,7 +257,7 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
         using var course = await PostAsync(http, "/api/training/courses",
             new { title = $"Faults {tag}", path = "Cooperative", durationHours = 7 }, ct);
         var courseId = (await JsonAsync(course, ct, HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var startsOn = WorkingDay(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(120));
+        var startsOn = WorkingDay(ParisCalendar.Today(TimeProvider.System).AddDays(120));
         var sessions = new List<Guid>();
         for (var i = 0; i < settings.Sessions; i++)
         {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Web;
 
@@ -7,8 +8,6 @@ public static class French
 {
     public static readonly CultureInfo Culture = CultureInfo.GetCultureInfo("fr-FR");
 
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-
     /// <summary>« 5 décembre 2026 ».</summary>
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", Culture);
 
@@ -16,7 +15,7 @@ public static class French
 
     /// <summary>« 5 décembre 2026 à 10:12 », Paris time.</summary>
     public static string DateTime(DateTimeOffset moment) =>
-        TimeZoneInfo.ConvertTime(moment, Paris).ToString("d MMMM yyyy 'à' HH:mm", Culture);
+        ParisCalendar.InParis(moment).ToString("d MMMM yyyy 'à' HH:mm", Culture);
 
     public static string DateTime(DateTimeOffset? moment) => moment is { } m ? DateTime(m) : "—";
 

@@ -162,7 +162,7 @@ public sealed class ReplicasTests(ReplicatedPlatformFixture platform)
             new { title = "Le temps des coopératives", path = "Cooperative", durationHours = 7 }));
         var session = await CreatedIdAsync(Send(HttpMethod.Post, "/api/training/sessions", admin, new
         {
-            courseId = course, startsOn = WorkingDay(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(90)).ToString("yyyy-MM-dd"),
+            courseId = course, startsOn = WorkingDay(ParisCalendar.Today(TimeProvider.System).AddDays(90)).ToString("yyyy-MM-dd"),
             regionalUnion = "urscop-aura", communeCode = "69123", capacity = count, priceCents = 0, status = "Open",
         }));
         await using var training = await OpenAsync(ResourceNames.TrainingDatabase);

@@ -8,6 +8,7 @@ using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
 using Scop.Aspire.Testing.Access;
 using static Scop.Aspire.Testing.Access.AccessRequests;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Tests;
 
@@ -140,7 +141,7 @@ public sealed class AccessMatrixTests(MembershipServers servers, MembershipAppPe
 
     private static object Mandate => new { MandateFields.level, MandateFields.title, MandateFields.startsOn, MandateFields.endsOn };
 
-    private static string Day(int fromToday) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(fromToday).ToString("yyyy-MM-dd");
+    private static string Day(int fromToday) => ParisCalendar.Today(TimeProvider.System).AddDays(fromToday).ToString("yyyy-MM-dd");
 
     private static string HireJson(string familyName) =>
         $$"""{"givenName":"Camille","familyName":"{{familyName}}","email":"camille@example.coop","role":"employee","hiredOn":"{{Day(-400)}}"}""";

@@ -8,6 +8,7 @@ using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.Membership.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Tests;
 
@@ -45,7 +46,7 @@ public sealed class CooperativeMoveTests(MembershipServers servers, MembershipAp
         var person = await HireAsync(cooperative);
         await Expect(admin.PostAsJsonAsync($"/api/membership/cooperatives/{cooperative}/membership", new { termKind = "rolling", duesCents = 50_000 }), HttpStatusCode.Created);
         var kit = (await Expect(admin.PostAsJsonAsync($"/api/membership/cooperatives/{cooperative}/events",
-            new { kind = "agm", heldOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(20)).ToString("yyyy-MM-dd") }), HttpStatusCode.Created))
+            new { kind = "agm", heldOn = ParisCalendar.Today(TimeProvider.System).AddDays(20).ToString("yyyy-MM-dd") }), HttpStatusCode.Created))
             .GetProperty("kitId").GetGuid();
         await TrainedAsync(person, cooperative);
         await Expect(admin.PostAsJsonAsync($"/api/membership/people/{person}/mandates",

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Scop.Aspire.Membership.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Tests;
 
@@ -101,7 +102,7 @@ public sealed class ManagerSelfServiceTests(MembershipServers servers, Membershi
         Assert.Equal(0, await app.QueryScalarAsync<long>("SELECT count(*) FROM people WHERE family_name = 'Intrus'"));
     }
 
-    private static string Day(int fromToday) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(fromToday).ToString("yyyy-MM-dd");
+    private static string Day(int fromToday) => ParisCalendar.Today(TimeProvider.System).AddDays(fromToday).ToString("yyyy-MM-dd");
 
     private async Task<Guid> RegisterAsync() =>
         (await HttpAnswers.ExpectAsync(admin.SendAsync(TestData.Post(TestData.Registration(communeCode: "69123"))), 201)).GetProperty("id").GetGuid();

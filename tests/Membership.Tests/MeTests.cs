@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Scop.Aspire.Membership.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Tests;
 
@@ -114,7 +115,7 @@ public sealed class MeTests(MembershipServers servers, MembershipAppPerClass per
         await machine.GetAsync($"{Api}/me").ExpectAsync(403);
     }
 
-    private static string Today => DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd");
+    private static string Today => ParisCalendar.Today(TimeProvider.System).ToString("yyyy-MM-dd");
 
     private HttpClient MemberClient(Guid person) =>
         app.CreateClient(TestTokens.For(PlatformAudiences.Membership, PlatformRoles.Member, personId: person));
@@ -127,7 +128,7 @@ public sealed class MeTests(MembershipServers servers, MembershipAppPerClass per
         var person = (await admin.PostAsJsonAsync($"{Api}/cooperatives/{cooperative}/people", new
         {
             givenName, familyName, email = $"{Guid.NewGuid():N}@example.coop", role = "worker-member",
-            hiredOn = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(-30).ToString("yyyy-MM-dd"),
+            hiredOn = ParisCalendar.Today(TimeProvider.System).AddDays(-30).ToString("yyyy-MM-dd"),
         }).ExpectAsync(201)).GetProperty("id").GetGuid();
         return (cooperative, person);
     }

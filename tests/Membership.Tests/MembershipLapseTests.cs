@@ -8,6 +8,7 @@ using Scop.Aspire.Membership.Consumers;
 using Scop.Aspire.Membership.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Tests;
 
@@ -41,7 +42,7 @@ public sealed class MembershipLapseTests(MembershipServers servers) : IAsyncLife
     {
         var lapsing = await MemberAsync();
         var renewing = await MemberAsync();
-        var firstTermEnd = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime).AddYears(1).AddDays(-1);
+        var firstTermEnd = ParisCalendar.Today(time).AddYears(1).AddDays(-1);
 
         time.Advance(TimeSpan.FromDays(365 + 30)); // in grace
         using (var status = await admin.GetAsync($"/api/membership/cooperatives/{lapsing}/membership"))

@@ -9,6 +9,7 @@ using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.Membership.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Tests;
 
@@ -249,7 +250,7 @@ public sealed class RegisterTests(MembershipServers servers, MembershipAppPerCla
 
         Assert.True(await Valid());
         using (await admin.PostAsJsonAsync($"/api/membership/people/{person.GetProperty("id").GetGuid()}/leave",
-                   new { leftOn = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd") }))
+                   new { leftOn = ParisCalendar.Today(TimeProvider.System).ToString("yyyy-MM-dd") }))
         {
         }
 
@@ -285,7 +286,7 @@ public sealed class RegisterTests(MembershipServers servers, MembershipAppPerCla
     public async Task One_welcome_kit_per_event_even_when_declared_twice()
     {
         var cooperative = (await RegisterAsync()).GetProperty("id").GetGuid();
-        var declare = new { kind = "agm", heldOn = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(30)).ToString("yyyy-MM-dd") };
+        var declare = new { kind = "agm", heldOn = ParisCalendar.Today(TimeProvider.System).AddDays(30).ToString("yyyy-MM-dd") };
         using var first = await admin.PostAsJsonAsync($"/api/membership/cooperatives/{cooperative}/events", declare);
         using var second = await admin.PostAsJsonAsync($"/api/membership/cooperatives/{cooperative}/events", declare);
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Portal.Tests.Support;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Portal.Tests;
 
@@ -214,7 +215,7 @@ public sealed class ContentTests(PortalServers servers, PortalAppPerClass perCla
         Assert.Equal("urscop-aura", read["regionalUnion"]!.GetValue<string>());
 
         await app.PublishAsync(new MembershipLapsed(Guid.NewGuid(), DateTimeOffset.UtcNow, Guid.NewGuid(), joined.CooperativeId,
-            "urscop-aura", DateOnly.FromDateTime(DateTime.UtcNow)));
+            "urscop-aura", ParisCalendar.Today(TimeProvider.System)));
 
         await Feed.EventuallyAsync(() => client.ReadAsync($"/api/portal/sites/{site}"), a => a.Status == HttpStatusCode.NotFound,
             "the site to close");

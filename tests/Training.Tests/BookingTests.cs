@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Training.Tests.Support;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Tests;
 
@@ -165,7 +166,7 @@ public sealed class BookingTests(TrainingServers servers, TrainingAppPerClass pe
         var session = await App.CreateSessionAsync(Client, capacity: 5);
         var leaver = await App.HireAsync(1);
         await App.PublishAsync(new PersonLeft(Guid.NewGuid(), App.Time.GetUtcNow(), leaver[0], await App.CooperativeOfAsync(leaver[0]),
-            DateOnly.FromDateTime(App.Time.GetUtcNow().UtcDateTime)));
+            ParisCalendar.Today(App.Time)));
         await TrainingApp.WaitUntilAsync(async () => await App.ScalarAsync(
             "SELECT count(*) FROM people WHERE id = @p AND left_on IS NOT NULL", ("p", leaver[0])) == 1, "the departure is known");
 

@@ -1,6 +1,7 @@
 using Npgsql;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Training.Tests.Support;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Tests;
 
@@ -68,7 +69,7 @@ public sealed class CooperativeMoveTests(TrainingServers servers, TrainingAppPer
 
         // An older fact arriving late (the union at an earlier hire) does not move it back.
         await App.PublishAsync(new PersonHired(Guid.NewGuid(), App.Time.GetUtcNow().AddMinutes(-10), Guid.NewGuid(), cooperative,
-            TrainingApp.Aura, DateOnly.FromDateTime(App.Time.GetUtcNow().UtcDateTime)));
+            TrainingApp.Aura, ParisCalendar.Today(App.Time)));
         await TrainingApp.WaitUntilAsync(async () => await App.ScalarAsync(
             "SELECT count(*) FROM people WHERE cooperative_id = @c", ("c", cooperative)) == 4, "the late hire is known");
         Assert.Equal(Ouest, await App.QueryScalarAsync<string>("SELECT regional_union FROM cooperatives WHERE id = @c", ("c", cooperative)));

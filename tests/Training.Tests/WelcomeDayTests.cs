@@ -1,5 +1,6 @@
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Training.Tests.Support;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Tests;
 
@@ -19,7 +20,7 @@ public sealed class WelcomeDayTests(TrainingServers servers, TrainingAppPerClass
 
         var person = Guid.NewGuid();
         var hired = new PersonHired(Guid.NewGuid(), App.Time.GetUtcNow(), person, Guid.NewGuid(), union,
-            DateOnly.FromDateTime(App.Time.GetUtcNow().UtcDateTime));
+            ParisCalendar.Today(App.Time));
         await App.PublishAsync(hired);
         await App.PublishAsync(hired); // a redelivery: the same message id
         await App.PublishAsync(hired with { EventId = Guid.NewGuid() }); // the same fact published again

@@ -1,4 +1,5 @@
 using Scop.Aspire.Testing;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Web.Tests;
 
@@ -15,7 +16,7 @@ public sealed class InboxJourneyTests(WebPlatform platform)
     [InlineData(true)]
     public async Task A_hired_manager_activates_their_account_signs_in_and_reads_their_notifications(bool phone)
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = ParisCalendar.Today(TimeProvider.System);
         var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
         var cooperative = (await platform.PostAsync(delegateToken, "/api/membership/cooperatives", new
         {

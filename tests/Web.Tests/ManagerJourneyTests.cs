@@ -1,5 +1,6 @@
 using System.Net;
 using Scop.Aspire.Testing;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Web.Tests;
 
@@ -14,8 +15,7 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
     {
         // The regional union registers the cooperative, its membership, its first dues and a hire; the confederation
         // gives the manager an account for it.
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow,
-            TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).DateTime);
+        var today = ParisCalendar.Today(TimeProvider.System);
         var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
         var name = $"Atelier des Canuts {Guid.NewGuid():N}"[..32];
         var cooperative = await platform.PostAsync(delegateToken, "/api/membership/cooperatives",

@@ -1,4 +1,5 @@
 using Scop.Aspire.Testing;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Web.Tests;
 
@@ -15,7 +16,7 @@ public sealed class MemberJourneyTests(WebPlatform platform)
     [InlineData(true)]
     public async Task A_member_reads_their_card_and_joins_a_benefit_with_their_consent(bool phone)
     {
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = ParisCalendar.Today(TimeProvider.System);
         var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
         var name = $"Soierie coopérative {Guid.NewGuid():N}"[..32];
         var cooperative = (await platform.PostAsync(delegateToken, "/api/membership/cooperatives", new

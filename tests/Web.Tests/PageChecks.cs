@@ -1,4 +1,5 @@
 using Deque.AxeCore.Playwright;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Web.Tests;
 
@@ -52,7 +53,7 @@ public static class TrainingTargets
     /// </summary>
     public static async Task ExpectTargetShownAsync(this IPage page, WebPlatform platform, string line, string property)
     {
-        var year = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris")).Year;
+        var year = ParisCalendar.Today(TimeProvider.System).Year;
         var cell = page.GetByRole(AriaRole.Table).First.GetByRole(AriaRole.Row).Filter(new() { HasText = line })
             .GetByRole(AriaRole.Cell).Last;
         string expected = "", shown = "";

@@ -4,6 +4,7 @@ using Scop.Aspire.Contracts;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Membership.Data;
 using Scop.Aspire.ServiceDefaults.Messaging;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Consumers;
 
@@ -27,7 +28,7 @@ public sealed class GraceEndCheckConsumer(MembershipDbContext db, TimeProvider t
         var check = context.Message;
         var membership = await Db.Memberships.Include(m => m.Terms).SingleOrDefaultAsync(m => m.Id == check.MembershipId, ct);
         var now = Time.GetUtcNow();
-        if (membership is null || !membership.TryReportLapse(check.TermEndsOn, DateOnly.FromDateTime(now.UtcDateTime)))
+        if (membership is null || !membership.TryReportLapse(check.TermEndsOn, ParisCalendar.DateOf(now)))
         {
             return; // renewed in between, or already reported
         }

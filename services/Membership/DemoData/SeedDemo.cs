@@ -86,7 +86,7 @@ public static class SeedDemo
         }
 
         var random = new Random(2004);
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = ParisCalendar.Today(TimeProvider.System);
         var now = DateTimeOffset.UtcNow;
         var communes = reference.Communes.Where(c => c.Population >= 1_000).OrderBy(c => c.Code, StringComparer.Ordinal).ToArray();
         var cumulative = new long[communes.Length];

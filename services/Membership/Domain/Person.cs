@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Scop.Aspire.ReferenceData;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Domain;
 
@@ -112,7 +113,7 @@ public sealed class Person
         Email = null;
         Phone = null;
         BirthDate = null;
-        RevokeCard(DateOnly.FromDateTime(now.UtcDateTime));
+        RevokeCard(ParisCalendar.DateOf(now));
         ErasedAt = now;
     }
 }

@@ -4,6 +4,7 @@ using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Contracts.PartnerHooks;
 using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.Notifications.Domain;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Notifications.Templates;
 
@@ -18,7 +19,6 @@ public sealed record Message(string Subject, string Body, IReadOnlyList<Notifica
 public sealed class FrenchTemplates(IOptions<NotificationsOptions> options)
 {
     private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
-    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
 
     private string Web => (options.Value.WebBaseUrl ?? "http://localhost:8080/").TrimEnd('/');
 
@@ -124,7 +124,7 @@ public sealed class FrenchTemplates(IOptions<NotificationsOptions> options)
 
     private static string Moment(DateTimeOffset at)
     {
-        var local = TimeZoneInfo.ConvertTime(at, Paris);
+        var local = ParisCalendar.InParis(at);
         return local.ToString("d MMMM yyyy 'à' H' h 'mm", French);
     }
 

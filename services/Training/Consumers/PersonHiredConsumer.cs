@@ -5,6 +5,7 @@ using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Consumers;
 
@@ -27,7 +28,7 @@ public sealed class PersonHiredConsumer(TrainingDbContext db, TimeProvider time)
             ON CONFLICT (id) DO NOTHING
             """, ct);
         var now = Time.GetUtcNow();
-        var earliest = DateOnly.FromDateTime(now.UtcDateTime);
+        var earliest = ParisCalendar.DateOf(now);
         if (hired.HiredOn > earliest)
         {
             earliest = hired.HiredOn;

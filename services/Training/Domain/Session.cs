@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Domain;
 
@@ -66,9 +67,7 @@ public sealed partial class Session
     /// <summary>The moment after which bookings can no longer be cancelled: the first day at midnight in Paris, less the cut-off.</summary>
     public DateTimeOffset CancellationDeadline(TimeSpan cutoff)
     {
-        var paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
-        var midnight = StartsOn.ToDateTime(TimeOnly.MinValue);
-        return new DateTimeOffset(midnight, paris.GetUtcOffset(midnight)) - cutoff;
+        return ParisCalendar.StartOf(StartsOn) - cutoff;
     }
 
     /// <summary>A regional union's code: lower-case letters, digits and dashes (e.g. <c>urscop-aura</c>).</summary>

@@ -86,7 +86,7 @@ public sealed class AmbassadorsApp(string databaseConnectionString, PlatformServ
         await connection.OpenAsync();
         var ids = new List<Guid>();
         var reference = Places;
-        var today = DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
+        var today = ParisCalendar.Today(Time);
         var i = 0;
         foreach (var (communeCode, nafCode) in places)
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.HostileInput.Tests.Contract;
 
@@ -82,7 +83,7 @@ public sealed class ValidRequests(ApiDocument document, ExampleValues examples)
             return JsonValue.Create(first);
         }
 
-        var today = DateTime.UtcNow.Date;
+        var today = ParisCalendar.Today(TimeProvider.System).ToDateTime(TimeOnly.MinValue);
         switch (Schema.MainType(schema))
         {
             case "integer":

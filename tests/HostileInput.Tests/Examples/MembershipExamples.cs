@@ -22,7 +22,7 @@ public sealed class MembershipExamples : ServiceExamples
 
     public override async Task SetUpAsync(ServiceContext context, ExampleValues examples)
     {
-        var today = DateTime.UtcNow.Date;
+        var today = ParisCalendar.Today(TimeProvider.System).ToDateTime(TimeOnly.MinValue);
         string Day(int days) => today.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         examples

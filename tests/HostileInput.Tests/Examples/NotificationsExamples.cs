@@ -31,10 +31,10 @@ public sealed class NotificationsExamples : ServiceExamples
         var bus = context.Service.Services.GetRequiredService<IBus>();
         var now = DateTimeOffset.UtcNow;
         var hired = new PersonHired(Guid.NewGuid(), now, person, Guid.CreateVersion7(), Callers.RegionalUnion,
-            DateOnly.FromDateTime(now.UtcDateTime), PersonRoles.Employee, $"camille.{person:N}@example.coop");
+            ParisCalendar.DateOf(now), PersonRoles.Employee, $"camille.{person:N}@example.coop");
         await bus.Publish(hired, c => c.MessageId = hired.EventId);
         var started = new MandateStarted(Guid.NewGuid(), now, Guid.NewGuid(), person, "regional", "Administratrice",
-            Callers.RegionalUnion, DateOnly.FromDateTime(now.UtcDateTime), null);
+            Callers.RegionalUnion, ParisCalendar.DateOf(now), null);
         await bus.Publish(started, c => c.MessageId = started.EventId);
 
         await using var connection = new NpgsqlConnection(context.Service.DatabaseConnectionString);

@@ -18,7 +18,7 @@ public sealed class RepriseWatchExamples : ServiceExamples
 
     public override async Task SetUpAsync(ServiceContext context, ExampleValues examples)
     {
-        var today = DateTime.UtcNow.Date;
+        var today = ParisCalendar.Today(TimeProvider.System).ToDateTime(TimeOnly.MinValue);
         string Day(int days) => today.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         examples
             .Set("companyName", () => JsonValue.Create($"Fonderie Dupré {Guid.NewGuid():N}"[..24]))

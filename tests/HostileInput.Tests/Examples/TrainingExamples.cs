@@ -104,7 +104,7 @@ public sealed class TrainingExamples : ServiceExamples
         var ids = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
         foreach (var id in ids)
         {
-            var hired = new PersonHired(Guid.NewGuid(), now, id, cooperative, "urscop-aura", DateOnly.FromDateTime(now.UtcDateTime).AddYears(-1));
+            var hired = new PersonHired(Guid.NewGuid(), now, id, cooperative, "urscop-aura", ParisCalendar.DateOf(now).AddYears(-1));
             await bus.Publish(hired, c => c.MessageId = hired.EventId);
         }
 
@@ -139,7 +139,7 @@ public sealed class TrainingExamples : ServiceExamples
     /// <summary>A weekday at least <paramref name="daysAhead"/> days ahead that is no French public holiday.</summary>
     private static DateOnly WorkingDay(int daysAhead)
     {
-        var day = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(daysAhead);
+        var day = ParisCalendar.Today(TimeProvider.System).AddDays(daysAhead);
         while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || FrenchHolidays.IsHoliday(day))
         {
             day = day.AddDays(1);

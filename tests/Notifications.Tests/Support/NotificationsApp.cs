@@ -65,7 +65,7 @@ public sealed class NotificationsApp(string databaseConnectionString, Notificati
     {
         var person = new Person(Guid.NewGuid(), cooperative ?? Guid.NewGuid(), withEmail ? $"p{Guid.NewGuid():N}@example.coop" : null);
         await PublishAsync(new PersonHired(Guid.NewGuid(), Time.GetUtcNow(), person.Id, person.Cooperative, "urscop-aura",
-            DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime), role, person.Email));
+            ParisCalendar.Today(Time), role, person.Email));
         await Eventually.HoldsAsync(() => QueryScalarAsync<long>("SELECT count(*) FROM recipients WHERE person_id = @p", ("p", person.Id)),
             n => n == 1, "the hire to reach the service");
         return person;

@@ -39,7 +39,7 @@ public sealed class RepriseWatchApp(string databaseConnectionString, PlatformSer
     /// <summary>The service's clock, on a whole second: PostgreSQL keeps microseconds, .NET ticks are finer.</summary>
     public FakeTimeProvider Time { get; } = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
 
-    public DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
+    public DateOnly Today => ParisCalendar.Today(Time);
 
     /// <summary>Every error the service logged (an unhandled exception behind a 500 among them), for tests to show.</summary>
     public ErrorLog Errors { get; } = Started(new ErrorLog());

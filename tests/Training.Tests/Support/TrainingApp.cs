@@ -77,7 +77,7 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
     /// <summary>A date at least <paramref name="daysAhead"/> days after the service's today that is a weekday and no holiday.</summary>
     public DateOnly WorkingDay(int daysAhead = 30)
     {
-        var day = DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime).AddDays(daysAhead);
+        var day = ParisCalendar.Today(Time).AddDays(daysAhead);
         while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || FrenchHolidays.IsHoliday(day))
         {
             day = day.AddDays(1);
@@ -158,7 +158,7 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
         }
 
         var people = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
-        var hired = hiredOn ?? DateOnly.FromDateTime(now.UtcDateTime).AddYears(-1);
+        var hired = hiredOn ?? ParisCalendar.DateOf(now).AddYears(-1);
         await Task.WhenAll(people.Select(person =>
             PublishAsync(new PersonHired(Guid.NewGuid(), now, person, cooperativeId, union, hired, role))));
         await WaitUntilAsync(async () => await ScalarAsync("SELECT count(*) FROM people WHERE id = ANY(@ids)", ("ids", people)) == count,

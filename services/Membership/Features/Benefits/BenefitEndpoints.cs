@@ -9,6 +9,7 @@ using Scop.Aspire.Membership.Features.People;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.Benefits;
 
@@ -101,7 +102,7 @@ public static class BenefitEndpoints
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var today = PersonAccess.Today(time);
+        var today = ParisCalendar.Today(time);
         if (person.IsErased || person.HasLeft(today))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not an active member",

@@ -5,6 +5,7 @@ using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.Membership.Features.People;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.Cards;
 
@@ -33,7 +34,7 @@ public static class VerifyCard
             return JsonBody.Invalid("number", "A member card number is 16 digits whose last one is a Luhn check digit.");
         }
 
-        var today = PersonAccess.Today(time);
+        var today = ParisCalendar.Today(time);
         var person = await db.People.AsNoTracking().Include(p => p.Roles).SingleOrDefaultAsync(p => p.CardNumber == card, ct);
         return TypedResults.Ok(new CardValidity(person is not null && await IsValidAsync(db, person, today, ct), today));
     }

@@ -9,6 +9,7 @@ using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.Cooperatives;
 
@@ -44,7 +45,7 @@ public static class RegisterCooperative
         var valid = Validate(request!, reference, errors);
         var details = new CooperativeDetailsInput(request!.Street, request.PostalCode, request.TradeFederations, request.Headcount,
             request.WorkerMembers, request.ProfitSharingAgreement, request.FoundedOn)
-            .Validate(errors, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            .Validate(errors, ParisCalendar.Today(time));
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

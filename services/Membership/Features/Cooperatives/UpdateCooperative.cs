@@ -7,6 +7,7 @@ using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.Cooperatives;
 
@@ -68,7 +69,7 @@ public static class UpdateCooperative
                 request.NafCode), reference, errors);
         var details = new CooperativeDetailsInput(request.Street, request.PostalCode, request.TradeFederations, request.Headcount,
             request.WorkerMembers, request.ProfitSharingAgreement, request.FoundedOn)
-            .Validate(errors, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+            .Validate(errors, ParisCalendar.Today(time));
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

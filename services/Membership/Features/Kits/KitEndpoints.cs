@@ -7,6 +7,7 @@ using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.Membership.Features.People;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.Kits;
 
@@ -74,7 +75,7 @@ public static class KitEndpoints
             errors.Add("kind", "One of agm, opening or anniversary.");
         }
 
-        var today = PersonAccess.Today(time);
+        var today = ParisCalendar.Today(time);
         if (request.HeldOn is null)
         {
             errors.Add("heldOn", "This field is required.");

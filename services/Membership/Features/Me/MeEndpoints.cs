@@ -9,6 +9,7 @@ using Scop.Aspire.Membership.Features.Memberships;
 using Scop.Aspire.Membership.Features.People;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.Me;
 
@@ -50,7 +51,7 @@ public static class MeEndpoints
             return NotInTheRegister();
         }
 
-        var today = PersonAccess.Today(time);
+        var today = ParisCalendar.Today(time);
         var cooperative = await db.Cooperatives.AsNoTracking().SingleAsync(c => c.Id == person.CooperativeId, ct);
         var membership = await db.Memberships.AsNoTracking().Include(m => m.Terms)
             .SingleOrDefaultAsync(m => m.CooperativeId == person.CooperativeId, ct);

@@ -10,6 +10,7 @@ using Scop.Aspire.Membership.Features.People;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.Memberships;
 
@@ -121,7 +122,7 @@ public static class MembershipEndpoints
 
         var now = time.GetUtcNow();
         var membership = CooperativeMembership.Apply(cooperative, kind, month, day, request.DuesCents!.Value,
-            PersonAccess.Today(time), now);
+            ParisCalendar.Today(time), now);
         db.Memberships.Add(membership);
         try
         {
@@ -134,7 +135,7 @@ public static class MembershipEndpoints
         }
 
         return TypedResults.Created($"/api/membership/cooperatives/{cooperativeId}/membership",
-            MembershipResponse.From(membership, PersonAccess.Today(time)));
+            MembershipResponse.From(membership, ParisCalendar.Today(time)));
     }
 
     public static async Task<Results<Ok<MembershipResponse>, ProblemHttpResult>> GetAsync(Guid cooperativeId,
@@ -145,7 +146,7 @@ public static class MembershipEndpoints
         return membership is null || !CallerScope.Of(user).CanRead(membership.RegionalUnion, membership.CooperativeId)
             ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No membership",
                 detail: $"Cooperative {cooperativeId} has no membership you can see.")
-            : TypedResults.Ok(MembershipResponse.From(membership, PersonAccess.Today(time)));
+            : TypedResults.Ok(MembershipResponse.From(membership, ParisCalendar.Today(time)));
     }
 
     public static async Task<Results<Ok<MembershipResponse>, ValidationProblem, ProblemHttpResult>> PayAsync(
@@ -169,7 +170,7 @@ public static class MembershipEndpoints
             return problem;
         }
 
-        var today = PersonAccess.Today(time);
+        var today = ParisCalendar.Today(time);
         var errors = new ValidationErrors();
         if (request!.AmountCents is null)
         {

@@ -7,6 +7,7 @@ using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.People;
 
@@ -79,7 +80,7 @@ public static class PeopleEndpoints
             errors.Add("phone", "Digits, spaces, '+', '.' or '-', at most 30.");
         }
 
-        var today = PersonAccess.Today(time);
+        var today = ParisCalendar.Today(time);
         if (request.BirthDate is { } born && (born > today.AddYears(-14) || born.Year < 1900))
         {
             errors.Add("birthDate", "A date after 1900, at least 14 years ago.");

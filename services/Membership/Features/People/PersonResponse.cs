@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.Membership.Data;
 using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.People;
 
@@ -48,6 +49,4 @@ public static class PersonAccess
     public static ProblemHttpResult OutsideUnion() => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
         title: "Outside your regional union",
         detail: "Only the delegates of the person's regional union or a confederation admin do this.");
-
-    public static DateOnly Today(TimeProvider time) => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 }

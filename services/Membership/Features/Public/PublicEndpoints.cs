@@ -4,6 +4,7 @@ using Scop.Aspire.Membership.Data;
 using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.Membership.Features.People;
 using Scop.Aspire.ReferenceData;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Membership.Features.Public;
 
@@ -51,7 +52,7 @@ public static class PublicEndpoints
                 detail: $"No cooperative has the id {id}.");
         }
 
-        var today = PersonAccess.Today(time);
+        var today = ParisCalendar.Today(time);
         var membership = await db.Memberships.AsNoTracking().Include(m => m.Terms)
             .SingleOrDefaultAsync(m => m.CooperativeId == id, ct);
         var commune = reference.FindCommune(cooperative.CommuneCode);
@@ -64,7 +65,7 @@ public static class PublicEndpoints
 
     public static async Task<Ok<RegisterFigures>> GetFiguresAsync(MembershipDbContext db, TimeProvider time, CancellationToken ct)
     {
-        var today = PersonAccess.Today(time);
+        var today = ParisCalendar.Today(time);
         var byForm = await db.Cooperatives.AsNoTracking().GroupBy(c => c.LegalForm)
             .Select(g => new { LegalForm = g.Key, Count = g.Count() }).ToListAsync(ct);
         // In good standing (New, Current or Grace): a paid term has begun and today is at most the grace period past

@@ -7,6 +7,7 @@ using Scop.Aspire.RepriseWatch.Data;
 using Scop.Aspire.RepriseWatch.Domain;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.RepriseWatch.Features.Opportunities;
 
@@ -76,7 +77,7 @@ public static class MoveOpportunity
             {
                 errors.Add("contactedOn", "This field is required: qualifying means the owner was contacted.");
             }
-            else if (contactedOn > DateOnly.FromDateTime(now.UtcDateTime))
+            else if (contactedOn > ParisCalendar.DateOf(now))
             {
                 errors.Add("contactedOn", "A contact that took place (today at the latest).");
             }

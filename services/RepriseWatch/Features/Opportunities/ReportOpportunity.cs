@@ -8,6 +8,7 @@ using Scop.Aspire.RepriseWatch.Data;
 using Scop.Aspire.RepriseWatch.Domain;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.RepriseWatch.Features.Opportunities;
 
@@ -41,7 +42,7 @@ public static class ReportOpportunity
 
         var now = time.GetUtcNow();
         var errors = new ValidationErrors();
-        var facts = Validate(request!, reference, DateOnly.FromDateTime(now.UtcDateTime), errors);
+        var facts = Validate(request!, reference, ParisCalendar.DateOf(now), errors);
         if (!errors.IsValid)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());

@@ -7,6 +7,7 @@ using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Features.Bookings;
 
@@ -133,7 +134,7 @@ public static class RecordAttendance
         }
 
         var startsOn = await db.Sessions.Where(s => s.Id == booking.SessionId).Select(s => s.StartsOn).SingleAsync(ct);
-        if (startsOn > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))
+        if (startsOn > ParisCalendar.Today(time))
         {
             return (null, null, Problems.Conflict("Session not started", $"The session starts on {startsOn:yyyy-MM-dd}."));
         }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Features.Bookings;
 
@@ -26,7 +27,7 @@ public static class RegisteredPeople
                 where ids.Contains(p.Id) && !p.Erased
                 select new { p.Id, p.CooperativeId, p.LeftOn, c.RegionalUnion })
             .ToDictionaryAsync(p => p.Id, ct);
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = ParisCalendar.Today(time);
         for (var i = 0; i < people.Count; i++)
         {
             if (!known.TryGetValue(people[i].PersonId, out var person))
@@ -61,7 +62,7 @@ public static class RegisteredPeople
     /// </summary>
     public static async Task<int> HeadcountAsync(TrainingDbContext db, Guid cooperative, TimeProvider time, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        var today = ParisCalendar.Today(time);
         var declared = await db.Cooperatives.Where(c => c.Id == cooperative).Select(c => c.DeclaredHeadcount)
             .SingleOrDefaultAsync(ct);
         var working = await db.People.CountAsync(p => p.CooperativeId == cooperative && (p.LeftOn == null || p.LeftOn > today), ct);

@@ -4,6 +4,7 @@ using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.Training.Features.Bookings;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Features.Sessions;
 
@@ -68,7 +69,7 @@ public static class ChangeSessionStatus
             return Problems.Conflict("Status change not allowed", $"A session that is {session.Status} cannot become {to}.");
         }
 
-        if (to == SessionStatus.Held && session.StartsOn > DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))
+        if (to == SessionStatus.Held && session.StartsOn > ParisCalendar.Today(time))
         {
             return Problems.Conflict("Session not started", $"The session starts on {session.StartsOn:yyyy-MM-dd}.");
         }

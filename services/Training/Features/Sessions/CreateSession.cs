@@ -6,6 +6,7 @@ using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.Training.Features.Catalogue;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Features.Sessions;
 
@@ -66,7 +67,7 @@ public static class CreateSession
             {
                 errors.Add("endsOn", $"A session lasts at most {Session.MaxDays} days.");
             }
-            else if (start < DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime))
+            else if (start < ParisCalendar.Today(time))
             {
                 errors.Add("startsOn", "Not in the past.");
             }
