@@ -89,71 +89,94 @@ public sealed record Fault(string Name, string What, int Signal, TimeSpan Down, 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         // A safety net, not a figure: on a saturated machine six processes started together took over 4 minutes.
         timeout.CancelAfter(TimeSpan.FromMinutes(12));
-        while (targets.Any(t => platform.Instance(t.Id).IsRunning) || processes.Any(Posix.IsAlive))
+        // What is awaited, for the error when the safety net is reached.
+        var awaited = "the signalled processes to end";
+        try
         {
-            await Task.Delay(100, timeout.Token);
-        }
-
-        var downAt = clock.Elapsed;
-        if (Down > TimeSpan.Zero)
-        {
-            await Task.Delay(Down, timeout.Token);
-        }
-
-        // Started in the order the AppHost waits for them (the identity service, then the services, then the gateway):
-        // the orchestrator refuses to start a process while a resource it waits for has a process that is not running.
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
-        var pending = targets.ToList();
-        while (pending.Count > 0)
-        {
-            var waits = platform.WaitsOf(pending.Select(t => t.Resource));
-            var round = pending.Where(t => !pending.Any(other => waits[t.Resource].Contains(other.Resource))).ToList();
-            round = round.Count > 0 ? round : pending;
-            pending = pending.Except(round).ToList();
-            var startedAt = DateTime.UtcNow;
-            await Task.WhenAll(round.Select(t => platform.ExecuteAsync(t.Id, KnownResourceCommands.StartCommand, timeout.Token)));
-            foreach (var target in round)
+            while (targets.Any(t => platform.Instance(t.Id).IsRunning) || processes.Any(Posix.IsAlive))
             {
-                // A new process, running, and found healthy by checks made since it was started: a report from before
-                // the fault would say so too early.
-                while (platform.Instance(target.Id) is not { IsRunning: true, Health: HealthStatus.Healthy, HealthCheckedAt: { } checkedAt } instance
-                       || checkedAt < startedAt || instance.ProcessId == target.ProcessId)
-                {
-                    await Task.Delay(100, timeout.Token);
-                }
+                await Task.Delay(100, timeout.Token);
+            }
 
-                // Behind the proxy of several replicas, the orchestrator's check may have reached another one: the new
-                // process itself must answer.
-                if (platform.Instance(target.Id).Address is { } address)
+            var downAt = clock.Elapsed;
+            if (Down > TimeSpan.Zero)
+            {
+                await Task.Delay(Down, timeout.Token);
+            }
+
+            // Started in the order the AppHost waits for them (the identity service, then the services, then the gateway):
+            // the orchestrator refuses to start a process while a resource it waits for has a process that is not running.
+            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+            var pending = targets.ToList();
+            while (pending.Count > 0)
+            {
+                var waits = platform.WaitsOf(pending.Select(t => t.Resource));
+                var round = pending.Where(t => !pending.Any(other => waits[t.Resource].Contains(other.Resource))).ToList();
+                round = round.Count > 0 ? round : pending;
+                pending = pending.Except(round).ToList();
+                var startedAt = DateTime.UtcNow;
+                awaited = $"the orchestrator to start {string.Join(", ", round.Select(t => t.Id))}";
+                await Task.WhenAll(round.Select(t => platform.ExecuteAsync(t.Id, KnownResourceCommands.StartCommand, timeout.Token)));
+                foreach (var target in round)
                 {
-                    while (!await AnswersAsync(probe, new Uri(address, "/health"), timeout.Token))
+                    // A new process, running, and found healthy by checks made since it was started: a report from
+                    // before the fault would say so too early.
+                    awaited = $"{target.Id} to run again and be found healthy";
+                    while (platform.Instance(target.Id) is not { IsRunning: true, Health: HealthStatus.Healthy, HealthCheckedAt: { } checkedAt } instance
+                           || checkedAt < startedAt || instance.ProcessId == target.ProcessId)
                     {
+                        await Task.Delay(100, timeout.Token);
+                    }
+
+                    // Behind the proxy of several replicas, the orchestrator's check may have reached another one: the
+                    // new process itself must answer. Its address is read again each time: the orchestrator may report
+                    // the new process before its port.
+                    while (platform.Instance(target.Id) is { Address: { } address } now)
+                    {
+                        var answer = await HealthOfAsync(probe, new Uri(address, "/health"), timeout.Token);
+                        if (answer is null)
+                        {
+                            break;
+                        }
+
+                        awaited = $"{target.Id} (process {now.ProcessId}, {now.State}, {now.Health}) to answer {address}health itself; it last answered {answer}";
                         await Task.Delay(100, timeout.Token);
                     }
                 }
             }
-        }
 
-        await platform.WaitUntilHealthyAsync(timeout.Token);
-        var recovered = clock.Elapsed;
-        progress.WriteLine($"[faults] {Name}: down after {downAt.TotalSeconds:0.0} s, every process healthy again after {recovered.TotalSeconds:0.0} s");
-        return new FaultTiming(Name, What, [.. targets.Select(t => t.Id)], processes, injectedAt, Math.Round(downAt.TotalSeconds, 2),
-            Math.Round(recovered.TotalSeconds, 2));
+            awaited = $"every process to be healthy (not yet: {string.Join(", ", platform.NotReady())})";
+            await platform.WaitUntilHealthyAsync(timeout.Token);
+            var recovered = clock.Elapsed;
+            progress.WriteLine($"[faults] {Name}: down after {downAt.TotalSeconds:0.0} s, every process healthy again after {recovered.TotalSeconds:0.0} s");
+            return new FaultTiming(Name, What, [.. targets.Select(t => t.Id)], processes, injectedAt, Math.Round(downAt.TotalSeconds, 2),
+                Math.Round(recovered.TotalSeconds, 2));
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Name}: after {clock.Elapsed.TotalMinutes:0} min, still waiting for {awaited}.");
+        }
     }
 
-    private static async Task<bool> AnswersAsync(HttpClient probe, Uri health, CancellationToken ct)
+    /// <summary>Null when the process answers its health check with a success; else what it answered, or why it did not.</summary>
+    private static async Task<string?> HealthOfAsync(HttpClient probe, Uri health, CancellationToken ct)
     {
         try
         {
             using var response = await probe.GetAsync(health, ct);
-            return response.IsSuccessStatusCode;
+            if (response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(ct);
+            return $"{(int)response.StatusCode} {body[..Math.Min(body.Length, 400)]}";
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return false;
+            return $"{e.GetType().Name}: {e.Message}";
         }
     }
-
     /// <summary>
     /// The processes the signal goes to. A project runs under <c>dotnet run</c>, whose child is the service itself: the
     /// service is killed, as a crash would, and <c>dotnet run</c> ends with it. RabbitMQ's script waits on the Erlang VM,

@@ -34,8 +34,17 @@ public sealed class FaultsTests(ReplicatedPlatformFixture platform, ITestOutputH
             DrainLimit = TimeSpan.FromMinutes(3),
         };
         var progress = new StringWriter();
-        var report = await new FaultsRun(settings, progress).RunAsync(platform.Platform, CancellationToken.None);
-        output.WriteLine(progress.ToString());
+        FaultsReport report;
+        try
+        {
+            report = await new FaultsRun(settings, progress).RunAsync(platform.Platform, CancellationToken.None);
+        }
+        finally
+        {
+            // What was done and seen up to the end, a failure's included.
+            output.WriteLine(progress.ToString());
+        }
+
         foreach (var fault in report.Faults)
         {
             output.WriteLine($"{fault.Timing.Fault}: whole again after {fault.Timing.RecoveredAfterSeconds:0.0} s; {fault.Clients.Line()}");
