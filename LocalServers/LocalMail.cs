@@ -43,11 +43,14 @@ public static class LocalMail
     /// <summary>Where every message the server accepted is delivered (a Maildir: <c>new/</c> holds one file per message).</summary>
     public static string MaildirOf(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), "maildir");
 
+    /// <summary>Messages the server takes over one connection before it answers 421 and closes it, as relays do.</summary>
+    public const int DefaultMessagesPerConnection = 1000;
+
     /// <summary>
     /// Creates the folders (spool, log, maildir) and writes the configuration for <paramref name="port"/>. Idempotent;
     /// keeps the mail already delivered and the messages still queued.
     /// </summary>
-    public static void EnsureInitialized(string dataDirectory, int port)
+    public static void EnsureInitialized(string dataDirectory, int port, int messagesPerConnection = DefaultMessagesPerConnection)
     {
         var data = Path.GetFullPath(dataDirectory);
         foreach (var folder in new[] { "spool", "log", "maildir", "maildir/new", "maildir/cur", "maildir/tmp" })
@@ -56,7 +59,7 @@ public static class LocalMail
         }
 
         var (user, group) = Owner();
-        File.WriteAllText(ConfigurationFile(data), Configuration(data, port, user, group));
+        File.WriteAllText(ConfigurationFile(data), Configuration(data, port, user, group, messagesPerConnection));
         if (OperatingSystem.IsWindows())
         {
             return;
@@ -122,9 +125,10 @@ public static class LocalMail
     /// received and the queue runner started every second delivers it: delivering each one at once forked a delivery
     /// process per message inside the SMTP dialogue, and the server accepted 9 to 14 messages a second over one
     /// connection on a busy machine, against 46 queued (so an e-mail reaches the Maildir within about a second).
-    /// No DNS look-ups, no TLS, no ident.
+    /// No DNS look-ups, no TLS, no ident. Like a relay, it takes so many messages over one connection and then answers
+    /// 421 and closes it (Exim's own default, 1000): a sender keeping connections open must open another.
     /// </summary>
-    private static string Configuration(string data, int port, string user, string group) => $"""
+    private static string Configuration(string data, int port, string user, string group, int messagesPerConnection) => $"""
         # Written by the platform (LocalServers/LocalMail.cs) at every start: changes here are overwritten.
         primary_hostname = scop.localhost
         exim_user = {user}
@@ -141,6 +145,7 @@ public static class LocalMail
         tls_advertise_hosts =
         smtp_accept_max = 100
         smtp_accept_queue_per_connection = 0
+        smtp_accept_max_per_connection = {messagesPerConnection.ToString(CultureInfo.InvariantCulture)}
         queue_only = true
         message_size_limit = 10M
         acl_smtp_rcpt = accept_everything

@@ -25,9 +25,18 @@ public sealed class MailFixture : ServerFixture
     private readonly HttpClient api = new() { Timeout = TimeSpan.FromSeconds(10) };
 
     public MailFixture()
-        : base("mail")
+        : this(LocalMail.DefaultMessagesPerConnection)
     {
     }
+
+    /// <summary>A server that closes a connection after <paramref name="messagesPerConnection"/> messages (local mode only: Mailpit has no such limit).</summary>
+    public MailFixture(int messagesPerConnection)
+        : base("mail")
+    {
+        MessagesPerConnection = messagesPerConnection;
+    }
+
+    public int MessagesPerConnection { get; }
 
     public override string ConnectionString => TestInfrastructure.UseContainers
         ? $"smtp://{Host.Host}:{port}"
@@ -93,7 +102,7 @@ public sealed class MailFixture : ServerFixture
             port,
             () => LocalMail.Command(DataDirectory, port),
             stopSignal: Posix.SIGTERM,
-            prepare: () => LocalMail.EnsureInitialized(DataDirectory, port));
+            prepare: () => LocalMail.EnsureInitialized(DataDirectory, port, MessagesPerConnection));
     }
 
     /// <summary>Ready when the server greets an SMTP client with 220.</summary>

@@ -40,7 +40,8 @@ public sealed record SmtpServer(string Host, int Port, SecureSocketOptions Secur
 /// <summary>
 /// Hands messages to the SMTP server over a few connections kept open (one message at a time on each), so a message
 /// costs an SMTP exchange, not a connection and a greeting. A connection that fails is dropped; one the server closed
-/// while idle is replaced and the message sent once more on a fresh one before the attempt counts as failed.
+/// while idle, or closes with a 421 (relays take so many messages per connection), is replaced and the message sent
+/// once more on a fresh one before the attempt counts as failed.
 /// </summary>
 public sealed class SmtpMailer(SmtpServer server, TimeSpan timeout) : IAsyncDisposable
 {
@@ -56,9 +57,11 @@ public sealed class SmtpMailer(SmtpServer server, TimeSpan timeout) : IAsyncDisp
             idle.Writer.TryWrite(client);
             return reply;
         }
-        catch (Exception e) when (reused && e is IOException or ServiceNotConnectedException or SmtpProtocolException)
+        catch (Exception e) when (reused && e is IOException or ServiceNotConnectedException or SmtpProtocolException
+                                      or SmtpCommandException { StatusCode: SmtpStatusCode.ServiceNotAvailable })
         {
-            // The server closed the idle connection: one more try on a new one.
+            // The server closed the idle connection, or closes it now (421: enough messages over this one, or idle too
+            // long): one more try on a new one.
             Drop(client!);
             client = NewClient();
             try
