@@ -4,7 +4,7 @@ using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Web.Tests;
 
-/// <summary>A cooperative's manager, signed in through the real sign-in page, reads their cooperative.</summary>
+/// <summary>A cooperative's manager, signed in through the real sign-in page, reads their cooperative and keeps its register of people.</summary>
 [Collection(WebPlatformCollection.Name)]
 public sealed class ManagerJourneyTests(WebPlatform platform)
 {
@@ -13,31 +13,11 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
     [InlineData(true)]
     public async Task A_manager_reads_their_cooperative_its_membership_and_dues_and_its_people(bool phone)
     {
-        // The regional union registers the cooperative, its membership, its first dues and a hire; the confederation
-        // gives the manager an account for it.
         var today = ParisCalendar.Today(TimeProvider.System);
-        var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
-        var name = $"Atelier des Canuts {Guid.NewGuid():N}"[..32];
-        var cooperative = await platform.PostAsync(delegateToken, "/api/membership/cooperatives",
-            new { name, siren = Siren.Next(), legalForm = "SCOP", communeCode = "69123", nafCode = "13.20Z" });
-        var id = cooperative.GetProperty("id").GetGuid();
-        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership", new { termKind = "rolling", duesCents = 120_000 });
-        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership/payments", new { amountCents = 120_000, paidOn = today });
-        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/people", new
-        {
-            givenName = "Camille", familyName = "Tisserand", email = "camille.tisserand@example.org", phone = "04 78 00 00 00",
-            birthDate = "1990-04-12", role = "worker-member", hiredOn = today,
-        });
-        var userName = $"gerant.{Guid.NewGuid():N}"[..16];
-        const string password = "Une-phrase-de-gerant-42";
-        await platform.PostAsync(await platform.TokenAsync("admin", "openid identity"), "/api/identity/users", new
-        {
-            userName, displayName = "Alex Gérant", password, roles = new[] { "cooperative-manager" }, cooperativeId = id,
-        });
-
+        var (_, name, userName) = await ManagedCooperativeAsync(today);
         await using var context = await platform.NewContextAsync(phone);
         var page = await context.NewPageAsync();
-        await page.SignInAsync(platform, userName, check: null, password: password);
+        await page.SignInAsync(platform, userName, check: null, password: ManagerPassword);
         await page.GetByRole(AriaRole.Link, new() { Name = "Gérer ma coopérative" }).ClickAsync();
         await page.WaitForURLAsync("**/gestion");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(name);
@@ -56,6 +36,94 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         // A manager is no delegate: the region's pages are refused to them.
         var region = await page.GotoAsync("/region/cooperatives");
         Assert.Equal((int)HttpStatusCode.Forbidden, region!.Status);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_manager_hires_a_person_gives_them_a_role_and_records_their_leaving_and_cannot_reach_another_cooperatives_people(bool phone)
+    {
+        var today = ParisCalendar.Today(TimeProvider.System);
+        var (_, _, userName) = await ManagedCooperativeAsync(today);
+        var (elsewhere, _, _) = await ManagedCooperativeAsync(today);
+        var stranger = await platform.PostAsync(await platform.TokenAsync("delegate-aura", "openid membership"),
+            $"/api/membership/cooperatives/{elsewhere}/people",
+            new { givenName = "Dominique", familyName = "Ailleurs", role = "employee", hiredOn = today });
+
+        await using var context = await platform.NewContextAsync(phone);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(platform, userName, check: null, password: ManagerPassword);
+        await page.GotoAsync("/gestion");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Enregistrer une embauche" }).ClickAsync();
+        await page.WaitForURLAsync("**/gestion/personnes/nouvelle");
+        await page.CheckAsync(platform, "manager-hire");
+
+        // Without a family name: said next to the field, and nobody hired.
+        await page.GetByLabel("Prénom *").FillAsync("Sacha");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer l'embauche" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#erreur-familyName")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("L'embauche n'est pas enregistrée");
+
+        await page.GetByLabel("Nom *", new() { Exact = true }).FillAsync("Verrier");
+        await page.GetByLabel("Adresse e-mail").FillAsync($"sacha.{Guid.NewGuid():N}@example.org");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer l'embauche" }).ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("/gestion/personnes/", StringComparison.Ordinal) && url.Contains("embauche=1", StringComparison.Ordinal));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sacha Verrier");
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("L'embauche est enregistrée");
+        var roles = page.GetByRole(AriaRole.Table).Filter(new() { HasText = "Ses rôles" });
+        await Assertions.Expect(roles).ToContainTextAsync("Salarié·e");
+        await page.CheckAsync(platform, "manager-person");
+
+        // Sacha becomes a worker-member: the role adds to the employment.
+        await page.GetByLabel("Rôle *").SelectOptionAsync(new SelectOptionValue { Label = "Associé·e" });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le rôle" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Rôle enregistré");
+        await Assertions.Expect(roles.GetByRole(AriaRole.Row).Filter(new() { HasText = "Associé·e" })).ToHaveCountAsync(1);
+        await Assertions.Expect(roles.GetByRole(AriaRole.Row).Filter(new() { HasText = "Salarié·e" })).ToHaveCountAsync(1);
+
+        // And leaves today: their roles end and their card is revoked.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le départ" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Départ enregistré");
+        await Assertions.Expect(page.Locator("dl.facts")).ToContainTextAsync($"révoquée le {French(today)}");
+        await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le départ" })).ToHaveCountAsync(0);
+
+        await page.GotoAsync("/gestion");
+        var people = page.Locator("section").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Les personnes" }) });
+        await Assertions.Expect(people.GetByRole(AriaRole.Row).Filter(new() { HasText = "Sacha Verrier" })).ToContainTextAsync($"partie le {French(today)}");
+
+        // Someone of another cooperative, by address: not found, and nothing of them shown.
+        var other = await page.GotoAsync($"/gestion/personnes/{stranger.GetProperty("id").GetGuid()}");
+        Assert.Equal((int)HttpStatusCode.NotFound, other!.Status);
+        await Assertions.Expect(page.GetByText("Ailleurs")).ToHaveCountAsync(0);
+    }
+
+    private const string ManagerPassword = "Une-phrase-de-gerant-42";
+
+    /// <summary>
+    /// A cooperative registered by the regional union with its membership, its first dues and a hire (Camille Tisserand,
+    /// worker-member), and a manager's account the confederation gives for it.
+    /// </summary>
+    private async Task<(Guid Id, string Name, string ManagerUserName)> ManagedCooperativeAsync(DateOnly today)
+    {
+        var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
+        var name = $"Atelier des Canuts {Guid.NewGuid():N}"[..32];
+        var cooperative = await platform.PostAsync(delegateToken, "/api/membership/cooperatives",
+            new { name, siren = Siren.Next(), legalForm = "SCOP", communeCode = "69123", nafCode = "13.20Z" });
+        var id = cooperative.GetProperty("id").GetGuid();
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership", new { termKind = "rolling", duesCents = 120_000 });
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership/payments", new { amountCents = 120_000, paidOn = today });
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/people", new
+        {
+            givenName = "Camille", familyName = "Tisserand", email = "camille.tisserand@example.org", phone = "04 78 00 00 00",
+            birthDate = "1990-04-12", role = "worker-member", hiredOn = today,
+        });
+        var userName = $"gerant.{Guid.NewGuid():N}"[..16];
+        await platform.PostAsync(await platform.TokenAsync("admin", "openid identity"), "/api/identity/users", new
+        {
+            userName, displayName = "Alex Gérant", password = ManagerPassword, roles = new[] { "cooperative-manager" }, cooperativeId = id,
+        });
+
+        return (id, name, userName);
     }
 
     private static string French(DateOnly date) => date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
