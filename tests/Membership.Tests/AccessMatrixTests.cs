@@ -85,9 +85,10 @@ public sealed class AccessMatrixTests(MembershipServers servers, MembershipAppPe
                 async _ => Post($"{Api}/people/{await NewPersonAsync(cooperative)}/roles", $$"""{"role":"worker-member","startsOn":"{{Day(-30)}}"}"""))
             .Row("POST /api/membership/people/{id:guid}/leave",          "401  403  403  200  404  403  200  404  403  200  403",
                 async _ => Post($"{Api}/people/{await NewPersonAsync(cooperative)}/leave", $$"""{"leftOn":"{{Day(0)}}"}"""))
-            .Row("GET /api/membership/people/{id:guid}/export",          "401  403  403  403  403  403  200  404  403  200  403",
+            // A person's rights over their data, answered by their cooperative's manager too.
+            .Row("GET /api/membership/people/{id:guid}/export",          "401  403  403  200  404  403  200  404  403  200  403",
                 () => Get($"{Api}/people/{personId}/export"), marker: familyName)
-            .Row("POST /api/membership/people/{id:guid}/erasure",        "401  403  403  403  403  403  200  404  403  200  403",
+            .Row("POST /api/membership/people/{id:guid}/erasure",        "401  403  403  200  404  403  200  404  403  200  403",
                 async _ => Post($"{Api}/people/{await NewPersonAsync(cooperative)}/erasure"))
             .Row("POST /api/membership/cooperatives/{cooperativeId:guid}/membership/",
                                                                          "401  403  403  409  404  403  409  404  403  409  403",

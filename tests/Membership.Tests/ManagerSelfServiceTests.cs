@@ -90,16 +90,18 @@ public sealed class ManagerSelfServiceTests(MembershipServers servers, Membershi
         await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{theirs}/roles", new { role = "manager", startsOn = Day(0) }), 404);
         await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{theirs}/leave", new { leftOn = Day(0) }), 404);
         await HttpAnswers.ExpectAsync(manager.GetAsync($"{Api}/people/{theirs}"), 404);
+        await HttpAnswers.ExpectAsync(manager.GetAsync($"{Api}/people/{theirs}/export"), 404);
+        await HttpAnswers.ExpectAsync(manager.PostAsync($"{Api}/people/{theirs}/erasure", null), 404);
 
         // The union's and the confederation's work: 403, even on their own cooperative.
         await HttpAnswers.ExpectAsync(manager.SendAsync(TestData.Post(TestData.Registration(communeCode: "69123"))), 403);
         await HttpAnswers.ExpectAsync(manager.PutAsJsonAsync($"{Api}/cooperatives/{own}", new { name = "Renommée", communeCode = "69123", nafCode = "13.20Z" }), 403);
-        await HttpAnswers.ExpectAsync(manager.PostAsync($"{Api}/people/{mine}/erasure", null), 403);
         await HttpAnswers.ExpectAsync(manager.PostAsJsonAsync($"{Api}/people/{mine}/mandates",
             new { level = "regional", title = "Administrateur", startsOn = "2026-01-01" }), 403);
 
         Assert.Equal(outboxBefore, await app.CountAsync("outbox_messages")); // nothing written
         Assert.Equal(0, await app.QueryScalarAsync<long>("SELECT count(*) FROM people WHERE family_name = 'Intrus'"));
+        Assert.Equal("Autre", await app.QueryScalarAsync<string>("SELECT family_name FROM people WHERE id = @id", ("id", theirs)));
     }
 
     private static string Day(int fromToday) => ParisCalendar.Today(TimeProvider.System).AddDays(fromToday).ToString("yyyy-MM-dd");

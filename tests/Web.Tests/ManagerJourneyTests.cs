@@ -41,7 +41,7 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_manager_hires_a_person_gives_them_a_role_and_records_their_leaving_and_cannot_reach_another_cooperatives_people(bool phone)
+    public async Task A_manager_hires_a_person_gives_them_a_role_records_their_leaving_exports_and_erases_their_data_and_cannot_reach_another_cooperatives_people(bool phone)
     {
         var today = ParisCalendar.Today(TimeProvider.System);
         var (_, _, userName) = await ManagedCooperativeAsync(today);
@@ -90,6 +90,25 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         await page.GotoAsync("/gestion");
         var people = page.Locator("section").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Les personnes" }) });
         await Assertions.Expect(people.GetByRole(AriaRole.Row).Filter(new() { HasText = "Sacha Verrier" })).ToContainTextAsync($"partie le {French(today)}");
+
+        // Sacha asks for their data, then for its erasure.
+        await people.GetByRole(AriaRole.Link, new() { Name = "Sacha Verrier" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Préparer l'export de ses données" }).ClickAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Link, new() { Name = "Télécharger ses données (JSON)" }).ClickAsync());
+        var exported = await File.ReadAllTextAsync((await download.PathAsync())!);
+        Assert.Contains("\"familyName\": \"Verrier\"", exported);
+        Assert.Contains("WorkerMember", exported);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Effacer ses données personnelles" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#erreur-confirmation")).ToBeVisibleAsync(); // not confirmed: nothing erased
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Sacha Verrier");
+        await page.GetByLabel("Je confirme l'effacement").CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Effacer ses données personnelles" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Ses données personnelles sont effacées");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).Not.ToContainTextAsync("Verrier");
+        await Assertions.Expect(page.Locator("main")).Not.ToContainTextAsync("sacha.");
+        await page.CheckAsync(platform, "manager-person-erased");
 
         // Someone of another cooperative, by address: not found, and nothing of them shown.
         var other = await page.GotoAsync($"/gestion/personnes/{stranger.GetProperty("id").GetGuid()}");

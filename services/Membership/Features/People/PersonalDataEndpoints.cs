@@ -31,11 +31,12 @@ public static class PersonalDataEndpoints
     public static IEndpointRouteBuilder MapPersonalData(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/membership/people/{id:guid}").WithTags("Personal data");
+        // Asked by the person of their employer as of their union: the cooperative's manager answers for their own people.
         group.MapGet("/export", ExportAsync).WithName("ExportPerson").WithSummary("Everything about a person, as JSON")
-            .RequireAuthorization(PlatformPolicies.ManageCooperatives);
+            .RequireAuthorization(PlatformPolicies.CooperativeSelfService);
         group.MapPost("/erasure", EraseAsync).WithName("ErasePerson")
             .WithSummary("Erase a person's personal data (publishes PersonErased)")
-            .RequireAuthorization(PlatformPolicies.ManageCooperatives);
+            .RequireAuthorization(PlatformPolicies.CooperativeSelfService);
         return app;
     }
 
@@ -48,7 +49,7 @@ public static class PersonalDataEndpoints
             return PersonAccess.NotFound(id);
         }
 
-        if (!CallerScope.CanManage(user, person.RegionalUnion))
+        if (!CallerScope.CanActFor(user, person.RegionalUnion, person.CooperativeId))
         {
             return PersonAccess.OutsideUnion();
         }
@@ -72,7 +73,7 @@ public static class PersonalDataEndpoints
             return PersonAccess.NotFound(id);
         }
 
-        if (!CallerScope.CanManage(user, person.RegionalUnion))
+        if (!CallerScope.CanActFor(user, person.RegionalUnion, person.CooperativeId))
         {
             return PersonAccess.OutsideUnion();
         }
