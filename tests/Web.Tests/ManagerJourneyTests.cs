@@ -33,6 +33,17 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         await Assertions.Expect(people.GetByRole(AriaRole.Row).Filter(new() { HasText = "Camille Tisserand" })).ToContainTextAsync("associé·e");
         await page.CheckAsync(platform, "manager-cooperative");
 
+        // The cooperative's next general assembly: a date three years ahead is refused next to the field, then the
+        // right one is declared and its welcome kit requested.
+        var events = page.Locator("section").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Événements et kits d'accueil" }) });
+        await events.GetByLabel("Le *").FillAsync(today.AddYears(3).ToString("yyyy-MM-dd"));
+        await events.GetByRole(AriaRole.Button, new() { Name = "Déclarer l'événement" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#erreur-heldOn")).ToBeVisibleAsync();
+        await events.GetByLabel("Le *").FillAsync(today.AddDays(40).ToString("yyyy-MM-dd"));
+        await events.GetByRole(AriaRole.Button, new() { Name = "Déclarer l'événement" }).ClickAsync();
+        await Assertions.Expect(events.GetByRole(AriaRole.Status)).ToContainTextAsync("Événement déclaré");
+        await Assertions.Expect(events.GetByRole(AriaRole.Listitem)).ToHaveTextAsync($"Assemblée générale le {French(today.AddDays(40))} — kit demandé");
+
         // A manager is no delegate: the region's pages are refused to them.
         var region = await page.GotoAsync("/region/cooperatives");
         Assert.Equal((int)HttpStatusCode.Forbidden, region!.Status);
