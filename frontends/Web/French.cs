@@ -19,6 +19,9 @@ public static class French
 
     public static string DateTime(DateTimeOffset? moment) => moment is { } m ? DateTime(m) : "—";
 
+    /// <summary>« 10:12 », Paris time.</summary>
+    public static string Time(DateTimeOffset? moment) => moment is { } m ? ParisCalendar.InParis(m).ToString("HH:mm", Culture) : "—";
+
     /// <summary>« 1 500,00 € » from cents.</summary>
     public static string Euros(long cents) => (cents / 100m).ToString("C", Culture);
 

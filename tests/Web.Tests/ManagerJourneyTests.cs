@@ -127,6 +127,74 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         await Assertions.Expect(page.GetByText("Ailleurs")).ToHaveCountAsync(0);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_manager_books_a_session_for_one_of_their_people_confirms_it_and_the_next_joins_the_waiting_list(bool phone)
+    {
+        var today = ParisCalendar.Today(TimeProvider.System);
+        var (id, _, userName) = await ManagedCooperativeAsync(today);
+        var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership training");
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/people",
+            new { givenName = "Sacha", familyName = "Verrier", role = "employee", hiredOn = today });
+        var people = (await platform.GetAsync(delegateToken, $"/api/membership/cooperatives/{id}/people?pageSize=10"))
+            .GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetGuid()).ToList();
+        Assert.Equal(2, people.Count);
+        // Training books only the people of the register it has learnt from membership's events.
+        foreach (var person in people)
+        {
+            await Eventually.HoldsAsync(async () => await platform.StatusOfAsync(delegateToken, $"/api/training/people/{person}/passport")
+                == HttpStatusCode.OK, "training knows the cooperative's people");
+        }
+
+        // One seat left in a session of the union.
+        var staff = await platform.TokenAsync("admin", "openid training");
+        var title = $"Gouvernance coopérative {Guid.NewGuid():N}"[..34];
+        var course = await platform.PostAsync(staff, "/api/training/courses", new { title, path = "Cooperative", durationHours = 7 });
+        var startsOn = today.AddDays(45);
+        while (startsOn.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (startsOn.Month, startsOn.Day) is (1, 1) or (5, 1) or (5, 8)
+               or (7, 14) or (8, 15) or (11, 1) or (11, 11) or (12, 25) or (12, 26))
+        {
+            startsOn = startsOn.AddDays(1);
+        }
+
+        var session = (await platform.PostAsync(staff, "/api/training/sessions", new
+        {
+            courseId = course.GetProperty("id").GetGuid(), startsOn, regionalUnion = "urscop-aura", communeCode = "69123",
+            capacity = 1, priceCents = 0, status = "Open",
+        })).GetProperty("id").GetGuid().ToString();
+
+        await using var context = await platform.NewContextAsync(phone);
+        var page = await context.NewPageAsync();
+        await page.SignInAsync(platform, userName, check: null, password: ManagerPassword);
+        await page.GotoAsync("/gestion");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Former mes équipes" }).ClickAsync();
+        await page.WaitForURLAsync("**/gestion/formations");
+        await page.CheckAsync(platform, "manager-training");
+
+        // Nobody ticked: said next to the list, nothing booked.
+        await page.GetByLabel("Session *").SelectOptionAsync(session);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Réserver" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#erreur-attendees")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Session *").SelectOptionAsync(session);
+        await page.GetByLabel("Camille Tisserand", new() { Exact = false }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Réserver" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("1 place(s) retenue(s)");
+        var booking = page.GetByRole(AriaRole.Row).Filter(new() { HasText = title });
+        await Assertions.Expect(booking).ToContainTextAsync("retenue jusqu'à");
+        await booking.GetByRole(AriaRole.Button, new() { Name = "Confirmer" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Réservation confirmée");
+        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = title })).ToContainTextAsync("confirmée");
+
+        // The session is full now: the next one goes on its waiting list.
+        await page.GetByLabel("Session *").SelectOptionAsync(session);
+        await page.GetByLabel("Sacha Verrier", new() { Exact = false }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Réserver" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("liste d'attente, en position 1");
+        await page.CheckAsync(platform, "manager-training-booked");
+    }
+
     private const string ManagerPassword = "Une-phrase-de-gerant-42";
 
     /// <summary>

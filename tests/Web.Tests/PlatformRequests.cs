@@ -32,6 +32,25 @@ public static partial class PlatformRequests
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>A GET that must succeed; its answer.</summary>
+    public static async Task<JsonElement> GetAsync(this WebPlatform platform, string token, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await platform.Gateway.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
+    }
+
+    /// <summary>What a GET answers: its status only.</summary>
+    public static async Task<HttpStatusCode> StatusOfAsync(this WebPlatform platform, string token, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new("Bearer", token);
+        using var response = await platform.Gateway.SendAsync(request);
+        return response.StatusCode;
+    }
+
     /// <summary>The link of the invitation a hire sends, from the e-mail the platform's mail server delivered to <paramref name="email"/>.</summary>
     public static async Task<string> InvitationLinkAsync(this WebPlatform platform, string email)
     {
