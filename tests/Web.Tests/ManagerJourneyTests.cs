@@ -130,7 +130,7 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public async Task A_manager_books_a_session_for_one_of_their_people_confirms_it_and_the_next_joins_the_waiting_list(bool phone)
+    public async Task A_manager_books_a_session_for_one_of_their_people_confirms_it_the_next_joins_the_waiting_list_and_both_have_their_welcome_day_invitation(bool phone)
     {
         var today = ParisCalendar.Today(TimeProvider.System);
         var (id, _, userName) = await ManagedCooperativeAsync(today);
@@ -193,6 +193,11 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         await page.GetByRole(AriaRole.Button, new() { Name = "Réserver" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("liste d'attente, en position 1");
         await page.CheckAsync(platform, "manager-training-booked");
+
+        // Both were invited to their union's welcome day when hired.
+        var welcome = page.Locator("section").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Journées d'accueil" }) });
+        await Assertions.Expect(welcome.GetByRole(AriaRole.Row).Filter(new() { HasText = "Camille Tisserand" })).ToContainTextAsync(French(today));
+        await Assertions.Expect(welcome.GetByRole(AriaRole.Row).Filter(new() { HasText = "Sacha Verrier" })).ToHaveCountAsync(1);
     }
 
     private const string ManagerPassword = "Une-phrase-de-gerant-42";
