@@ -15,11 +15,13 @@ namespace Scop.Aspire.Web.Tests;
 [Collection(WebPlatformCollection.Name)]
 public sealed class PartnerJourneyTests(WebPlatform platform)
 {
-    [Fact]
-    public async Task An_admin_registers_a_partner_and_its_endpoint_tests_it_rotates_its_secret_and_replays_what_failed()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_admin_registers_a_partner_and_its_endpoint_tests_it_rotates_its_secret_and_replays_what_failed(bool phone)
     {
         await using var receiver = await Receiver.StartAsync();
-        await using var context = await platform.NewContextAsync();
+        await using var context = await platform.NewContextAsync(phone);
         var page = await context.NewPageAsync();
         await page.SignInAsync(platform, "admin", check: null);
         await page.CheckAsync(platform, "space-admin");
