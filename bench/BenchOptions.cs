@@ -10,7 +10,7 @@ public sealed record BenchOptions
     public const string DefaultPg = "Host=127.0.0.1;Port=25432;Username=scop";
 
     public static readonly string[] Scenarios =
-        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "identity", "membership-search", "webhook-delivery", "notification-delivery", "all",
+        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "identity", "membership-search", "webhook-delivery", "notification-delivery", "web-pages", "all",
             "faults"];
 
     public required string Scenario { get; init; }
@@ -19,6 +19,8 @@ public sealed record BenchOptions
     public double Rate { get; init; } = 100;
     public bool RateGiven { get; init; }
     public int Replicas { get; init; } = 1;
+    /// <summary>web-pages: loads of each page in the browser, cold and warm each.</summary>
+    public int Loads { get; init; } = 10;
     public Uri Gateway { get; init; } = new(DefaultGateway);
     public string OutDirectory { get; init; } = DefaultOutDirectory();
     public string Pg { get; init; } = DefaultPg;
@@ -59,6 +61,9 @@ public sealed record BenchOptions
           notification-delivery managers of cooperatives made for the run; open-loop dues payments at R/s, each a
                                 MembershipRenewed e-mail; latency from the event to the SMTP server's acceptance, every
                                 e-mail counted in the mail server's Maildir; floor: the mail server alone.
+          web-pages             each public page of the front-end in Chromium through the gateway, cold and warm
+                                (first contentful paint, bytes transferred), then N clients GETting each page
+                                (pages/s); floors: the gateway ping with 1 client and with N clients.
           all                   pgbench floor, gateway-floor, register-cooperative, event-latency; one combined JSON.
           faults                starts its own platform (local mode, free ports, --replicas N) and keeps a mixed load of
                                 registrations, hires, bookings and card enrolments (each a webhook to a receiver in
@@ -68,8 +73,9 @@ public sealed record BenchOptions
                                 system; about 10 minutes with 1 replica, 15 with 2.
 
         Options:
-          --clients N           concurrent clients (default 32)
-          --duration T          measured time: 20, 20s, 1m, 500ms (default 20 s; event-latency, webhook- and notification-delivery 30 s)
+          --clients N           concurrent clients (default 32; web-pages 8)
+          --duration T          measured time: 20, 20s, 1m, 500ms (default 20 s; event-latency, webhook- and notification-delivery 30 s;
+                                web-pages 10 s per page)
           --rate R              event-latency, webhook- and notification-delivery arrival rate, events per second (default 100)
           --gateway URL         gateway base address, loopback only (default http://localhost:8080)
           --out DIR             where the JSON goes (default bench/results)
@@ -85,6 +91,7 @@ public sealed record BenchOptions
           --user NAME           without --token: the development user whose token is fetched at start through the
                                 gateway (code + PKCE, as scripts/dev-token.sh; default admin), again when < 2 min left
           --smtp URL            the mail server, smtp://host:port (default smtp://127.0.0.1:25025)
+          --loads N             web-pages: loads of each page in the browser, cold and warm each (default 10)
           --replicas N          faults: processes per service and for the gateway (Scop:Replicas, default 1)
           --data-root DIR       the AppHost's --Scop:DataRoot, where identity/dev-credentials.json is (default:
                                 $SCOP_DATA_ROOT, else .scop/ at the repository root)
@@ -163,6 +170,9 @@ public sealed record BenchOptions
                     options = options with { Replicas = int.TryParse(Value(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 4
                         ? n
                         : throw new UsageException("--replicas must be 1 to 4.") };
+                    break;
+                case "--loads":
+                    options = options with { Loads = PositiveInt(arg, Value()) };
                     break;
                 case "--data-root":
                     options = options with { DataRoot = Value() };

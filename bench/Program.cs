@@ -137,6 +137,7 @@ switch (options.Scenario)
                 "membership-search" => await new MembershipSearch(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "webhook-delivery" => await new WebhookDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "notification-delivery" => await new NotificationDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
+                "web-pages" => await new WebPages(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 _ => await scenarios.EventLatencyAsync(stop.Token),
             };
         }
