@@ -108,8 +108,8 @@ public sealed class WebPages(BenchOptions options, HttpClient http, Scenarios sc
 
         progress.WriteLine($"[bench] web-pages: {pages.Count} public pages in {ChromiumPath}, {loads} cold and {loads} warm loads each...");
         var browserBefore = cpu.Take();
-        var browserSides = await BrowserAsync(pages, loads, ct);
-        var browserCpu = CpuSampler.Between(browserBefore, cpu.Take());
+        var (browserSides, browserAfter) = await BrowserAsync(pages, loads, ct);
+        var browserCpu = CpuSampler.Between(browserBefore, browserAfter);
 
         // The server alone: first every page in turn, unmeasured (its errors still count), then each page on its own.
         progress.WriteLine($"[bench] web-pages: server pages/s, {clients} clients, every page in turn for {options.Warmup.TotalSeconds:0.#} s (not measured)...");
@@ -223,7 +223,8 @@ public sealed class WebPages(BenchOptions options, HttpClient http, Scenarios sc
     /// and no service worker. Warm: the same context reloaded, as a visitor coming back: the site's service worker,
     /// registered by the cold load, and the browser's cache now serve the shell.
     /// </summary>
-    private async Task<Dictionary<string, (BrowserSide Cold, BrowserSide Warm)>> BrowserAsync(IReadOnlyList<PublicPage> pages, int loads, CancellationToken ct)
+    /// <remarks>The CPU snapshot is taken before the browser closes: a process gone by then would count in no part.</remarks>
+    private async Task<(Dictionary<string, (BrowserSide Cold, BrowserSide Warm)> Sides, CpuSampler.Snapshot After)> BrowserAsync(IReadOnlyList<PublicPage> pages, int loads, CancellationToken ct)
     {
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
@@ -256,7 +257,7 @@ public sealed class WebPages(BenchOptions options, HttpClient http, Scenarios sc
                 + $"transferred cold p50 {Kb(c.TransferredBytes.P50)}, warm p50 {Kb(w.TransferredBytes.P50)}; {c.Errors} errors"));
         }
 
-        return sides;
+        return (sides, cpu.Take());
     }
 
     /// <summary>One visitor: a new context, the page (cold), the page reloaded (warm). A failed load is an error, not a sample.</summary>
