@@ -11,7 +11,7 @@ namespace Scop.Aspire.Notifications.Tests;
 /// </summary>
 public sealed class SmtpMailerTests : IAsyncLifetime
 {
-    private readonly MailFixture mail = new(messagesPerConnection: 3);
+    private readonly MailFixture mail = MailFixture.ClosingConnectionsAfter(3);
 
     public Task InitializeAsync() => mail.InitializeAsync();
 

@@ -24,17 +24,20 @@ public sealed class MailFixture : ServerFixture
     private readonly int apiPort = FreePorts.Next();
     private readonly HttpClient api = new() { Timeout = TimeSpan.FromSeconds(10) };
 
+    // One public constructor: xunit builds class fixtures with it.
     public MailFixture()
         : this(LocalMail.DefaultMessagesPerConnection)
     {
     }
 
-    /// <summary>A server that closes a connection after <paramref name="messagesPerConnection"/> messages (local mode only: Mailpit has no such limit).</summary>
-    public MailFixture(int messagesPerConnection)
+    private MailFixture(int messagesPerConnection)
         : base("mail")
     {
         MessagesPerConnection = messagesPerConnection;
     }
+
+    /// <summary>A server that closes a connection after <paramref name="messages"/> messages (local mode only: Mailpit has no such limit).</summary>
+    public static MailFixture ClosingConnectionsAfter(int messages) => new(messages);
 
     public int MessagesPerConnection { get; }
 
