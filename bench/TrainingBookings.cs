@@ -53,7 +53,7 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         var setup = Stopwatch.StartNew();
         var course = await CreateAsync($"{Prefix}/courses",
             $$"""{"title":"Bench {{Guid.NewGuid():N}}","path":"Cooperative","durationHours":7}""", ct);
-        var startsOn = WorkingDay(ParisCalendar.Today(TimeProvider.System).AddDays(60));
+        var startsOn = FrenchHolidays.WorkingDayFrom(ParisCalendar.Today(TimeProvider.System).AddDays(60));
         var hot = await CreateSessionAsync(course, startsOn, HotCapacity, ct);
         var sessions = new Guid[SpreadSessions];
         await Parallel.ForEachAsync(Enumerable.Range(0, SpreadSessions), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
@@ -268,17 +268,6 @@ public sealed class TrainingBookings(BenchOptions options, HttpClient http, CpuS
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
-    }
-
-    private static DateOnly WorkingDay(DateOnly day)
-    {
-        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (day.Month, day.Day) is (1, 1) or (5, 1) or (5, 8)
-               or (7, 14) or (8, 15) or (11, 1) or (11, 11) or (12, 25) or (12, 26))
-        {
-            day = day.AddDays(1);
-        }
-
-        return day;
     }
 
     private async Task<PhaseResult> Log(Task<PhaseResult> phase)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
+using Scop.Aspire.Bench.Platform;
 
 namespace Scop.Aspire.Bench;
 
@@ -16,12 +17,6 @@ namespace Scop.Aspire.Bench;
 /// </summary>
 public sealed class WebPages(BenchOptions options, HttpClient http, Scenarios scenarios, CpuSampler cpu, TextWriter progress)
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    /// <summary>Debian's Chromium as the browser tests launch it: no sandbox (root), no GPU, no update or sync traffic.</summary>
-    private static readonly string[] ChromiumArgs =
-        ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     /// <summary>The home page shows the feed 20 entries at a time: the bench measures it full, as on a living network.</summary>
     private const int FeedPageSize = 20;
 
@@ -92,9 +87,9 @@ public sealed class WebPages(BenchOptions options, HttpClient http, Scenarios sc
         var clients = options.ClientsOr(8);
         var duration = options.DurationOr(TimeSpan.FromSeconds(10));
         var loads = options.Loads;
-        if (!File.Exists(ChromiumPath))
+        if (!File.Exists(DebianChromium.ExecutablePath))
         {
-            throw new BenchSetupException($"{ChromiumPath} is missing: install Debian's chromium (scripts/prerequisites.sh).");
+            throw new BenchSetupException($"{DebianChromium.ExecutablePath} is missing: install Debian's chromium (scripts/prerequisites.sh).");
         }
 
         var pingOne = await scenarios.GatewayPingAsync("gateway ping, 1 client", 1, options.FloorDuration, TimeSpan.FromSeconds(1), ct);
@@ -106,7 +101,7 @@ public sealed class WebPages(BenchOptions options, HttpClient http, Scenarios sc
         // path that is not an anonymous API route, and the gateway would then check it.
         using var anonymous = HttpLoad.CreateClient(options.Gateway, null, Math.Max(HttpLoad.DefaultConnections, clients));
 
-        progress.WriteLine($"[bench] web-pages: {pages.Count} public pages in {ChromiumPath}, {loads} cold and {loads} warm loads each...");
+        progress.WriteLine($"[bench] web-pages: {pages.Count} public pages in {DebianChromium.ExecutablePath}, {loads} cold and {loads} warm loads each...");
         var browserBefore = cpu.Take();
         var (browserSides, browserAfter) = await BrowserAsync(pages, loads, ct);
         var browserCpu = CpuSampler.Between(browserBefore, browserAfter);
@@ -153,8 +148,8 @@ public sealed class WebPages(BenchOptions options, HttpClient http, Scenarios sc
             Parameters = new Dictionary<string, object?>
             {
                 ["gateway"] = options.Gateway.ToString(), ["clients"] = clients, ["durationSeconds"] = duration.TotalSeconds,
-                ["warmupSeconds"] = options.Warmup.TotalSeconds, ["loads"] = loads, ["browser"] = ChromiumPath,
-                ["browserArgs"] = ChromiumArgs, ["viewport"] = "1280x900", ["pages"] = pages,
+                ["warmupSeconds"] = options.Warmup.TotalSeconds, ["loads"] = loads, ["browser"] = DebianChromium.ExecutablePath,
+                ["browserArgs"] = DebianChromium.Arguments, ["viewport"] = "1280x900", ["pages"] = pages,
             },
             Requests = requests,
             Errors = errors,
@@ -227,12 +222,7 @@ public sealed class WebPages(BenchOptions options, HttpClient http, Scenarios sc
     private async Task<(Dictionary<string, (BrowserSide Cold, BrowserSide Warm)> Sides, CpuSampler.Snapshot After)> BrowserAsync(IReadOnlyList<PublicPage> pages, int loads, CancellationToken ct)
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
 
         var sides = new Dictionary<string, (BrowserSide, BrowserSide)>();
         foreach (var page in pages)

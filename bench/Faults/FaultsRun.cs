@@ -257,7 +257,7 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
         using var course = await PostAsync(http, "/api/training/courses",
             new { title = $"Faults {tag}", path = "Cooperative", durationHours = 7 }, ct);
         var courseId = (await JsonAsync(course, ct, HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var startsOn = WorkingDay(ParisCalendar.Today(TimeProvider.System).AddDays(120));
+        var startsOn = FrenchHolidays.WorkingDayFrom(ParisCalendar.Today(TimeProvider.System).AddDays(120));
         var sessions = new List<Guid>();
         for (var i = 0; i < settings.Sessions; i++)
         {
@@ -538,16 +538,5 @@ public sealed class FaultsRun(FaultsSettings settings, TextWriter progress)
         }
 
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    private static DateOnly WorkingDay(DateOnly day)
-    {
-        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (day.Month, day.Day) is (1, 1) or (5, 1) or (5, 8)
-               or (7, 14) or (8, 15) or (11, 1) or (11, 11) or (12, 25) or (12, 26))
-        {
-            day = day.AddDays(1);
-        }
-
-        return day;
     }
 }

@@ -22,6 +22,10 @@ public static class French
     /// <summary>« 10:12 », Paris time.</summary>
     public static string Time(DateTimeOffset? moment) => moment is { } m ? ParisCalendar.InParis(m).ToString("HH:mm", Culture) : "—";
 
+    /// <summary>« associé·e » → « Associé·e », at the head of a table cell or a sentence.</summary>
+    public static string Capitalized(string text) =>
+        text.Length == 0 ? text : char.ToUpper(text[0], Culture) + text[1..];
+
     /// <summary>« 1 500,00 € » from cents.</summary>
     public static string Euros(long cents) => (cents / 100m).ToString("C", Culture);
 

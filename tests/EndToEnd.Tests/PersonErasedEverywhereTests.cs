@@ -92,7 +92,7 @@ public sealed class PersonErasedEverywhereTests(PlatformFixture platform) : IAsy
             new { title = "Coopérer au quotidien", path = "Cooperative", durationHours = 7 }));
         var session = await CreatedIdAsync(Send(HttpMethod.Post, "/api/training/sessions", admin, new
         {
-            courseId = course, startsOn = WorkingDay(new DateOnly(DateTime.UtcNow.Year + 1, 4, 6)).ToString("yyyy-MM-dd"),
+            courseId = course, startsOn = FrenchHolidays.WorkingDayFrom(new DateOnly(DateTime.UtcNow.Year + 1, 4, 6)).ToString("yyyy-MM-dd"),
             regionalUnion = "urscop-aura", communeCode = "69123", capacity = 12, priceCents = 0, status = "Open",
         }));
         await BookWhenKnownAsync(session, person, aura);
@@ -242,16 +242,6 @@ public sealed class PersonErasedEverywhereTests(PlatformFixture platform) : IAsy
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private static DateOnly WorkingDay(DateOnly day)
-    {
-        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (day.Month, day.Day) is (5, 1) or (5, 8))
-        {
-            day = day.AddDays(1);
-        }
-
-        return day;
     }
 
     private static string Siren()

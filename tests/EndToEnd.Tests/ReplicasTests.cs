@@ -162,7 +162,7 @@ public sealed class ReplicasTests(ReplicatedPlatformFixture platform)
             new { title = "Le temps des coopératives", path = "Cooperative", durationHours = 7 }));
         var session = await CreatedIdAsync(Send(HttpMethod.Post, "/api/training/sessions", admin, new
         {
-            courseId = course, startsOn = WorkingDay(ParisCalendar.Today(TimeProvider.System).AddDays(90)).ToString("yyyy-MM-dd"),
+            courseId = course, startsOn = FrenchHolidays.WorkingDayFrom(ParisCalendar.Today(TimeProvider.System).AddDays(90)).ToString("yyyy-MM-dd"),
             regionalUnion = "urscop-aura", communeCode = "69123", capacity = count, priceCents = 0, status = "Open",
         }));
         await using var training = await OpenAsync(ResourceNames.TrainingDatabase);
@@ -229,16 +229,6 @@ public sealed class ReplicasTests(ReplicatedPlatformFixture platform)
             Assert.True(DateTime.UtcNow < deadline, $"Not within {Patience.TotalSeconds} s: {what}");
             await Task.Delay(200);
         }
-    }
-
-    private static DateOnly WorkingDay(DateOnly day)
-    {
-        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (day.Month, day.Day) is (5, 1) or (5, 8) or (12, 25))
-        {
-            day = day.AddDays(1);
-        }
-
-        return day;
     }
 
     private static Regex Field(string name) => new($"name=\"{Regex.Escape(name)}\" value=\"([^\"]*)\"");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.EndToEnd.Tests;
 
@@ -40,7 +41,7 @@ public sealed class TrainingAccessThroughTheGatewayTests(PlatformFixture platfor
             new { title = "Gérer une SCOP", path = "Management", durationHours = 14 }));
         var session = await CreatedIdAsync(Send(HttpMethod.Post, "/api/training/sessions", admin, new
         {
-            courseId = course, startsOn = WorkingDay(new DateOnly(year, 3, 2)).ToString("yyyy-MM-dd"), regionalUnion = "urscop-aura",
+            courseId = course, startsOn = FrenchHolidays.WorkingDayFrom(new DateOnly(year, 3, 2)).ToString("yyyy-MM-dd"), regionalUnion = "urscop-aura",
             communeCode = "69123", capacity = 20, priceCents = 40_000, status = "Open",
         }));
         await ExpectAsync(Send(HttpMethod.Put, $"/api/training/funds/{year}", admin, new { budgetCents = 1_000_000 }), HttpStatusCode.OK);
@@ -175,16 +176,6 @@ public sealed class TrainingAccessThroughTheGatewayTests(PlatformFixture platfor
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}");
         return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private static DateOnly WorkingDay(DateOnly day)
-    {
-        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (day.Month, day.Day) is (5, 1) or (5, 8))
-        {
-            day = day.AddDays(1);
-        }
-
-        return day;
     }
 
     private static string Siren()

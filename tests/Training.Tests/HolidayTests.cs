@@ -1,4 +1,5 @@
 using Scop.Aspire.Training.Domain;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Tests;
 

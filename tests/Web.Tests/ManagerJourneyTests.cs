@@ -151,12 +151,7 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         var staff = await platform.TokenAsync("admin", "openid training");
         var title = $"Gouvernance coopérative {Guid.NewGuid():N}"[..34];
         var course = await platform.PostAsync(staff, "/api/training/courses", new { title, path = "Cooperative", durationHours = 7 });
-        var startsOn = today.AddDays(45);
-        while (startsOn.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (startsOn.Month, startsOn.Day) is (1, 1) or (5, 1) or (5, 8)
-               or (7, 14) or (8, 15) or (11, 1) or (11, 11) or (12, 25) or (12, 26))
-        {
-            startsOn = startsOn.AddDays(1);
-        }
+        var startsOn = FrenchHolidays.WorkingDayFrom(today.AddDays(45));
 
         var session = (await platform.PostAsync(staff, "/api/training/sessions", new
         {

@@ -23,32 +23,36 @@ public static partial class PlatformRequests
     /// <summary>A POST that must succeed (201 or 200); its answer.</summary>
     public static async Task<JsonElement> PostAsync(this WebPlatform platform, string token, string path, object body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body) };
-        request.Headers.Authorization = new("Bearer", token);
+        using var request = Authorized(HttpMethod.Post, path, token);
+        request.Content = JsonContent.Create(body);
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        using var response = await platform.Gateway.SendAsync(request);
-        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK,
-            $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        return await AnswerAsync(platform, request, HttpStatusCode.Created, HttpStatusCode.OK);
     }
 
     /// <summary>A GET that must succeed; its answer.</summary>
     public static async Task<JsonElement> GetAsync(this WebPlatform platform, string token, string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new("Bearer", token);
-        using var response = await platform.Gateway.SendAsync(request);
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        return await response.Content.ReadFromJsonAsync<JsonElement>();
+        using var request = Authorized(HttpMethod.Get, path, token);
+        return await AnswerAsync(platform, request, HttpStatusCode.OK);
     }
 
     /// <summary>What a GET answers: its status only.</summary>
     public static async Task<HttpStatusCode> StatusOfAsync(this WebPlatform platform, string token, string path)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Authorization = new("Bearer", token);
+        using var request = Authorized(HttpMethod.Get, path, token);
         using var response = await platform.Gateway.SendAsync(request);
         return response.StatusCode;
+    }
+
+    private static HttpRequestMessage Authorized(HttpMethod method, string path, string token) =>
+        new(method, path) { Headers = { Authorization = new("Bearer", token) } };
+
+    private static async Task<JsonElement> AnswerAsync(WebPlatform platform, HttpRequestMessage request, params HttpStatusCode[] expected)
+    {
+        using var response = await platform.Gateway.SendAsync(request);
+        Assert.True(expected.Contains(response.StatusCode),
+            $"{request.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     /// <summary>The link of the invitation a hire sends, from the e-mail the platform's mail server delivered to <paramref name="email"/>.</summary>

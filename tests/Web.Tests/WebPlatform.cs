@@ -7,12 +7,10 @@ namespace Scop.Aspire.Web.Tests;
 /// <summary>
 /// The whole platform as the AppHost describes it (local PostgreSQL, RabbitMQ and Redis, the services, the web
 /// front-end and the gateway), started once for every test of this project, and Debian's Chromium driven by
-/// Playwright (no browser can be downloaded here: <see cref="ChromiumPath"/>).
+/// Playwright (no browser can be downloaded here: <see cref="DebianChromium"/>).
 /// </summary>
 public sealed class WebPlatform : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
     private HostedPlatform? platform;
     private IPlaywright? playwright;
 
@@ -35,24 +33,12 @@ public sealed class WebPlatform : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-        {
-            throw new InvalidOperationException(
-                $"{ChromiumPath} is missing: install Debian's chromium (scripts/prerequisites.sh does it for test.sh).");
-        }
-
         Directory.CreateDirectory(Artefacts);
-        // The platform as the end-to-end tests and the bench start it; the browser starts meanwhile.
-        var platformStart = HostedPlatform.StartAsync(new PlatformOptions(), CancellationToken.None);
+        // The browser first: a machine without it fails here, before a whole platform is started for nothing.
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync"],
-        });
-        platform = await platformStart;
+        Browser = await DebianChromium.LaunchAsync(playwright);
+        // The platform as the end-to-end tests and the bench start it.
+        platform = await HostedPlatform.StartAsync(new PlatformOptions(), CancellationToken.None);
         Gateway = platform.CreateGatewayClient();
     }
 

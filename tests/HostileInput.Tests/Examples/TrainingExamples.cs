@@ -137,14 +137,5 @@ public sealed class TrainingExamples : ServiceExamples
     }
 
     /// <summary>A weekday at least <paramref name="daysAhead"/> days ahead that is no French public holiday.</summary>
-    private static DateOnly WorkingDay(int daysAhead)
-    {
-        var day = ParisCalendar.Today(TimeProvider.System).AddDays(daysAhead);
-        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || FrenchHolidays.IsHoliday(day))
-        {
-            day = day.AddDays(1);
-        }
-
-        return day;
-    }
+    private static DateOnly WorkingDay(int daysAhead) => FrenchHolidays.WorkingDayFrom(ParisCalendar.Today(TimeProvider.System).AddDays(daysAhead));
 }

@@ -77,13 +77,7 @@ public sealed class TrainingApp(string databaseConnectionString, PlatformServers
     /// <summary>A date at least <paramref name="daysAhead"/> days after the service's today that is a weekday and no holiday.</summary>
     public DateOnly WorkingDay(int daysAhead = 30)
     {
-        var day = ParisCalendar.Today(Time).AddDays(daysAhead);
-        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || FrenchHolidays.IsHoliday(day))
-        {
-            day = day.AddDays(1);
-        }
-
-        return day;
+        return FrenchHolidays.WorkingDayFrom(ParisCalendar.Today(Time).AddDays(daysAhead));
     }
 
     public async Task<Guid> CreateCourseAsync(HttpClient client, string path = "Cooperative", Guid[]? prerequisites = null)

@@ -22,11 +22,15 @@ public static class MembershipNames
 
     /// <summary>The person's role today (the latest of those still open).</summary>
     public static string Role(PersonResponse person) =>
-        person.Roles.Where(r => r.EndsOn is null).OrderByDescending(r => r.StartsOn).FirstOrDefault()?.Kind switch
-        {
-            RoleKind.WorkerMember => "associé·e",
-            RoleKind.Manager => "dirigeant·e",
-            RoleKind.Employee => "salarié·e",
-            _ => "—",
-        };
+        person.Roles.Where(r => r.EndsOn is null).OrderByDescending(r => r.StartsOn).FirstOrDefault()?.Kind is { } kind
+            ? Role(kind)
+            : "—";
+
+    public static string Role(RoleKind kind) => kind switch
+    {
+        RoleKind.WorkerMember => "associé·e",
+        RoleKind.Manager => "dirigeant·e",
+        RoleKind.Employee => "salarié·e",
+        _ => kind.ToString(),
+    };
 }

@@ -4,6 +4,7 @@ using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.Training.Data;
 using Scop.Aspire.Training.Domain;
 using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Training.Features.Catalogue;
 

@@ -1,4 +1,4 @@
-namespace Scop.Aspire.Training.Domain;
+namespace Scop.Aspire.ServiceDefaults;
 
 /// <summary>
 /// French public holidays (jours fériés, Code du travail L3133-1), computed: the fixed ones, and those that follow
@@ -68,6 +68,20 @@ public static class FrenchHolidays
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// <paramref name="day"/>, or the first day after it that is a weekday and no public holiday anywhere in France
+    /// (Alsace-Moselle's included): a day any regional union may hold a session on.
+    /// </summary>
+    public static DateOnly WorkingDayFrom(DateOnly day)
+    {
+        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || IsHoliday(day, alsaceMoselle: true))
+        {
+            day = day.AddDays(1);
+        }
+
+        return day;
     }
 
     /// <summary>The commune is in Moselle, Bas-Rhin or Haut-Rhin, where local law adds two holidays.</summary>
