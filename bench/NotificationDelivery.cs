@@ -281,11 +281,12 @@ public sealed class NotificationDelivery(BenchOptions options, HttpClient http, 
     {
         var clock = Stopwatch.StartNew();
         var lastGrowth = clock.Elapsed;
-        var mailbox = CountMailbox(maildir, events, addresses);
+        var count = new MailboxCount(maildir, events, addresses);
+        var mailbox = count.Update();
         while (mailbox.Missing > 0 && clock.Elapsed < limit && clock.Elapsed - lastGrowth < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(1000, ct);
-            var now = CountMailbox(maildir, events, addresses);
+            var now = count.Update();
             if (now.Found > mailbox.Found)
             {
                 lastGrowth = clock.Elapsed;
@@ -298,22 +299,36 @@ public sealed class NotificationDelivery(BenchOptions options, HttpClient http, 
         return (mailbox, Math.Round(clock.Elapsed.TotalSeconds, 1));
     }
 
-    /// <summary>How many of the events have their e-mail in the mailbox, and how many more than once (by the X-Scop-Event header).</summary>
-    private static (long Found, long Missing, long Duplicates) CountMailbox(string maildir, HashSet<Guid> events, HashSet<string> addresses)
+    /// <summary>
+    /// How many of the events have their e-mail in the mailbox, and how many more than once (by the X-Scop-Event
+    /// header). Each pass reads only the files that arrived since the last: a Maildir file never changes once there.
+    /// </summary>
+    private sealed class MailboxCount(string maildir, HashSet<Guid> events, HashSet<string> addresses)
     {
-        var seen = new Dictionary<Guid, int>();
-        foreach (var file in new[] { "new", "cur" }.Select(f => Path.Combine(maildir, f)).Where(Directory.Exists).SelectMany(Directory.EnumerateFiles))
-        {
-            using var stream = File.OpenRead(file);
-            var headers = HeaderList.Load(stream);
-            if (Guid.TryParse(headers["X-Scop-Event"], out var eventId) && events.Contains(eventId)
-                && addresses.Contains(headers[HeaderId.To]?.Trim() ?? ""))
-            {
-                seen[eventId] = seen.GetValueOrDefault(eventId) + 1;
-            }
-        }
+        private readonly HashSet<string> read = new(StringComparer.Ordinal);
+        private readonly Dictionary<Guid, int> seen = [];
 
-        return (seen.Count, events.Count(e => !seen.ContainsKey(e)), seen.Values.Sum(n => n - 1));
+        public (long Found, long Missing, long Duplicates) Update()
+        {
+            foreach (var file in new[] { "new", "cur" }.Select(f => Path.Combine(maildir, f)).Where(Directory.Exists).SelectMany(Directory.EnumerateFiles))
+            {
+                // Its unique name, without the flags a mail reader may add when it moves the file to cur/.
+                if (!read.Add(Path.GetFileName(file).Split(':')[0]))
+                {
+                    continue;
+                }
+
+                using var stream = File.OpenRead(file);
+                var headers = HeaderList.Load(stream);
+                if (Guid.TryParse(headers["X-Scop-Event"], out var eventId) && events.Contains(eventId)
+                    && addresses.Contains(headers[HeaderId.To]?.Trim() ?? ""))
+                {
+                    seen[eventId] = seen.GetValueOrDefault(eventId) + 1;
+                }
+            }
+
+            return (seen.Count, events.Count(e => !seen.ContainsKey(e)), seen.Values.Sum(n => n - 1));
+        }
     }
 
     private async Task<JsonDocument> SendAsync(HttpMethod method, string path, object body, HttpStatusCode expected, CancellationToken ct)
