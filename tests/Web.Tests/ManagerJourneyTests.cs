@@ -27,7 +27,7 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         var membership = page.Locator("section").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Adhésion et cotisations" }) });
         await Assertions.Expect(membership).ToContainTextAsync("Nouvelle adhérente");
         await Assertions.Expect(membership).ToContainTextAsync("1 200,00 €");
-        await Assertions.Expect(membership.GetByRole(AriaRole.Table)).ToContainTextAsync(French(today));
+        await Assertions.Expect(membership.GetByRole(AriaRole.Table)).ToContainTextAsync(Shown.Date(today));
 
         var people = page.Locator("section").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Les personnes" }) });
         await Assertions.Expect(people.GetByRole(AriaRole.Row).Filter(new() { HasText = "Camille Tisserand" })).ToContainTextAsync("associé·e");
@@ -42,7 +42,7 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         await events.GetByLabel("Le *").FillAsync(today.AddDays(40).ToString("yyyy-MM-dd"));
         await events.GetByRole(AriaRole.Button, new() { Name = "Déclarer l'événement" }).ClickAsync();
         await Assertions.Expect(events.GetByRole(AriaRole.Status)).ToContainTextAsync("Événement déclaré");
-        await Assertions.Expect(events.GetByRole(AriaRole.Listitem)).ToHaveTextAsync($"Assemblée générale le {French(today.AddDays(40))} — kit demandé");
+        await Assertions.Expect(events.GetByRole(AriaRole.Listitem)).ToHaveTextAsync($"Assemblée générale le {Shown.Date(today.AddDays(40))} — kit demandé");
 
         // A manager is no delegate: the region's pages are refused to them.
         var region = await page.GotoAsync("/region/cooperatives");
@@ -95,12 +95,12 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
         // And leaves today: their roles end and their card is revoked.
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le départ" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Départ enregistré");
-        await Assertions.Expect(page.Locator("dl.facts")).ToContainTextAsync($"révoquée le {French(today)}");
+        await Assertions.Expect(page.Locator("dl.facts")).ToContainTextAsync($"révoquée le {Shown.Date(today)}");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le départ" })).ToHaveCountAsync(0);
 
         await page.GotoAsync("/gestion");
         var people = page.Locator("section").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Les personnes" }) });
-        await Assertions.Expect(people.GetByRole(AriaRole.Row).Filter(new() { HasText = "Sacha Verrier" })).ToContainTextAsync($"partie le {French(today)}");
+        await Assertions.Expect(people.GetByRole(AriaRole.Row).Filter(new() { HasText = "Sacha Verrier" })).ToContainTextAsync($"partie le {Shown.Date(today)}");
 
         // Sacha asks for their data, then for its erasure.
         await people.GetByRole(AriaRole.Link, new() { Name = "Sacha Verrier" }).ClickAsync();
@@ -191,7 +191,7 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
 
         // Both were invited to their union's welcome day when hired.
         var welcome = page.Locator("section").Filter(new() { Has = page.GetByRole(AriaRole.Heading, new() { Name = "Journées d'accueil" }) });
-        await Assertions.Expect(welcome.GetByRole(AriaRole.Row).Filter(new() { HasText = "Camille Tisserand" })).ToContainTextAsync(French(today));
+        await Assertions.Expect(welcome.GetByRole(AriaRole.Row).Filter(new() { HasText = "Camille Tisserand" })).ToContainTextAsync(Shown.Date(today));
         await Assertions.Expect(welcome.GetByRole(AriaRole.Row).Filter(new() { HasText = "Sacha Verrier" })).ToHaveCountAsync(1);
     }
 
@@ -223,6 +223,4 @@ public sealed class ManagerJourneyTests(WebPlatform platform)
 
         return (id, name, userName);
     }
-
-    private static string French(DateOnly date) => date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
 }

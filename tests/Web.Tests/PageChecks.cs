@@ -43,6 +43,13 @@ public static class PageChecks
     }
 }
 
+/// <summary>What the pages show, in their French, for a test to compare.</summary>
+public static class Shown
+{
+    /// <summary>« 6 décembre 2026 ».</summary>
+    public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
+}
+
 /// <summary>The Congress training target as the services give it today, to check a page shows the same figure.</summary>
 public static class TrainingTargets
 {

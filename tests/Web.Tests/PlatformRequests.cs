@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using MassTransit;
 using MimeKit;
+using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.Web.Tests;
@@ -42,6 +44,25 @@ public static partial class PlatformRequests
         using var request = Authorized(HttpMethod.Get, path, token);
         using var response = await platform.Gateway.SendAsync(request);
         return response.StatusCode;
+    }
+
+    /// <summary>
+    /// Publishes an integration event on the platform's broker, as the service that owns it would: for what a journey
+    /// needs from another service that no page or clock of the test can bring about (a course completed in the past).
+    /// </summary>
+    public static async Task PublishAsync<TEvent>(this WebPlatform platform, TEvent integrationEvent) where TEvent : class
+    {
+        var broker = new Uri((await platform.App.GetConnectionStringAsync(ResourceNames.RabbitMq))!);
+        var bus = Bus.Factory.CreateUsingRabbitMq(rabbit => rabbit.Host(broker));
+        await bus.StartAsync(TimeSpan.FromSeconds(30));
+        try
+        {
+            await bus.Publish(integrationEvent);
+        }
+        finally
+        {
+            await bus.StopAsync(TimeSpan.FromSeconds(30));
+        }
     }
 
     private static HttpRequestMessage Authorized(HttpMethod method, string path, string token) =>

@@ -104,6 +104,8 @@ public sealed class PublicPagesTests(WebPlatform platform)
         await context.SetOfflineAsync(true);
         await page.GotoAsync("/chiffres");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Vous êtes hors connexion");
+        // In the site's looks: its stylesheet came from the worker's cache too (the header bar is laid out by it).
+        Assert.Equal("flex", await page.EvaluateAsync<string>("() => getComputedStyle(document.querySelector('.header-bar')).display"));
         await context.SetOfflineAsync(false);
     }
 

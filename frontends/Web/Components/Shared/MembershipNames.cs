@@ -33,4 +33,12 @@ public static class MembershipNames
         RoleKind.Employee => "salarié·e",
         _ => kind.ToString(),
     };
+
+    public static string MandateLevel(MandateLevel level) => level switch
+    {
+        Api.Membership.MandateLevel.Regional => "régional",
+        Api.Membership.MandateLevel.Federal => "fédéral",
+        Api.Membership.MandateLevel.Confederal => "confédéral",
+        _ => level.ToString(),
+    };
 }
