@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Scop.Aspire.RepriseWatch.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
@@ -37,6 +38,16 @@ public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchA
         await (await RepriseWatchApp.MoveAsync(Client, opportunity, "qualify",
             new { contactedOn = App.Today.ToString("yyyy-MM-dd"), jobsAtStake = 12, comment = note })).ExpectAsync(200);
 
+        // They volunteered for the pool of future managers, and were proposed for the opportunity.
+        using (var member = App.CreateClient(RepriseWatchApp.MemberToken(person)))
+        {
+            await (await member.PutAsync($"{Api}/pool/me", JsonContent.Create(new { nafDivisions = new[] { "25" }, companySizes = new[] { "From10To49" } })))
+                .ExpectAsync(201);
+        }
+
+        await (await Client.PostAsync($"{Api}/opportunities/{opportunity}/proposals", JsonContent.Create(new { personId = person }))).ExpectAsync(201);
+        var volunteer = person.ToString();
+
         var matrix = new AccessMatrix()
             //                                                            anon mem  self mgr  mgr2 elec dlg  dlg2 fed  adm  partner
             .Row("GET /api/reprise-watch/ping",                          "* 200", () => Get($"{Api}/ping"))
@@ -66,11 +77,37 @@ public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchA
                     """{"reason":"OwnerWithdrew","comment":"Le cédant renonce."}"""))
             .Row("PUT /api/reprise-watch/opportunities/{id:guid}/successor", "401  403  403  403  403  403  200  404  200  200  403",
                 async _ => Moved(await App.OpportunityAtAsync(Client, "Qualified"), "successor",
-                    new JsonObject { ["siren"] = RepriseWatchApp.NewSiren() }.ToJsonString(), HttpMethod.Put));
+                    new JsonObject { ["siren"] = RepriseWatchApp.NewSiren() }.ToJsonString(), HttpMethod.Put))
+            // The pool: each person of the register for themselves; the union's delegates and staff read it and propose.
+            .Row("PUT /api/reprise-watch/pool/me",                      "401  403  200  403  403  403  403  403  403  403  403",
+                () => Put($"{Api}/pool/me", """{"nafDivisions":["25"],"companySizes":["From10To49"]}"""))
+            .Row("GET /api/reprise-watch/pool/me",                      "401  404  200  404  404  404  404  404  404  404  403",
+                () => Get($"{Api}/pool/me"), marker: volunteer)
+            .Row("GET /api/reprise-watch/pool",                         "401  403  403  403  403  403  200  200- 200  200  403",
+                () => Get($"{Api}/pool?pageSize=100"), marker: volunteer)
+            .Row("GET /api/reprise-watch/opportunities/{id:guid}/candidates", "401  403  403  403  403  403  200  404  200  200  403",
+                () => Get($"{Api}/opportunities/{opportunity}/candidates?pageSize=100"), marker: volunteer)
+            .Row("GET /api/reprise-watch/opportunities/{id:guid}/proposals", "401  403  403  403  403  403  200  404  200  200  403",
+                () => Get($"{Api}/opportunities/{opportunity}/proposals"), marker: volunteer)
+            .Row("POST /api/reprise-watch/opportunities/{id:guid}/proposals", "401  403  403  403  403  403  201  404  201  201  403",
+                async _ => Post($"{Api}/opportunities/{await App.OpportunityAtAsync(Client, "Reported")}/proposals", $$"""{"personId":"{{person}}"}"""))
+            .Row("POST /api/reprise-watch/proposals/{id:guid}/outcome", "401  403  403  403  403  403  200  404  200  200  403",
+                async _ => Post($"{Api}/proposals/{await ProposedAsync(person)}/outcome", """{"outcome":"Declined"}"""))
+            // Last: out of the pool.
+            .Row("DELETE /api/reprise-watch/pool/me",                   "401  404  204  404  404  404  404  404  404  404  403",
+                () => Send(HttpMethod.Delete, $"{Api}/pool/me"));
 
         matrix.AssertCoversEveryEndpoint(App.Services);
         using var client = App.CreateClient();
         await matrix.AssertOutcomesAsync(client, caller => Task.FromResult(AccessCallers.TokenOf(caller, PlatformAudiences.RepriseWatch, subject)));
+    }
+
+    /// <summary>A proposal of the volunteer for a new opportunity of Lyon; its id.</summary>
+    private async Task<Guid> ProposedAsync(Guid person)
+    {
+        var opportunity = await App.OpportunityAtAsync(Client, "Reported");
+        return (await (await Client.PostAsync($"{Api}/opportunities/{opportunity}/proposals", JsonContent.Create(new { personId = person })))
+            .ExpectAsync(201)).GetProperty("id").GetGuid();
     }
 
     /// <summary>A move on an opportunity of Lyon made for this request, on whatever version (<c>If-Match: *</c>).</summary>

@@ -17,6 +17,10 @@ public sealed class RepriseWatchDbContext(DbContextOptions<RepriseWatchDbContext
 
     public DbSet<KnownPerson> People => Set<KnownPerson>();
 
+    public DbSet<PoolVolunteer> Pool => Set<PoolVolunteer>();
+
+    public DbSet<CandidateProposal> Proposals => Set<CandidateProposal>();
+
     /// <summary>Opens a transaction unless one is open already (the idempotency filter's); returns it when it owns it.</summary>
     public async Task<IDbContextTransaction?> BeginUnlessInTransactionAsync(CancellationToken ct) =>
         Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
@@ -111,6 +115,31 @@ public sealed class RepriseWatchDbContext(DbContextOptions<RepriseWatchDbContext
             person.HasKey(p => p.Id);
             person.Property(p => p.Id).ValueGeneratedNever();
             person.HasIndex(p => p.CooperativeId);
+        });
+
+        model.Entity<PoolVolunteer>(volunteer =>
+        {
+            volunteer.ToTable("pool_volunteers");
+            volunteer.HasKey(v => v.PersonId);
+            volunteer.Property(v => v.PersonId).ValueGeneratedNever();
+            volunteer.Property(v => v.NafDivisions).HasColumnType("varchar(2)[]");
+            volunteer.Property(v => v.CompanySizes).HasColumnType("varchar(16)[]");
+            volunteer.ToTable(t => t.HasCheckConstraint("ck_pool_volunteers_choices",
+                $"cardinality(naf_divisions) BETWEEN 1 AND {PoolVolunteer.MaxDivisions} AND cardinality(company_sizes) >= 1"));
+        });
+
+        model.Entity<CandidateProposal>(proposal =>
+        {
+            proposal.ToTable("candidate_proposals");
+            proposal.HasKey(p => p.Id);
+            proposal.Property(p => p.ProposedByRole).HasMaxLength(32);
+            proposal.Property(p => p.Outcome).HasConversion<string>().HasMaxLength(16);
+            proposal.Property(p => p.OutcomeComment).HasMaxLength(CandidateProposal.MaxCommentLength);
+            proposal.HasOne<Opportunity>().WithMany().HasForeignKey(p => p.OpportunityId);
+            // A candidate is proposed for an opportunity once.
+            proposal.HasIndex(p => new { p.OpportunityId, p.PersonId }).IsUnique();
+            proposal.HasIndex(p => p.PersonId);
+            proposal.HasIndex(p => p.ProposedByPersonId).HasFilter("proposed_by_person_id IS NOT NULL");
         });
     }
 }

@@ -1,4 +1,5 @@
 using Scop.Aspire.RepriseWatch.Features.Opportunities;
+using Scop.Aspire.RepriseWatch.Features.Pool;
 
 namespace Scop.Aspire.RepriseWatch.Features;
 
@@ -12,6 +13,9 @@ public static class RepriseWatchEndpoints
         opportunities.MapReportOpportunity();
         opportunities.MapReadOpportunities();
         opportunities.MapMoveOpportunity();
+        var pool = app.MapGroup(Prefix).WithTags("Pool of future managers");
+        pool.MapManagerPool();
+        pool.MapCandidates();
         return app;
     }
 }

@@ -25,6 +25,67 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
 
             modelBuilder.HasSequence("outbox_message_sequence");
 
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.CandidateProposal", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("OpportunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("opportunity_id");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("outcome");
+
+                    b.Property<DateTimeOffset?>("OutcomeAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("outcome_at");
+
+                    b.Property<string>("OutcomeComment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("outcome_comment");
+
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.Property<DateTimeOffset>("ProposedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("proposed_at");
+
+                    b.Property<Guid?>("ProposedByPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("proposed_by_person_id");
+
+                    b.Property<string>("ProposedByRole")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("proposed_by_role");
+
+                    b.HasKey("Id")
+                        .HasName("pk_candidate_proposals");
+
+                    b.HasIndex("PersonId")
+                        .HasDatabaseName("ix_candidate_proposals_person_id");
+
+                    b.HasIndex("ProposedByPersonId")
+                        .HasDatabaseName("ix_candidate_proposals_proposed_by_person_id")
+                        .HasFilter("proposed_by_person_id IS NOT NULL");
+
+                    b.HasIndex("OpportunityId", "PersonId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_candidate_proposals_opportunity_id_person_id");
+
+                    b.ToTable("candidate_proposals", (string)null);
+                });
+
             modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.KnownCooperative", b =>
                 {
                     b.Property<Guid>("Id")
@@ -390,6 +451,39 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                     b.ToTable("opportunity_reporters", (string)null);
                 });
 
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.PoolVolunteer", b =>
+                {
+                    b.Property<Guid>("PersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("person_id");
+
+                    b.PrimitiveCollection<string[]>("CompanySizes")
+                        .IsRequired()
+                        .HasColumnType("varchar(16)[]")
+                        .HasColumnName("company_sizes");
+
+                    b.PrimitiveCollection<string[]>("NafDivisions")
+                        .IsRequired()
+                        .HasColumnType("varchar(2)[]")
+                        .HasColumnName("naf_divisions");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<DateTimeOffset>("VolunteeredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("volunteered_at");
+
+                    b.HasKey("PersonId")
+                        .HasName("pk_pool_volunteers");
+
+                    b.ToTable("pool_volunteers", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_pool_volunteers_choices", "cardinality(naf_divisions) BETWEEN 1 AND 20 AND cardinality(company_sizes) >= 1");
+                        });
+                });
+
             modelBuilder.Entity("Scop.Aspire.ServiceDefaults.Http.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Caller")
@@ -550,6 +644,16 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                         .HasFilter("sent_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.CandidateProposal", b =>
+                {
+                    b.HasOne("Scop.Aspire.RepriseWatch.Domain.Opportunity", null)
+                        .WithMany()
+                        .HasForeignKey("OpportunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_candidate_proposals_opportunities_opportunity_id");
                 });
 
             modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.OpportunityMove", b =>
