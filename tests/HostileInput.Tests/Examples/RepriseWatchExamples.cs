@@ -38,7 +38,11 @@ public sealed class RepriseWatchExamples : ServiceExamples
             .Set("stage", JsonValue.Create("Reported"))
             .Set("stale", JsonValue.Create(false))
             .Set("nafDivision", JsonValue.Create("25"))
-            .Set("q", JsonValue.Create("fonderie"));
+            .Set("q", JsonValue.Create("fonderie"))
+            .Set("nafDivisions", new JsonArray("25", "62"))
+            .Set("companySizes", new JsonArray("From10To49"))
+            .Set("ready", JsonValue.Create(true))
+            .Set("outcome", JsonValue.Create("Declined"));
 
         async Task<Guid> OpportunityAsync(params (string Move, object Body)[] moves)
         {
