@@ -56,7 +56,7 @@ public sealed class FrenchPlaces
     private readonly FrozenSet<string> regions;
     private readonly FrozenSet<string> departements;
     private readonly FrozenSet<string> nafCodes;
-    private readonly FrozenSet<string> nafDivisions;
+    private readonly FrenchReferenceData reference;
 
     private FrenchPlaces(FrenchReferenceData reference, FrozenDictionary<string, PlacedCommune> communes)
     {
@@ -64,7 +64,7 @@ public sealed class FrenchPlaces
         regions = reference.Communes.Select(c => c.Region).ToFrozenSet(StringComparer.Ordinal);
         departements = reference.Communes.Select(c => c.Departement).ToFrozenSet(StringComparer.Ordinal);
         nafCodes = reference.NafCodes.ToFrozenSet(StringComparer.Ordinal);
-        nafDivisions = reference.NafCodes.Select(k => k[..2]).ToFrozenSet(StringComparer.Ordinal);
+        this.reference = reference;
         byPostcode = communes.Values.SelectMany(c => c.Postcodes.Select(p => (Postcode: p, Commune: c)))
             .GroupBy(p => p.Postcode, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.Select(p => p.Commune).OrderByDescending(c => c.Population).ToArray(),
@@ -107,7 +107,7 @@ public sealed class FrenchPlaces
     public bool IsNafCode(string? code) => code is not null && nafCodes.Contains(code);
 
     /// <summary>A NAF division (the two first digits, "62") of the nomenclature.</summary>
-    public bool IsNafDivision(string? division) => division is not null && nafDivisions.Contains(division);
+    public bool IsNafDivision(string? division) => reference.IsNafDivision(division);
 
     private static PositionSource ParseSource(string source) => source switch
     {

@@ -17,10 +17,13 @@ public sealed partial class FrenchReferenceData
 
     private readonly FrozenDictionary<string, string> epciNames;
 
+    private readonly FrozenSet<string> nafDivisions;
+
     private FrenchReferenceData(FrozenDictionary<string, string> nafLabels, FrozenDictionary<string, Commune> communes,
         FrozenDictionary<string, string> epciNames)
     {
         this.nafLabels = nafLabels;
+        nafDivisions = nafLabels.Keys.Select(code => code[..2]).ToFrozenSet(StringComparer.Ordinal);
         this.communes = communes;
         this.epciNames = epciNames;
     }
@@ -69,6 +72,9 @@ public sealed partial class FrenchReferenceData
     public string? EpciName(string? code) => code is not null && epciNames.TryGetValue(code, out var name) ? name : null;
 
     public IReadOnlyCollection<string> NafCodes => nafLabels.Keys;
+
+    /// <summary>A NAF division (the two first digits, "62") of the nomenclature.</summary>
+    public bool IsNafDivision(string? division) => division is not null && nafDivisions.Contains(division);
 
     /// <summary>The rows of an embedded list, its header skipped, each split on ';'.</summary>
     internal static IReadOnlyList<string[]> ReadCsv(string name)

@@ -169,7 +169,7 @@ public static class ManagerPool
         }
 
         var divisions = values.Select(v => v?.Trim() ?? "").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
-        var unknown = divisions.Where(d => d.Length != 2 || !d.All(char.IsAsciiDigit) || !reference.NafCodes.Any(code => code.StartsWith(d, StringComparison.Ordinal)))
+        var unknown = divisions.Where(d => !reference.IsNafDivision(d))
             .ToList();
         if (unknown.Count > 0)
         {
