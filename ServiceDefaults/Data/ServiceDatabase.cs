@@ -120,10 +120,10 @@ public static class ServiceDatabase
 /// start together would otherwise create the same database and tables side by side, and all but one would fail.
 /// </summary>
 internal sealed partial class MigrateAtStart<TDbContext>(IServiceProvider services, NpgsqlDataSource dataSource,
-    ILogger<MigrateAtStart<TDbContext>> logger) : IHostedService
+    ILogger<MigrateAtStart<TDbContext>> logger) : StartupWork(logger)
     where TDbContext : DbContext
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TDbContext>();
@@ -145,8 +145,6 @@ internal sealed partial class MigrateAtStart<TDbContext>(IServiceProvider servic
         LogMigrating(logger, typeof(TDbContext).Name);
         await db.Database.MigrateAsync(cancellationToken);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Applying migrations of {Context}")]
     private static partial void LogMigrating(ILogger logger, string context);

@@ -19,7 +19,7 @@ namespace Scop.Aspire.Identity.Seeding;
 /// (readable by its owner only); nothing secret is in the repository.
 /// </summary>
 public sealed partial class DevelopmentSeed(IServiceProvider services, IConfiguration configuration,
-    IHostEnvironment environment, ILogger<DevelopmentSeed> logger) : IHostedService
+    IHostEnvironment environment, ILogger<DevelopmentSeed> logger) : StartupWork(logger)
 {
     public const string PartnerClientId = "credit-cooperatif";
     public const string DevelopmentCooperativeId = "0195a3c4-1f00-7000-8000-000000000001";
@@ -43,7 +43,7 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IConfigur
     public static string CredentialsPath(IConfiguration configuration, IHostEnvironment environment) =>
         Path.Combine(DataRoot.Resolve(configuration, environment), "identity", "dev-credentials.json");
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task RunAsync(CancellationToken cancellationToken)
     {
         // One replica at a time, so that the second finds the users, clients and credentials file the first made.
         await using var seeding = await ReplicaLock.AcquireAsync(services.GetRequiredService<NpgsqlDataSource>(), "seed",
@@ -117,8 +117,6 @@ public sealed partial class DevelopmentSeed(IServiceProvider services, IConfigur
 
         LogSeeded(logger, Users.Count, path);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Random, with every character class the password rules ask for guaranteed by the fixed parts.</summary>
     private static string NewPassword() => "Dev-" + AdminEndpoints.NewSecret()[..20] + "-7a";

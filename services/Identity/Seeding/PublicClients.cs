@@ -1,4 +1,5 @@
 using OpenIddict.Abstractions;
+using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -12,12 +13,12 @@ namespace Scop.Aspire.Identity.Seeding;
 /// addresses (<see cref="IdentityServerSettings.DevelopmentWebRedirectUris"/>).
 /// </summary>
 public sealed partial class PublicClients(IServiceProvider services, IdentityServerSettings settings, IHostEnvironment environment,
-    ILogger<PublicClients> logger) : IHostedService
+    ILogger<PublicClients> logger) : StartupWork(logger)
 {
     public const string WebClientId = "scop-web";
     public const string MobileClientId = "scop-mobile";
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task RunAsync(CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
@@ -29,8 +30,6 @@ public sealed partial class PublicClients(IServiceProvider services, IdentitySer
         await EnsureAsync(applications, MobileClientId, "SCOP mobile", ApplicationTypes.Native, settings.MobileClient.RedirectUris,
             settings.MobileClient.PostLogoutRedirectUris, cancellationToken);
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     private async Task EnsureAsync(IOpenIddictApplicationManager applications, string clientId, string displayName,
         string applicationType, IReadOnlyCollection<string> redirectUris, IReadOnlyCollection<string> postLogoutRedirectUris,

@@ -9,9 +9,9 @@ namespace Scop.Aspire.Identity.Seeding;
 /// The API scopes, in every environment: asking for the scope <c>membership</c> gets a token whose audience is the
 /// membership service, and so on for each service.
 /// </summary>
-public sealed class ScopeCatalogue(IServiceProvider services) : IHostedService
+public sealed class ScopeCatalogue(IServiceProvider services, ILogger<ScopeCatalogue> logger) : StartupWork(logger)
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task RunAsync(CancellationToken cancellationToken)
     {
         // One replica at a time: two creating the same scope side by side would break the second's start.
         await using var seeding = await ReplicaLock.AcquireAsync(services.GetRequiredService<NpgsqlDataSource>(), "seed",
@@ -28,6 +28,4 @@ public sealed class ScopeCatalogue(IServiceProvider services) : IHostedService
             }
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

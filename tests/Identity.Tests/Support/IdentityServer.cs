@@ -37,6 +37,7 @@ public class IdentityServer : IAsyncLifetime
 
     private readonly FakeTimeProvider? clock;
     private IdentityOnKestrel? app;
+    private TcpForwarder? databaseComesBack;
 
     public IdentityServer()
         : this(clock: null)
@@ -59,6 +60,18 @@ public class IdentityServer : IAsyncLifetime
 
     public string Database { get; private set; } = null!;
 
+    /// <summary>The connection string the service is given: <see cref="Database"/>, or its way in through a port opened late.</summary>
+    private string ServiceDatabase { get; set; } = null!;
+
+    /// <summary>How long the service's database refuses connections once the service is starting: none, unless a subclass says.</summary>
+    protected virtual TimeSpan DatabaseAwayAtStart => TimeSpan.Zero;
+
+    /// <summary>When the database began to accept the service's connections (the start, unless it was away).</summary>
+    public DateTimeOffset DatabaseBackAt { get; private set; }
+
+    /// <summary>When the service had started: migrated, seeded, listening.</summary>
+    public DateTimeOffset StartedAt { get; private set; }
+
     public JsonElement Credentials { get; private set; }
 
     public CountingPasswordHasher Hasher { get; } = new();
@@ -73,8 +86,27 @@ public class IdentityServer : IAsyncLifetime
             await Task.WhenAll(Postgres.InitializeAsync(), RabbitMq.InitializeAsync());
             Database = await Postgres.CreateDatabaseAsync();
             Address = new Uri($"http://127.0.0.1:{FreePorts.Next()}/");
+            ServiceDatabase = Database;
+            DatabaseBackAt = DateTimeOffset.UtcNow;
+            var databaseBack = Task.CompletedTask;
+            if (DatabaseAwayAtStart > TimeSpan.Zero)
+            {
+                // The service is told a port nothing listens on yet; it opens onto the real server later.
+                var real = new NpgsqlConnectionStringBuilder(Database);
+                var port = FreePorts.Next();
+                ServiceDatabase = new NpgsqlConnectionStringBuilder(Database) { Host = "127.0.0.1", Port = port }.ConnectionString;
+                databaseBack = Task.Run(async () =>
+                {
+                    await Task.Delay(DatabaseAwayAtStart);
+                    DatabaseBackAt = DateTimeOffset.UtcNow;
+                    databaseComesBack = TcpForwarder.Start(port, real.Host!, real.Port);
+                });
+            }
+
             app = new IdentityOnKestrel(this);
             app.Start();
+            StartedAt = DateTimeOffset.UtcNow;
+            await databaseBack;
             var path = Path.Combine(DataRoot, "identity", "dev-credentials.json");
             Credentials = JsonDocument.Parse(await File.ReadAllTextAsync(path)).RootElement.Clone();
         }
@@ -90,6 +122,11 @@ public class IdentityServer : IAsyncLifetime
         if (app is not null)
         {
             await app.DisposeAsync();
+        }
+
+        if (databaseComesBack is not null)
+        {
+            await databaseComesBack.DisposeAsync();
         }
 
         await Postgres.DisposeAsync();
@@ -153,7 +190,7 @@ public class IdentityServer : IAsyncLifetime
         {
             static string N(int value) => value.ToString(CultureInfo.InvariantCulture);
             builder.UseEnvironment("Development");
-            builder.UseSetting($"ConnectionStrings:{ResourceNames.IdentityDatabase}", server.Database);
+            builder.UseSetting($"ConnectionStrings:{ResourceNames.IdentityDatabase}", server.ServiceDatabase);
             builder.UseSetting($"ConnectionStrings:{ResourceNames.RabbitMq}", server.RabbitMq.ConnectionString);
             builder.UseSetting("Scop:Identity:Issuer", server.Address.ToString());
             builder.UseSetting("Scop:DataRoot", server.DataRoot);
@@ -192,6 +229,14 @@ public sealed class IdentityServerOnFakeClock : IdentityServer
         : base(clock) => Clock = clock;
 
     public FakeTimeProvider Clock { get; }
+}
+
+/// <summary>The identity service started while its database refuses connections, which it begins to accept seconds later.</summary>
+public sealed class IdentityServerWithDatabaseLate : IdentityServer
+{
+    public static readonly TimeSpan Away = TimeSpan.FromSeconds(5);
+
+    protected override TimeSpan DatabaseAwayAtStart => Away;
 }
 
 /// <summary>
