@@ -50,4 +50,7 @@ public sealed class RegionalUnions
         : throw new InvalidOperationException($"Région {region} has no regional union in {Section}:ByRegion.");
 
     public string NameOf(string union) => names.GetValueOrDefault(union, union);
+
+    /// <summary>A union of the table, by its id (<c>urscop-aura</c>).</summary>
+    public bool IsKnown(string union) => names.ContainsKey(union);
 }

@@ -48,6 +48,14 @@ public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchA
         await (await Client.PostAsync($"{Api}/opportunities/{opportunity}/proposals", JsonContent.Create(new { personId = person }))).ExpectAsync(201);
         var volunteer = person.ToString();
 
+        // The seed fund: a compartment of their union funded by the bank, and a request for a takeover in financing.
+        var compartmentName = $"Fonds AURA {Guid.NewGuid():N}"[..24];
+        var compartment = (await (await Client.PostAsJsonAsync($"{Api}/seed-fund/compartments",
+            new { name = compartmentName, reach = "Regional", regionalUnions = new[] { RepriseWatchApp.Aura } })).ExpectAsync(201)).GetProperty("id").GetGuid();
+        await (await Client.PostAsJsonAsync($"{Api}/seed-fund/compartments/{compartment}/contributions",
+            new { partnerCode = "credit-cooperatif", kind = "Bank", funderName = "Crédit Coopératif", amount = 100_000_000 })).ExpectAsync(201);
+        var financingRequest = (await FinancingRequestedAsync(compartment)).ToString();
+
         var matrix = new AccessMatrix()
             //                                                            anon mem  self mgr  mgr2 elec dlg  dlg2 fed  adm  partner
             .Row("GET /api/reprise-watch/ping",                          "* 200", () => Get($"{Api}/ping"))
@@ -93,6 +101,30 @@ public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchA
                 async _ => Post($"{Api}/opportunities/{await App.OpportunityAtAsync(Client, "Reported")}/proposals", $$"""{"personId":"{{person}}"}"""))
             .Row("POST /api/reprise-watch/proposals/{id:guid}/outcome", "401  403  403  403  403  403  200  404  200  200  403",
                 async _ => Post($"{Api}/proposals/{await ProposedAsync(person)}/outcome", """{"outcome":"Declined"}"""))
+            // The seed fund: staff run the compartments, delegates of the union read them and ask them for financing;
+            // staff decide; the partners who fund a compartment read the requests made of it.
+            .Row("POST /api/reprise-watch/seed-fund/compartments",       "401  403  403  403  403  403  403  403  201  201  403",
+                () => Post($"{Api}/seed-fund/compartments", $$"""{"name":"Fonds {{Guid.NewGuid():N}}","reach":"National"}"""))
+            .Row("GET /api/reprise-watch/seed-fund/compartments",        "401  403  403  403  403  403  200  200- 200  200  403",
+                () => Get($"{Api}/seed-fund/compartments?pageSize=100"), marker: compartmentName)
+            .Row("GET /api/reprise-watch/seed-fund/compartments/{id:guid}", "401  403  403  403  403  403  200  404  200  200  403",
+                () => Get($"{Api}/seed-fund/compartments/{compartment}"), marker: compartmentName)
+            .Row("GET /api/reprise-watch/seed-fund/compartments/{id:guid}/contributions", "401  403  403  403  403  403  200  404  200  200  403",
+                () => Get($"{Api}/seed-fund/compartments/{compartment}/contributions"), marker: "Crédit Coopératif")
+            .Row("POST /api/reprise-watch/seed-fund/compartments/{id:guid}/contributions", "401  403  403  403  403  403  403  403  201  201  403",
+                () => Post($"{Api}/seed-fund/compartments/{compartment}/contributions",
+                    """{"partnerCode":"macif","kind":"Mutual","funderName":"Macif","amount":1000}"""))
+            .Row("POST /api/reprise-watch/opportunities/{id:guid}/financing-requests", "401  403  403  403  403  403  201  404  201  201  403",
+                async _ => Post($"{Api}/opportunities/{await App.OpportunityAtAsync(Client, "Financing")}/financing-requests",
+                    $$"""{"parts":[{"compartmentId":"{{compartment}}","amount":1000}]}"""))
+            .Row("GET /api/reprise-watch/seed-fund/requests",            "401  403  403  403  403  403  200  200- 200  200  200",
+                () => Get($"{Api}/seed-fund/requests?pageSize=100"), marker: compartmentName)
+            .Row("GET /api/reprise-watch/seed-fund/requests/{id:guid}",  "401  403  403  403  403  403  200  404  200  200  200",
+                () => Get($"{Api}/seed-fund/requests/{financingRequest}"), marker: compartmentName)
+            .Row("POST /api/reprise-watch/seed-fund/requests/{id:guid}/approve", "401  403  403  403  403  403  403  403  200  200  403",
+                async _ => Post($"{Api}/seed-fund/requests/{await FinancingRequestedAsync(compartment)}/approve", "{}"))
+            .Row("POST /api/reprise-watch/seed-fund/requests/{id:guid}/refuse", "401  403  403  403  403  403  403  403  200  200  403",
+                async _ => Post($"{Api}/seed-fund/requests/{await FinancingRequestedAsync(compartment)}/refuse", """{"comment":"Dossier incomplet."}"""))
             // Last: out of the pool.
             .Row("DELETE /api/reprise-watch/pool/me",                   "401  404  204  404  404  404  404  404  404  404  403",
                 () => Send(HttpMethod.Delete, $"{Api}/pool/me"));
@@ -108,6 +140,14 @@ public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchA
         var opportunity = await App.OpportunityAtAsync(Client, "Reported");
         return (await (await Client.PostAsync($"{Api}/opportunities/{opportunity}/proposals", JsonContent.Create(new { personId = person })))
             .ExpectAsync(201)).GetProperty("id").GetGuid();
+    }
+
+    /// <summary>A request of 1,000 € from <paramref name="compartment"/> for a new opportunity of Lyon in financing; its id.</summary>
+    private async Task<Guid> FinancingRequestedAsync(Guid compartment)
+    {
+        var opportunity = await App.OpportunityAtAsync(Client, "Financing");
+        return (await (await Client.PostAsJsonAsync($"{Api}/opportunities/{opportunity}/financing-requests",
+            new { parts = new[] { new { compartmentId = compartment, amount = 1000 } } })).ExpectAsync(201)).GetProperty("id").GetGuid();
     }
 
     /// <summary>A move on an opportunity of Lyon made for this request, on whatever version (<c>If-Match: *</c>).</summary>

@@ -1,12 +1,12 @@
-using System.Text.RegularExpressions;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.PartnerHooks.Domain;
 
 /// <summary>A partner (a bank, most often) that receives the movement's events on its webhook endpoints.</summary>
-public sealed partial class Partner
+public sealed class Partner
 {
     public const int MaxNameLength = 200;
-    public const int MaxCodeLength = 50;
+    public const int MaxCodeLength = PartnerCode.MaxLength;
 
     private Partner()
     {
@@ -21,7 +21,7 @@ public sealed partial class Partner
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    public static bool IsValidCode(string code) => code.Length <= MaxCodeLength && CodePattern().IsMatch(code);
+    public static bool IsValidCode(string code) => PartnerCode.IsValid(code);
 
     public static Partner Register(string code, string name, DateTimeOffset now) => new()
     {
@@ -30,7 +30,4 @@ public sealed partial class Partner
         Name = name,
         CreatedAt = now,
     };
-
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")]
-    private static partial Regex CodePattern();
 }

@@ -21,6 +21,14 @@ public sealed class RepriseWatchDbContext(DbContextOptions<RepriseWatchDbContext
 
     public DbSet<CandidateProposal> Proposals => Set<CandidateProposal>();
 
+    public DbSet<FundCompartment> Compartments => Set<FundCompartment>();
+
+    public DbSet<FundContribution> Contributions => Set<FundContribution>();
+
+    public DbSet<FinancingRequest> FinancingRequests => Set<FinancingRequest>();
+
+    public DbSet<FinancingPart> FinancingParts => Set<FinancingPart>();
+
     /// <summary>Opens a transaction unless one is open already (the idempotency filter's); returns it when it owns it.</summary>
     public async Task<IDbContextTransaction?> BeginUnlessInTransactionAsync(CancellationToken ct) =>
         Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
@@ -140,6 +148,65 @@ public sealed class RepriseWatchDbContext(DbContextOptions<RepriseWatchDbContext
             proposal.HasIndex(p => new { p.OpportunityId, p.PersonId }).IsUnique();
             proposal.HasIndex(p => p.PersonId);
             proposal.HasIndex(p => p.ProposedByPersonId).HasFilter("proposed_by_person_id IS NOT NULL");
+        });
+
+        model.Entity<FundCompartment>(compartment =>
+        {
+            compartment.ToTable("fund_compartments");
+            compartment.HasKey(c => c.Id);
+            compartment.Property(c => c.Name).HasMaxLength(FundCompartment.MaxNameLength);
+            compartment.HasIndex(c => c.Name).IsUnique();
+            compartment.Property(c => c.Reach).HasConversion<string>().HasMaxLength(16);
+            compartment.Property(c => c.RegionalUnions).HasColumnType("varchar(64)[]");
+            compartment.HasIndex(c => c.RegionalUnions).HasMethod("gin");
+            compartment.ToTable(t =>
+            {
+                // The seed fund's guarantee, whatever writes the row: never more committed than held.
+                t.HasCheckConstraint("ck_fund_compartments_committed", "committed >= 0 AND committed <= holds");
+                t.HasCheckConstraint("ck_fund_compartments_reach",
+                    "(reach = 'National' AND cardinality(regional_unions) = 0) OR (reach = 'Regional' AND cardinality(regional_unions) = 1)"
+                    + " OR (reach = 'InterRegional' AND cardinality(regional_unions) >= 2)");
+            });
+        });
+
+        model.Entity<FundContribution>(contribution =>
+        {
+            contribution.ToTable("fund_contributions");
+            contribution.HasKey(c => c.Id);
+            contribution.Property(c => c.PartnerCode).HasMaxLength(ServiceDefaults.Security.PartnerCode.MaxLength);
+            contribution.Property(c => c.Kind).HasConversion<string>().HasMaxLength(16);
+            contribution.Property(c => c.FunderName).HasMaxLength(FundContribution.MaxFunderNameLength);
+            contribution.HasOne<FundCompartment>().WithMany().HasForeignKey(c => c.CompartmentId);
+            contribution.HasIndex(c => new { c.CompartmentId, c.CommittedAt });
+            contribution.HasIndex(c => new { c.PartnerCode, c.CompartmentId });
+            contribution.ToTable(t => t.HasCheckConstraint("ck_fund_contributions_amount", "amount > 0"));
+        });
+
+        model.Entity<FinancingRequest>(request =>
+        {
+            request.ToTable("financing_requests");
+            request.HasKey(r => r.Id);
+            request.Property(r => r.RegionalUnion).HasMaxLength(64);
+            request.Property(r => r.Status).HasConversion<string>().HasMaxLength(16);
+            request.Property(r => r.RequestedByRole).HasMaxLength(32);
+            request.Property(r => r.DecidedByRole).HasMaxLength(32);
+            request.Property(r => r.Comment).HasMaxLength(FinancingRequest.MaxCommentLength);
+            request.Property(r => r.DecisionComment).HasMaxLength(FinancingRequest.MaxCommentLength);
+            request.HasOne<Opportunity>().WithMany().HasForeignKey(r => r.OpportunityId);
+            request.HasMany(r => r.Parts).WithOne().HasForeignKey(p => p.RequestId);
+            request.HasIndex(r => new { r.OpportunityId, r.RequestedAt });
+            request.HasIndex(r => new { r.RegionalUnion, r.RequestedAt });
+            request.HasIndex(r => new { r.Status, r.RequestedAt });
+            request.ToTable(t => t.HasCheckConstraint("ck_financing_requests_amount", "amount > 0"));
+        });
+
+        model.Entity<FinancingPart>(part =>
+        {
+            part.ToTable("financing_parts");
+            part.HasKey(p => new { p.RequestId, p.CompartmentId });
+            part.HasOne<FundCompartment>().WithMany().HasForeignKey(p => p.CompartmentId);
+            part.HasIndex(p => p.CompartmentId);
+            part.ToTable(t => t.HasCheckConstraint("ck_financing_parts_amount", "amount > 0"));
         });
     }
 }

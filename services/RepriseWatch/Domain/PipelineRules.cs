@@ -58,3 +58,23 @@ public enum PipelineMove
     Lose,
     LinkSuccessor,
 }
+
+/// <summary>The seed fund's rules: who asks it for what, and what a compartment can give.</summary>
+public static class SeedFundRules
+{
+    public static readonly PipelineRule RequestInFinancingStage = new("financing-request-in-financing-stage",
+        "Only an opportunity in financing asks the seed fund",
+        "Bring the opportunity to financing first (its feasibility study concluded).");
+
+    public static readonly PipelineRule CompartmentServesRegion = new("compartment-serves-region",
+        "The compartment does not serve the opportunity's union",
+        "A regional or inter-regional compartment finances takeovers of its unions only; a national one, everywhere.");
+
+    public static readonly PipelineRule CompartmentHoldsEnough = new("compartment-holds-enough",
+        "The compartment does not hold enough",
+        "A compartment never commits more than its funders put in.");
+
+    public static readonly PipelineRule DecideRequestedOnly = new("decide-requested-only",
+        "The request was decided already",
+        "A financing request is approved or refused once.");
+}

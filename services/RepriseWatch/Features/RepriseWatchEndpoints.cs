@@ -1,5 +1,6 @@
 using Scop.Aspire.RepriseWatch.Features.Opportunities;
 using Scop.Aspire.RepriseWatch.Features.Pool;
+using Scop.Aspire.RepriseWatch.Features.SeedFund;
 
 namespace Scop.Aspire.RepriseWatch.Features;
 
@@ -16,6 +17,9 @@ public static class RepriseWatchEndpoints
         var pool = app.MapGroup(Prefix).WithTags("Pool of future managers");
         pool.MapManagerPool();
         pool.MapCandidates();
+        var fund = app.MapGroup(Prefix).WithTags("Seed fund");
+        fund.MapCompartments();
+        fund.MapFinancingRequests();
         return app;
     }
 }

@@ -33,7 +33,7 @@ public static class RegisterPartner
         var code = errors.RequireText("code", request!.Code, Partner.MaxCodeLength);
         if (code.Length is > 0 and <= Partner.MaxCodeLength && !Partner.IsValidCode(code))
         {
-            errors.Add("code", "Lower-case letters, digits and dashes, e.g. credit-cooperatif.");
+            errors.Add("code", PartnerCode.Help);
         }
 
         var name = errors.RequireText("name", request.Name, Partner.MaxNameLength);

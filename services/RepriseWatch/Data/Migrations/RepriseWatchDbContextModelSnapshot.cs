@@ -86,6 +86,222 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                     b.ToTable("candidate_proposals", (string)null);
                 });
 
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.FinancingPart", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<Guid>("CompartmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("compartment_id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.HasKey("RequestId", "CompartmentId")
+                        .HasName("pk_financing_parts");
+
+                    b.HasIndex("CompartmentId")
+                        .HasDatabaseName("ix_financing_parts_compartment_id");
+
+                    b.ToTable("financing_parts", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_financing_parts_amount", "amount > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.FinancingRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("comment");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<Guid?>("DecidedByPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("decided_by_person_id");
+
+                    b.Property<string>("DecidedByRole")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("decided_by_role");
+
+                    b.Property<string>("DecisionComment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("decision_comment");
+
+                    b.Property<Guid>("OpportunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("opportunity_id");
+
+                    b.Property<string>("RegionalUnion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regional_union");
+
+                    b.Property<DateTimeOffset>("RequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("requested_at");
+
+                    b.Property<Guid?>("RequestedByPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("requested_by_person_id");
+
+                    b.Property<string>("RequestedByRole")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("requested_by_role");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_financing_requests");
+
+                    b.HasIndex("OpportunityId", "RequestedAt")
+                        .HasDatabaseName("ix_financing_requests_opportunity_id_requested_at");
+
+                    b.HasIndex("RegionalUnion", "RequestedAt")
+                        .HasDatabaseName("ix_financing_requests_regional_union_requested_at");
+
+                    b.HasIndex("Status", "RequestedAt")
+                        .HasDatabaseName("ix_financing_requests_status_requested_at");
+
+                    b.ToTable("financing_requests", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_financing_requests_amount", "amount > 0");
+                        });
+                });
+
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.FundCompartment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Committed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("committed");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("Holds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("holds");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Reach")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("reach");
+
+                    b.PrimitiveCollection<string[]>("RegionalUnions")
+                        .IsRequired()
+                        .HasColumnType("varchar(64)[]")
+                        .HasColumnName("regional_unions");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fund_compartments");
+
+                    b.HasIndex("Name")
+                        .IsUnique()
+                        .HasDatabaseName("ix_fund_compartments_name");
+
+                    b.HasIndex("RegionalUnions")
+                        .HasDatabaseName("ix_fund_compartments_regional_unions");
+
+                    NpgsqlIndexBuilderExtensions.HasMethod(b.HasIndex("RegionalUnions"), "gin");
+
+                    b.ToTable("fund_compartments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_fund_compartments_committed", "committed >= 0 AND committed <= holds");
+
+                            t.HasCheckConstraint("ck_fund_compartments_reach", "(reach = 'National' AND cardinality(regional_unions) = 0) OR (reach = 'Regional' AND cardinality(regional_unions) = 1) OR (reach = 'InterRegional' AND cardinality(regional_unions) >= 2)");
+                        });
+                });
+
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.FundContribution", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<DateTimeOffset>("CommittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("committed_at");
+
+                    b.Property<Guid>("CompartmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("compartment_id");
+
+                    b.Property<string>("FunderName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("funder_name");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("PartnerCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("partner_code");
+
+                    b.HasKey("Id")
+                        .HasName("pk_fund_contributions");
+
+                    b.HasIndex("CompartmentId", "CommittedAt")
+                        .HasDatabaseName("ix_fund_contributions_compartment_id_committed_at");
+
+                    b.HasIndex("PartnerCode", "CompartmentId")
+                        .HasDatabaseName("ix_fund_contributions_partner_code_compartment_id");
+
+                    b.ToTable("fund_contributions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_fund_contributions_amount", "amount > 0");
+                        });
+                });
+
             modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.KnownCooperative", b =>
                 {
                     b.Property<Guid>("Id")
@@ -656,6 +872,43 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                         .HasConstraintName("fk_candidate_proposals_opportunities_opportunity_id");
                 });
 
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.FinancingPart", b =>
+                {
+                    b.HasOne("Scop.Aspire.RepriseWatch.Domain.FundCompartment", null)
+                        .WithMany()
+                        .HasForeignKey("CompartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_financing_parts_fund_compartments_compartment_id");
+
+                    b.HasOne("Scop.Aspire.RepriseWatch.Domain.FinancingRequest", null)
+                        .WithMany("Parts")
+                        .HasForeignKey("RequestId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_financing_parts_financing_requests_request_id");
+                });
+
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.FinancingRequest", b =>
+                {
+                    b.HasOne("Scop.Aspire.RepriseWatch.Domain.Opportunity", null)
+                        .WithMany()
+                        .HasForeignKey("OpportunityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_financing_requests_opportunities_opportunity_id");
+                });
+
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.FundContribution", b =>
+                {
+                    b.HasOne("Scop.Aspire.RepriseWatch.Domain.FundCompartment", null)
+                        .WithMany()
+                        .HasForeignKey("CompartmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_fund_contributions_fund_compartments_compartment_id");
+                });
+
             modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.OpportunityMove", b =>
                 {
                     b.HasOne("Scop.Aspire.RepriseWatch.Domain.Opportunity", null)
@@ -674,6 +927,11 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_opportunity_reporters_opportunities_opportunity_id");
+                });
+
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.FinancingRequest", b =>
+                {
+                    b.Navigation("Parts");
                 });
 
             modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.Opportunity", b =>
