@@ -6,8 +6,16 @@ public static class EventTypes
     public const string CooperativeJoined = "scop.membership.cooperative.joined";
     public const string BenefitEnrolmentRequested = "scop.membership.benefit-enrolment.requested";
 
+    /// <summary>The seed fund was asked to finance a takeover from compartments the partner funds.</summary>
+    public const string SeedFundRequested = "scop.reprise-watch.seed-fund.requested";
+
+    public const string SeedFundApproved = "scop.reprise-watch.seed-fund.approved";
+
+    public const string SeedFundRefused = "scop.reprise-watch.seed-fund.refused";
+
     /// <summary>The test event an operator sends on demand; every endpoint receives it, subscribed or not.</summary>
     public const string Ping = "scop.ping";
 
-    public static readonly IReadOnlyList<string> Subscribable = [CooperativeJoined, BenefitEnrolmentRequested];
+    public static readonly IReadOnlyList<string> Subscribable =
+        [CooperativeJoined, BenefitEnrolmentRequested, SeedFundRequested, SeedFundApproved, SeedFundRefused];
 }

@@ -16,6 +16,7 @@ public sealed record CloudEvent(
     public const string MediaType = "application/cloudevents+json";
     public const string MembershipSource = "/scop/membership";
     public const string PartnerHooksSource = "/scop/partner-hooks";
+    public const string RepriseWatchSource = "/scop/reprise-watch";
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

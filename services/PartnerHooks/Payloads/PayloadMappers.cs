@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Scop.Aspire.Contracts.Membership;
+using Scop.Aspire.Contracts.RepriseWatch;
 using Scop.Aspire.PartnerHooks.Domain;
 
 namespace Scop.Aspire.PartnerHooks.Payloads;
@@ -24,6 +25,20 @@ public static class PayloadMappers
     public sealed record PingData(string Message, Guid EndpointId);
 
     /// <summary>
+    /// A financing request of the seed fund, as one funder sees it: the parts of the compartments it funds and their sum,
+    /// the takeover's region, sector and jobs, and the company only when the opportunity is open (its name is otherwise
+    /// the union's to share). Other funders, their parts and the internal comments stay out.
+    /// </summary>
+    public sealed record SeedFundRequestData(Guid RequestId, Guid OpportunityId, string RegionalUnion, string NafCode, int? JobsAtStake,
+        string? Siren, string? CompanyName, long Amount, IReadOnlyList<SeedFundPartData> Parts);
+
+    public sealed record SeedFundDecisionData(Guid RequestId, Guid OpportunityId, string RegionalUnion, string Decision, long Amount,
+        IReadOnlyList<SeedFundPartData> Parts);
+
+    /// <summary>What the request takes from one compartment the partner funds, in whole euros.</summary>
+    public sealed record SeedFundPartData(Guid CompartmentId, string CompartmentName, long Amount);
+
+    /// <summary>
     /// The personal fields each benefit's partner needs to act on an enrolment. A benefit not listed here receives
     /// no personal field at all until someone decides what it needs.
     /// </summary>
@@ -45,6 +60,31 @@ public static class PayloadMappers
         CloudEvent.MembershipSource, EventTypes.CooperativeJoined, joined.OccurredAt,
         new CooperativeJoinedData(joined.CooperativeId, joined.Name, joined.Siren, joined.LegalForm,
             joined.CommuneCode, joined.NafCode));
+
+    /// <summary>The partners a seed-fund event is for: those who fund a compartment it takes from.</summary>
+    public static IReadOnlyList<string> FundersOf(IEnumerable<SeedFundPart> parts) =>
+        parts.SelectMany(p => p.PartnerCodes).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+
+    public static CloudEvent Map(SeedFundFinancingRequested requested, string partnerCode)
+    {
+        var parts = PartsOf(requested.Parts, partnerCode);
+        return CloudEvent.Create(requested.EventId, CloudEvent.RepriseWatchSource, EventTypes.SeedFundRequested, requested.OccurredAt,
+            new SeedFundRequestData(requested.RequestId, requested.OpportunityId, requested.RegionalUnion, requested.NafCode,
+                requested.JobsAtStake, requested.Siren, requested.CompanyName, parts.Sum(p => p.Amount), parts));
+    }
+
+    public static CloudEvent Map(SeedFundFinancingDecided decided, string partnerCode)
+    {
+        var parts = PartsOf(decided.Parts, partnerCode);
+        return CloudEvent.Create(decided.EventId, CloudEvent.RepriseWatchSource,
+            decided.Approved ? EventTypes.SeedFundApproved : EventTypes.SeedFundRefused, decided.OccurredAt,
+            new SeedFundDecisionData(decided.RequestId, decided.OpportunityId, decided.RegionalUnion,
+                decided.Approved ? "approved" : "refused", parts.Sum(p => p.Amount), parts));
+    }
+
+    private static List<SeedFundPartData> PartsOf(IEnumerable<SeedFundPart> parts, string partnerCode) =>
+        parts.Where(p => p.PartnerCodes.Contains(partnerCode, StringComparer.Ordinal))
+            .Select(p => new SeedFundPartData(p.CompartmentId, p.CompartmentName, p.Amount)).ToList();
 
     public static CloudEvent Map(BenefitEnrolmentRequested requested)
     {

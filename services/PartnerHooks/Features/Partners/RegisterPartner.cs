@@ -4,6 +4,7 @@ using Npgsql;
 using Scop.Aspire.PartnerHooks.Data;
 using Scop.Aspire.PartnerHooks.Domain;
 using Scop.Aspire.ServiceDefaults.Http;
+using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.PartnerHooks.Features.Partners;
 
