@@ -42,7 +42,15 @@ public sealed class RepriseWatchExamples : ServiceExamples
             .Set("nafDivisions", new JsonArray("25", "62"))
             .Set("companySizes", new JsonArray("From10To49"))
             .Set("ready", JsonValue.Create(true))
-            .Set("outcome", JsonValue.Create("Declined"));
+            .Set("outcome", JsonValue.Create("Declined"))
+            .Set("name", () => JsonValue.Create($"Fonds {Guid.NewGuid():N}"[..20]))
+            .Set("reach", JsonValue.Create("National"))
+            .Set("regionalUnions", new JsonArray())
+            .Set("partnerCode", JsonValue.Create("credit-cooperatif"))
+            .Set("kind", JsonValue.Create("Bank"))
+            .Set("funderName", JsonValue.Create("Crédit Coopératif"))
+            .Set("amount", JsonValue.Create(1_000))
+            .Set("status", JsonValue.Create("Requested"));
 
         async Task<Guid> OpportunityAsync(params (string Move, object Body)[] moves)
         {
@@ -74,9 +82,24 @@ public sealed class RepriseWatchExamples : ServiceExamples
 
         var qualification = ("qualify", (object)new { contactedOn = Day(0), jobsAtStake = 18 });
         var feasibility = ("feasibility", (object)new { });
+        var financing = ("financing", (object)new { feasibilitySummary = "Reprise viable par 12 salariés sur 18." });
+
+        // A national compartment that holds plenty, and a request to it for a takeover in financing.
+        var compartment = (await context.PostAsync("/api/reprise-watch/seed-fund/compartments",
+            new { name = $"Fonds {Guid.NewGuid():N}"[..20], reach = "National" })).GetProperty("id").GetGuid();
+        await context.PostAsync($"/api/reprise-watch/seed-fund/compartments/{compartment}/contributions",
+            new { partnerCode = "credit-cooperatif", kind = "Bank", funderName = "Crédit Coopératif", amount = 900_000_000 });
+        var inFinancing = await OpportunityAsync(qualification, feasibility, financing);
+        var request = (await context.PostAsync($"/api/reprise-watch/opportunities/{inFinancing}/financing-requests",
+            new { parts = new[] { new { compartmentId = compartment, amount = 1_000 } } })).GetProperty("id").GetGuid();
         examples
             .Set("opportunities.id", await OpportunityAsync())
             .Set("StartFeasibility.id", await OpportunityAsync(qualification))
-            .Set("StartFinancing.id", await OpportunityAsync(qualification, feasibility));
+            .Set("StartFinancing.id", await OpportunityAsync(qualification, feasibility))
+            .Set("RequestFinancing.id", inFinancing)
+            .Set("compartments.id", compartment)
+            .Set("requests.id", request)
+            .Set("compartmentId", JsonValue.Create(compartment))
+            .Set("parts", new JsonArray(new JsonObject { ["compartmentId"] = compartment, ["amount"] = 1_000 }));
     }
 }
