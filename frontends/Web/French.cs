@@ -13,6 +13,9 @@ public static class French
 
     public static string Date(DateOnly? date) => date is { } d ? Date(d) : "—";
 
+    /// <summary>« 5 décembre 2026 »: the day of a moment, in Paris.</summary>
+    public static string Date(DateTimeOffset moment) => ParisCalendar.InParis(moment).ToString("d MMMM yyyy", Culture);
+
     /// <summary>« 5 décembre 2026 à 10:12 », Paris time.</summary>
     public static string DateTime(DateTimeOffset moment) =>
         ParisCalendar.InParis(moment).ToString("d MMMM yyyy 'à' HH:mm", Culture);

@@ -76,6 +76,32 @@ public static partial class PlatformRequests
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
+    /// <summary>
+    /// A worker-member of a new cooperative of the union of <paramref name="communeCode"/> (registered, its membership
+    /// paid), hired by the union with an e-mail address, whose account is opened from the invitation in the browser: they
+    /// sign in with their address and <paramref name="password"/>.
+    /// </summary>
+    public static async Task<NewMember> NewMemberAsync(this WebPlatform platform, IPage page, string givenName, string familyName,
+        string password, string communeCode = "69123")
+    {
+        var today = ParisCalendar.Today(TimeProvider.System);
+        var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
+        var siren = Siren.Next();
+        var cooperative = (await platform.PostAsync(delegateToken, "/api/membership/cooperatives", new
+        {
+            name = $"Coopérative {familyName} {Guid.NewGuid():N}"[..30], siren, legalForm = "SCOP", communeCode, nafCode = "13.20Z",
+        })).GetProperty("id").GetGuid();
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{cooperative}/membership", new { termKind = "rolling", duesCents = 90_000 });
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{cooperative}/membership/payments", new { amountCents = 90_000, paidOn = today });
+        var email = $"{givenName.ToLowerInvariant()}.{Guid.NewGuid():N}@example.coop";
+        var person = (await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{cooperative}/people", new
+        {
+            givenName, familyName, email, role = "worker-member", hiredOn = today,
+        })).GetProperty("id").GetGuid();
+        await page.ActivateAccountAsync(platform, await platform.InvitationLinkAsync(email), password);
+        return new NewMember(cooperative, siren, person, email);
+    }
+
     /// <summary>The link of the invitation a hire sends, from the e-mail the platform's mail server delivered to <paramref name="email"/>.</summary>
     public static async Task<string> InvitationLinkAsync(this WebPlatform platform, string email)
     {
@@ -118,3 +144,6 @@ public static partial class PlatformRequests
     [GeneratedRegex(@"https?://\S+/account/activate\?token=[A-Za-z0-9_%\-]+")]
     private static partial Regex ActivationLink();
 }
+
+/// <summary>A member made by <see cref="PlatformRequests.NewMemberAsync"/>: their cooperative, its SIREN, their person id and user name.</summary>
+public sealed record NewMember(Guid Cooperative, string CooperativeSiren, Guid Person, string Email);

@@ -41,13 +41,14 @@ public partial class ApiException<TResult>(string message, int statusCode, strin
     public TResult Result { get; } = result;
 }
 
-/// <summary>What went wrong, in words a page can show: a title, a detail, and the errors of each field.</summary>
-public sealed record ApiProblem(int Status, string Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors)
+/// <summary>What went wrong, in words a page can show: a title, a detail, the errors of each field, and the rule a
+/// refusal names when the service says which (<c>rule</c>, e.g. the reprise watch's pipeline).</summary>
+public sealed record ApiProblem(int Status, string Title, string? Detail, IReadOnlyDictionary<string, string[]> Errors, string? Rule = null)
 {
     public static ApiProblem From(int status, string? body)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase);
-        string? title = null, detail = null;
+        string? title = null, detail = null, rule = null;
         if (!string.IsNullOrWhiteSpace(body))
         {
             try
@@ -58,6 +59,7 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
                 {
                     title = root.TryGetProperty("title", out var t) ? t.GetString() : null;
                     detail = root.TryGetProperty("detail", out var d) ? d.GetString() : null;
+                    rule = root.TryGetProperty("rule", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
                     if (root.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
                     {
                         foreach (var field in e.EnumerateObject())
@@ -75,7 +77,7 @@ public sealed record ApiProblem(int Status, string Title, string? Detail, IReadO
             }
         }
 
-        return new ApiProblem(status, title ?? DefaultTitle(status), detail, errors);
+        return new ApiProblem(status, title ?? DefaultTitle(status), detail, errors, rule);
     }
 
     /// <summary>The errors of one field (the API's names: <c>siren</c>, <c>attendees[0].personId</c>…).</summary>

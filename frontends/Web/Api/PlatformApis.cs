@@ -18,6 +18,7 @@ public static class PlatformApis
         Add<PartnerHooks.PartnerHooksClient>(builder);
         Add<Identity.IdentityClient>(builder);
         Add<Notifications.NotificationsClient>(builder);
+        Add<RepriseWatch.RepriseWatchClient>(builder);
         return builder;
     }
 

@@ -12,10 +12,14 @@ public static class WebPolicies
     public const string Staff = "web:staff";
     public const string Admin = "web:admin";
 
+    /// <summary>The reprise watch's pipeline and pool: a regional union's delegates, federation and confederation staff.</summary>
+    public const string RepriseWatch = "web:reprise-watch";
+
     public static AuthorizationBuilder AddWebPolicies(this AuthorizationBuilder authorization) => authorization
         .AddPolicy(SignedIn, policy => policy.RequireAuthenticatedUser())
         .AddPolicy(Manager, policy => policy.RequireRole(PlatformRoles.CooperativeManager))
         .AddPolicy(Delegate, policy => policy.RequireRole(PlatformRoles.Delegate, PlatformRoles.ConfederationAdmin))
         .AddPolicy(Staff, policy => policy.RequireRole(PlatformRoles.Federation, PlatformRoles.ConfederationAdmin))
-        .AddPolicy(Admin, policy => policy.RequireRole(PlatformRoles.ConfederationAdmin));
+        .AddPolicy(Admin, policy => policy.RequireRole(PlatformRoles.ConfederationAdmin))
+        .AddPolicy(RepriseWatch, policy => policy.RequireRole(PlatformRoles.Delegate, PlatformRoles.Federation, PlatformRoles.ConfederationAdmin));
 }
