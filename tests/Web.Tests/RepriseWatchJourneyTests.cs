@@ -56,7 +56,7 @@ public sealed class RepriseWatchJourneyTests(WebPlatform platform)
         // Right: reported, and listed among the member's reports as reported.
         await page.GetByLabel("SIREN de l'entreprise *").FillAsync(Siren.Next());
         await page.GetByLabel("Échéance connue").FillAsync(today.AddMonths(8).ToString("yyyy-MM-dd"));
-        await page.GetByLabel("Confidentielle", new() { Exact = false }).CheckAsync();
+        await page.GetByLabel("Ouverte", new() { Exact = false }).CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Signaler l'entreprise" }).ClickAsync();
         await page.WaitForURLAsync("**/reprise/signalements?signale=nouveau");
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Merci : l'entreprise est signalée.");
