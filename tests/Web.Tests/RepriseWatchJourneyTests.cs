@@ -181,8 +181,10 @@ public sealed class RepriseWatchJourneyTests(WebPlatform platform)
         var member = await platform.NewMemberAsync(page, "Sacha", familyName, MemberPassword);
         await WatchKnowsAsync(member);
         await page.SignInAsync(platform, member.Email, check: null, password: MemberPassword);
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle); // the dashboard whole, its scripts loaded, before a click below the fold
         await page.GetByRole(AriaRole.Link, new() { Name = "Le vivier de dirigeant·es" }).ClickAsync();
         await page.WaitForURLAsync("**/reprise/vivier/moi");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Le vivier de futur·es dirigeant·es");
         await page.CheckAsync(platform, "reprise-pool-me");
 
         // A division that is none of the NAF's, and no size ticked: each said next to its field, in French.
@@ -216,6 +218,7 @@ public sealed class RepriseWatchJourneyTests(WebPlatform platform)
         var board = await delegateContext.NewPageAsync();
         await board.SignInAsync(platform, "delegate-aura", check: null);
         await board.GotoAsync("/espace");
+        await board.WaitForLoadStateAsync(LoadState.NetworkIdle);
         await board.GetByRole(AriaRole.Link, new() { Name = "Le vivier", Exact = true }).ClickAsync();
         await board.WaitForURLAsync("**/reprise/vivier");
         var inPool = board.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
