@@ -182,7 +182,7 @@ public sealed class RepriseWatchJourneyTests(WebPlatform platform)
         await WatchKnowsAsync(member);
         await page.SignInAsync(platform, member.Email, check: null, password: MemberPassword);
         await page.CheckAsync(platform, "reprise-member-dashboard");
-        await FollowAsync(page.GetByRole(AriaRole.Link, new() { Name = "Le vivier de dirigeant·es" }));
+        await page.GetByRole(AriaRole.Link, new() { Name = "Le vivier de dirigeant·es" }).ClickAsync();
         await page.WaitForURLAsync("**/reprise/vivier/moi");
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Le vivier de futur·es dirigeant·es");
         await page.CheckAsync(platform, "reprise-pool-me");
@@ -219,7 +219,7 @@ public sealed class RepriseWatchJourneyTests(WebPlatform platform)
         await board.SignInAsync(platform, "delegate-aura", check: null);
         await board.GotoAsync("/espace");
         await board.CheckAsync(platform, "reprise-delegate-dashboard");
-        await FollowAsync(board.GetByRole(AriaRole.Link, new() { Name = "Le vivier", Exact = true }));
+        await board.GetByRole(AriaRole.Link, new() { Name = "Le vivier", Exact = true }).ClickAsync();
         await board.WaitForURLAsync("**/reprise/vivier");
         var inPool = board.GetByRole(AriaRole.Row).Filter(new() { HasText = name });
         await Assertions.Expect(inPool).ToContainTextAsync("25, 62");
@@ -264,17 +264,6 @@ public sealed class RepriseWatchJourneyTests(WebPlatform platform)
             cause = "OwnerRetiring", ownerAgeBand = "From65To69", confidentiality = "Restricted",
         });
         return reported.GetProperty("id").GetGuid();
-    }
-
-    /// <summary>
-    /// Follows a link of the dashboard as a keyboard does (focus, Enter): in Chromium's phone emulation a click on the
-    /// third button of a wrapped row of buttons lands on the paragraph above it, a page the checks find no wider than
-    /// the screen.
-    /// </summary>
-    private static async Task FollowAsync(ILocator link)
-    {
-        await link.FocusAsync();
-        await link.PressAsync("Enter");
     }
 
     private static ILocator Column(IPage page, string stage) =>
