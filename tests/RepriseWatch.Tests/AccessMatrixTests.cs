@@ -56,6 +56,13 @@ public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchA
             new { partnerCode = "credit-cooperatif", kind = "Bank", funderName = "Crédit Coopératif", amount = 100_000_000 })).ExpectAsync(201);
         var financingRequest = (await FinancingRequestedAsync(compartment)).ToString();
 
+        // The job premium of the year, asked of the bank to double: the cooperative's, for 3 of its jobs.
+        var year = App.Today.Year;
+        await (await Client.PutAsJsonAsync($"{Api}/job-premium/years/{year}",
+            new { amountPerJob = 1_000, budget = 100_000_000, partnerCode = "credit-cooperatif" })).ExpectAsync(201);
+        var premium = await PremiumGrantedAsync(cooperative);
+        var premiumMarker = cooperative.ToString();
+
         var matrix = new AccessMatrix()
             //                                                            anon mem  self mgr  mgr2 elec dlg  dlg2 fed  adm  partner
             .Row("GET /api/reprise-watch/ping",                          "* 200", () => Get($"{Api}/ping"))
@@ -125,6 +132,22 @@ public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchA
                 async _ => Post($"{Api}/seed-fund/requests/{await FinancingRequestedAsync(compartment)}/approve", "{}"))
             .Row("POST /api/reprise-watch/seed-fund/requests/{id:guid}/refuse", "401  403  403  403  403  403  403  403  200  200  403",
                 async _ => Post($"{Api}/seed-fund/requests/{await FinancingRequestedAsync(compartment)}/refuse", """{"comment":"Dossier incomplet."}"""))
+            // The job premium: staff set the years and grant; delegates read their union's; the bank answers for its own.
+            .Row("PUT /api/reprise-watch/job-premium/years/{year:int}",  "401  403  403  403  403  403  403  403  200  200  403",
+                () => Put($"{Api}/job-premium/years/{year}", """{"amountPerJob":1000,"budget":100000000,"partnerCode":"credit-cooperatif"}"""))
+            .Row("GET /api/reprise-watch/job-premium/years/{year:int}",  "401  403  403  403  403  403  200  200  200  200  403",
+                () => Get($"{Api}/job-premium/years/{year}"))
+            .Row("PUT /api/reprise-watch/job-premium/years/{year:int}/top-ups/{regionalUnion}", "401  403  403  403  403  403  403  403  200  200  403",
+                () => Put($"{Api}/job-premium/years/{year}/top-ups/{RepriseWatchApp.Aura}", """{"amountPerJob":200,"ceiling":5000}"""))
+            .Row("POST /api/reprise-watch/job-premium/premiums",         "401  403  403  403  403  403  403  403  201  201  403",
+                async _ => Post($"{Api}/job-premium/premiums", $$"""{"cooperativeId":"{{(await App.HireAsync(1)).Cooperative}}","jobs":2}"""))
+            .Row("GET /api/reprise-watch/job-premium/premiums",          "401  403  403  403  403  403  200  200- 200  200  200",
+                () => Get($"{Api}/job-premium/premiums?pageSize=100"), marker: premiumMarker)
+            .Row("GET /api/reprise-watch/job-premium/premiums/{id:guid}", "401  403  403  403  403  403  200  404  200  200  200",
+                () => Get($"{Api}/job-premium/premiums/{premium}"), marker: premiumMarker)
+            .Row("POST /api/reprise-watch/job-premium/premiums/{id:guid}/loan", "401  403  403  403  403  403  403  403  403  403  200",
+                async _ => Post($"{Api}/job-premium/premiums/{await PremiumGrantedAsync((await App.HireAsync(1)).Cooperative)}/loan",
+                    """{"accepted":true,"loanReference":"PPE-0001"}"""))
             // Last: out of the pool.
             .Row("DELETE /api/reprise-watch/pool/me",                   "401  404  204  404  404  404  404  404  404  404  403",
                 () => Send(HttpMethod.Delete, $"{Api}/pool/me"));
@@ -149,6 +172,11 @@ public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchA
         return (await (await Client.PostAsJsonAsync($"{Api}/opportunities/{opportunity}/financing-requests",
             new { parts = new[] { new { compartmentId = compartment, amount = 1000 } } })).ExpectAsync(201)).GetProperty("id").GetGuid();
     }
+
+    /// <summary>The job premium of <paramref name="cooperative"/>, for 3 jobs; its id.</summary>
+    private async Task<Guid> PremiumGrantedAsync(Guid cooperative) =>
+        (await (await Client.PostAsJsonAsync($"{Api}/job-premium/premiums", new { cooperativeId = cooperative, jobs = 3 })).ExpectAsync(201))
+            .GetProperty("id").GetGuid();
 
     /// <summary>A move on an opportunity of Lyon made for this request, on whatever version (<c>If-Match: *</c>).</summary>
     private static HttpRequestMessage Moved(Guid id, string move, string json, HttpMethod? method = null)

@@ -29,6 +29,12 @@ public sealed class RepriseWatchDbContext(DbContextOptions<RepriseWatchDbContext
 
     public DbSet<FinancingPart> FinancingParts => Set<FinancingPart>();
 
+    public DbSet<PremiumYear> PremiumYears => Set<PremiumYear>();
+
+    public DbSet<RegionalTopUp> TopUps => Set<RegionalTopUp>();
+
+    public DbSet<JobPremium> Premiums => Set<JobPremium>();
+
     /// <summary>Opens a transaction unless one is open already (the idempotency filter's); returns it when it owns it.</summary>
     public async Task<IDbContextTransaction?> BeginUnlessInTransactionAsync(CancellationToken ct) =>
         Database.CurrentTransaction is null ? await Database.BeginTransactionAsync(ct) : null;
@@ -207,6 +213,49 @@ public sealed class RepriseWatchDbContext(DbContextOptions<RepriseWatchDbContext
             part.HasOne<FundCompartment>().WithMany().HasForeignKey(p => p.CompartmentId);
             part.HasIndex(p => p.CompartmentId);
             part.ToTable(t => t.HasCheckConstraint("ck_financing_parts_amount", "amount > 0"));
+        });
+
+        model.Entity<PremiumYear>(year =>
+        {
+            year.ToTable("premium_years");
+            year.HasKey(y => y.Year);
+            year.Property(y => y.Year).ValueGeneratedNever();
+            year.Property(y => y.PartnerCode).HasMaxLength(ServiceDefaults.Security.PartnerCode.MaxLength);
+            // The job premium's guarantee, whatever writes the row: never more granted than the budget.
+            year.ToTable(t => t.HasCheckConstraint("ck_premium_years_budget", "amount_per_job >= 0 AND granted >= 0 AND granted <= budget"));
+        });
+
+        model.Entity<RegionalTopUp>(topUp =>
+        {
+            topUp.ToTable("regional_top_ups");
+            topUp.HasKey(t => new { t.Year, t.RegionalUnion });
+            topUp.Property(t => t.RegionalUnion).HasMaxLength(64);
+            topUp.HasOne<PremiumYear>().WithMany().HasForeignKey(t => t.Year);
+            topUp.ToTable(t => t.HasCheckConstraint("ck_regional_top_ups_amounts", "amount_per_job >= 0 AND ceiling >= 0"));
+        });
+
+        model.Entity<JobPremium>(premium =>
+        {
+            premium.ToTable("job_premiums");
+            premium.HasKey(p => p.Id);
+            premium.HasIndex(p => p.CooperativeId).IsUnique(); // once per cooperative
+            premium.Property(p => p.Siren).HasMaxLength(9).IsFixedLength();
+            premium.Property(p => p.RegionalUnion).HasMaxLength(64);
+            premium.Property(p => p.GrantedByRole).HasMaxLength(32);
+            premium.Property(p => p.PartnerCode).HasMaxLength(ServiceDefaults.Security.PartnerCode.MaxLength);
+            premium.Property(p => p.LoanStatus).HasConversion<string>().HasMaxLength(16);
+            premium.Property(p => p.LoanReference).HasMaxLength(JobPremium.MaxReferenceLength);
+            premium.Property(p => p.LoanRefusalReason).HasMaxLength(JobPremium.MaxReasonLength);
+            premium.HasOne<PremiumYear>().WithMany().HasForeignKey(p => p.Year);
+            premium.HasIndex(p => new { p.Year, p.GrantedAt });
+            premium.HasIndex(p => new { p.RegionalUnion, p.GrantedAt });
+            premium.HasIndex(p => new { p.PartnerCode, p.GrantedAt });
+            premium.ToTable(t =>
+            {
+                t.HasCheckConstraint("ck_job_premiums_amounts", "jobs > 0 AND amount >= 0 AND regional_top_up >= 0");
+                t.HasCheckConstraint("ck_job_premiums_loan",
+                    "(loan_status <> 'Accepted' OR loan_reference IS NOT NULL) AND (loan_status <> 'Refused' OR loan_refusal_reason IS NOT NULL)");
+            });
         });
     }
 }

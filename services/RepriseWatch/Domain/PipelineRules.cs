@@ -78,3 +78,27 @@ public static class SeedFundRules
         "The request was decided already",
         "A financing request is approved or refused once.");
 }
+
+/// <summary>The job premium's rules.</summary>
+public static class JobPremiumRules
+{
+    public static readonly PipelineRule YearOpen = new("premium-year-open",
+        "The job premium of the year is not open",
+        "Staff set the year's amount per job and budget first.");
+
+    public static readonly PipelineRule BudgetNotExceeded = new("premium-budget-not-exceeded",
+        "The year's budget would be exceeded",
+        "The premiums granted in a year never exceed its budget.");
+
+    public static readonly PipelineRule OncePerCooperative = new("premium-once-per-cooperative",
+        "The cooperative received its premium already",
+        "A cooperative receives the job premium once, for the jobs of its creation or takeover.");
+
+    public static readonly PipelineRule BudgetCoversGranted = new("premium-budget-covers-granted",
+        "The budget is below what was granted",
+        "A year's budget cannot be set below the premiums granted in it.");
+
+    public static readonly PipelineRule LoanAnsweredOnce = new("loan-answered-once",
+        "The bank answered already",
+        "The bank accepts or refuses to double a premium once.");
+}

@@ -1,3 +1,4 @@
+using Scop.Aspire.RepriseWatch.Features.JobPremiums;
 using Scop.Aspire.RepriseWatch.Features.Opportunities;
 using Scop.Aspire.RepriseWatch.Features.Pool;
 using Scop.Aspire.RepriseWatch.Features.SeedFund;
@@ -20,6 +21,9 @@ public static class RepriseWatchEndpoints
         var fund = app.MapGroup(Prefix).WithTags("Seed fund");
         fund.MapCompartments();
         fund.MapFinancingRequests();
+        var premium = app.MapGroup(Prefix).WithTags("Job premium");
+        premium.MapPremiumYears();
+        premium.MapPremiums();
         return app;
     }
 }

@@ -111,7 +111,8 @@ public sealed class RepriseWatchApp(string databaseConnectionString, PlatformSer
 
     /// <summary>
     /// <paramref name="count"/> people hired by a new cooperative of <paramref name="union"/>, made known to the service as
-    /// the register does (<c>CooperativeJoined</c>, then one <c>PersonHired</c> each). Returns once the service knows them.
+    /// the register does (<c>CooperativeJoined</c>, then one <c>PersonHired</c> each). Returns once the service knows them
+    /// all, the cooperative's SIREN included (a hire may arrive before the cooperative's own event).
     /// </summary>
     public async Task<(Guid Cooperative, Guid[] People)> HireAsync(int count = 1, string union = Aura)
     {
@@ -122,8 +123,9 @@ public sealed class RepriseWatchApp(string databaseConnectionString, PlatformSer
         var people = Enumerable.Range(0, count).Select(_ => Guid.CreateVersion7()).ToArray();
         await Task.WhenAll(people.Select(person =>
             PublishAsync(new PersonHired(Guid.NewGuid(), now, person, cooperative, union, Today.AddYears(-2)))));
-        await WaitUntilAsync(async () => await ScalarAsync("SELECT count(*) FROM people WHERE id = ANY(@ids)", ("ids", people)) == count,
-            $"the service knows the {count} people hired");
+        await WaitUntilAsync(async () => await ScalarAsync("SELECT count(*) FROM people WHERE id = ANY(@ids)", ("ids", people)) == count
+                && await ScalarAsync("SELECT count(*) FROM cooperatives WHERE id = @c AND siren IS NOT NULL", ("c", cooperative)) == 1,
+            $"the service knows the cooperative and the {count} people hired");
         return (cooperative, people);
     }
 

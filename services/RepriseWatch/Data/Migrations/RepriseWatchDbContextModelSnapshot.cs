@@ -302,6 +302,118 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.JobPremium", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount");
+
+                    b.Property<long>("AmountPerJob")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_per_job");
+
+                    b.Property<Guid>("CooperativeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cooperative_id");
+
+                    b.Property<DateTimeOffset>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.Property<Guid?>("GrantedByPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("granted_by_person_id");
+
+                    b.Property<string>("GrantedByRole")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("granted_by_role");
+
+                    b.Property<int>("Jobs")
+                        .HasColumnType("integer")
+                        .HasColumnName("jobs");
+
+                    b.Property<DateTimeOffset?>("LoanAnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("loan_answered_at");
+
+                    b.Property<string>("LoanReference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("loan_reference");
+
+                    b.Property<string>("LoanRefusalReason")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("loan_refusal_reason");
+
+                    b.Property<string>("LoanStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("loan_status");
+
+                    b.Property<Guid?>("OpportunityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("opportunity_id");
+
+                    b.Property<string>("PartnerCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("partner_code");
+
+                    b.Property<long>("RegionalTopUp")
+                        .HasColumnType("bigint")
+                        .HasColumnName("regional_top_up");
+
+                    b.Property<string>("RegionalUnion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regional_union");
+
+                    b.Property<string>("Siren")
+                        .IsRequired()
+                        .HasMaxLength(9)
+                        .HasColumnType("character(9)")
+                        .HasColumnName("siren")
+                        .IsFixedLength();
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_job_premiums");
+
+                    b.HasIndex("CooperativeId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_job_premiums_cooperative_id");
+
+                    b.HasIndex("PartnerCode", "GrantedAt")
+                        .HasDatabaseName("ix_job_premiums_partner_code_granted_at");
+
+                    b.HasIndex("RegionalUnion", "GrantedAt")
+                        .HasDatabaseName("ix_job_premiums_regional_union_granted_at");
+
+                    b.HasIndex("Year", "GrantedAt")
+                        .HasDatabaseName("ix_job_premiums_year_granted_at");
+
+                    b.ToTable("job_premiums", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_job_premiums_amounts", "jobs > 0 AND amount >= 0 AND regional_top_up >= 0");
+
+                            t.HasCheckConstraint("ck_job_premiums_loan", "(loan_status <> 'Accepted' OR loan_reference IS NOT NULL) AND (loan_status <> 'Refused' OR loan_refusal_reason IS NOT NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.KnownCooperative", b =>
                 {
                     b.Property<Guid>("Id")
@@ -700,6 +812,67 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.PremiumYear", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<long>("AmountPerJob")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_per_job");
+
+                    b.Property<long>("Budget")
+                        .HasColumnType("bigint")
+                        .HasColumnName("budget");
+
+                    b.Property<long>("Granted")
+                        .HasColumnType("bigint")
+                        .HasColumnName("granted");
+
+                    b.Property<string>("PartnerCode")
+                        .IsRequired()
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)")
+                        .HasColumnName("partner_code");
+
+                    b.HasKey("Year")
+                        .HasName("pk_premium_years");
+
+                    b.ToTable("premium_years", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_premium_years_budget", "amount_per_job >= 0 AND granted >= 0 AND granted <= budget");
+                        });
+                });
+
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.RegionalTopUp", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<string>("RegionalUnion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regional_union");
+
+                    b.Property<long>("AmountPerJob")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_per_job");
+
+                    b.Property<long>("Ceiling")
+                        .HasColumnType("bigint")
+                        .HasColumnName("ceiling");
+
+                    b.HasKey("Year", "RegionalUnion")
+                        .HasName("pk_regional_top_ups");
+
+                    b.ToTable("regional_top_ups", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_regional_top_ups_amounts", "amount_per_job >= 0 AND ceiling >= 0");
+                        });
+                });
+
             modelBuilder.Entity("Scop.Aspire.ServiceDefaults.Http.IdempotencyRecord", b =>
                 {
                     b.Property<string>("Caller")
@@ -909,6 +1082,16 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                         .HasConstraintName("fk_fund_contributions_fund_compartments_compartment_id");
                 });
 
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.JobPremium", b =>
+                {
+                    b.HasOne("Scop.Aspire.RepriseWatch.Domain.PremiumYear", null)
+                        .WithMany()
+                        .HasForeignKey("Year")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_job_premiums_premium_years_year");
+                });
+
             modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.OpportunityMove", b =>
                 {
                     b.HasOne("Scop.Aspire.RepriseWatch.Domain.Opportunity", null)
@@ -927,6 +1110,16 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_opportunity_reporters_opportunities_opportunity_id");
+                });
+
+            modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.RegionalTopUp", b =>
+                {
+                    b.HasOne("Scop.Aspire.RepriseWatch.Domain.PremiumYear", null)
+                        .WithMany()
+                        .HasForeignKey("Year")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_regional_top_ups_premium_years_year");
                 });
 
             modelBuilder.Entity("Scop.Aspire.RepriseWatch.Domain.FinancingRequest", b =>

@@ -1,6 +1,6 @@
 namespace Scop.Aspire.Contracts.RepriseWatch;
 
-// The seed fund's financing requests. Each part names the partners who fund its compartment: partner-hooks tells each
+// The seed fund and the job premium. Each seed-fund part names the partners who fund its compartment: partner-hooks tells each
 // partner of the parts it funds only. The company's name and SIREN travel only when the opportunity is Open.
 
 /// <summary>What a financing request takes from one compartment, and who funds that compartment.</summary>
@@ -30,3 +30,31 @@ public sealed record SeedFundFinancingDecided(
     bool Approved,
     long Amount,
     IReadOnlyList<SeedFundPart> Parts) : IIntegrationEvent;
+
+/// <summary>
+/// The movement granted a cooperative its job premium for <paramref name="Jobs"/> jobs created or kept; the partner bank
+/// <paramref name="PartnerCode"/> is asked to double <paramref name="Amount"/> (whole euros) with an interest-free loan.
+/// </summary>
+public sealed record JobPremiumGranted(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid PremiumId,
+    Guid CooperativeId,
+    string Siren,
+    string RegionalUnion,
+    int Year,
+    int Jobs,
+    long Amount,
+    long RegionalTopUp,
+    string PartnerCode) : IIntegrationEvent;
+
+/// <summary>The bank answered: the loan that doubles the premium was granted (with its reference) or refused.</summary>
+public sealed record JobPremiumLoanAnswered(
+    Guid EventId,
+    DateTimeOffset OccurredAt,
+    Guid PremiumId,
+    Guid CooperativeId,
+    string RegionalUnion,
+    int Year,
+    bool Accepted,
+    string? LoanReference) : IIntegrationEvent;
