@@ -391,10 +391,11 @@ public sealed class WebhookReceiver : IAsyncDisposable
 
     /// <summary>One webhook as received the first time.</summary>
     public sealed record Received(Guid EventId, string Type, DateTimeOffset Time, Guid? CooperativeId, DateTimeOffset ReceivedAt,
-        Guid? EnrolmentId = null);
+        Guid? EnrolmentId = null, Guid? PremiumId = null);
 
-    /// <summary>What arrived, by the record each event is about: the cooperative joined, the enrolment requested.</summary>
-    public sealed record ReceivedEvents(IReadOnlySet<Guid> Cooperatives, IReadOnlySet<Guid> Enrolments, long SubjectsUnderSeveralWebhookIds)
+    /// <summary>What arrived, by the record each event is about: the cooperative joined, the enrolment requested, the job premium granted.</summary>
+    public sealed record ReceivedEvents(IReadOnlySet<Guid> Cooperatives, IReadOnlySet<Guid> Enrolments, IReadOnlySet<Guid> Premiums,
+        long SubjectsUnderSeveralWebhookIds)
     {
         public bool ContainsCooperative(Guid id) => Cooperatives.Contains(id);
 
@@ -428,8 +429,10 @@ public sealed class WebhookReceiver : IAsyncDisposable
         var first = byWebhookId.Values.ToList();
         var cooperativesSeen = first.Where(r => r.CooperativeId is not null).GroupBy(r => r.CooperativeId!.Value).ToList();
         var enrolmentsSeen = first.Where(r => r.EnrolmentId is not null).GroupBy(r => r.EnrolmentId!.Value).ToList();
+        var premiumsSeen = first.Where(r => r.PremiumId is not null).GroupBy(r => r.PremiumId!.Value).ToList();
         return new ReceivedEvents(cooperativesSeen.Select(g => g.Key).ToHashSet(), enrolmentsSeen.Select(g => g.Key).ToHashSet(),
-            cooperativesSeen.Count(g => g.Count() > 1) + enrolmentsSeen.Count(g => g.Count() > 1));
+            premiumsSeen.Select(g => g.Key).ToHashSet(),
+            cooperativesSeen.Count(g => g.Count() > 1) + enrolmentsSeen.Count(g => g.Count() > 1) + premiumsSeen.Count(g => g.Count() > 1));
     }
 
     public long StaleTimestamps => Interlocked.Read(ref staleTimestamps);
@@ -487,7 +490,8 @@ public sealed class WebhookReceiver : IAsyncDisposable
             received = new Received(Guid.Parse(root.GetProperty("id").GetString()!), root.GetProperty("type").GetString()!,
                 root.GetProperty("time").GetDateTimeOffset(),
                 data.TryGetProperty("cooperativeId", out var cooperative) ? cooperative.GetGuid() : null, receivedAt,
-                data.TryGetProperty("enrolmentId", out var enrolment) ? enrolment.GetGuid() : null);
+                data.TryGetProperty("enrolmentId", out var enrolment) ? enrolment.GetGuid() : null,
+                data.TryGetProperty("premiumId", out var premium) ? premium.GetGuid() : null);
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or FormatException or InvalidOperationException)
         {

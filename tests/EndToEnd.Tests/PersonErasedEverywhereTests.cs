@@ -14,6 +14,8 @@ using Scop.Aspire.Testing;
 using Scop.Aspire.Testing.Hosting;
 using StackExchange.Redis;
 
+using static Scop.Aspire.EndToEnd.Tests.GatewayCalls;
+
 namespace Scop.Aspire.EndToEnd.Tests;
 
 /// <summary>
@@ -26,7 +28,6 @@ namespace Scop.Aspire.EndToEnd.Tests;
 public sealed class PersonErasedEverywhereTests(PlatformFixture platform) : IAsyncLifetime
 {
     private const string Scopes = "openid membership training partner-hooks";
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
     private WebApplication bank = null!;
     private readonly ConcurrentQueue<string> bankReceived = new();
@@ -66,31 +67,31 @@ public sealed class PersonErasedEverywhereTests(PlatformFixture platform) : IAsy
         };
 
         // The bank, as partner-hooks knows it: the SCOP AGIR card's partner, with an endpoint at its receiver.
-        var partner = await PartnerAsync(admin, "credit-cooperatif");
-        var endpoint = await CreatedIdAsync(Send(HttpMethod.Post, $"/api/partner-hooks/partners/{partner}/endpoints", admin, new
+        var partner = await platform.Gateway.PartnerAsync(admin, "credit-cooperatif", "Crédit Coopératif");
+        var endpoint = await platform.Gateway.CreatedIdAsync(Send(HttpMethod.Post, $"/api/partner-hooks/partners/{partner}/endpoints", admin, new
         {
             url = $"{ListeningAddress.Of(bank.Services).GetLeftPart(UriPartial.Authority)}/hooks",
             eventTypes = new[] { "scop.membership.benefit-enrolment.requested" },
         }), "endpoint");
 
         // The register: a cooperative of Lyon; the person hired with an Idempotency-Key; their card enrolment.
-        var cooperative = await CreatedIdAsync(Send(HttpMethod.Post, "/api/membership/cooperatives", aura, new
+        var cooperative = await platform.Gateway.CreatedIdAsync(Send(HttpMethod.Post, "/api/membership/cooperatives", aura, new
         {
             name = "Scop des Traboules", siren = Siren(), legalForm = "SCOP", communeCode = "69123", nafCode = "13.20Z",
             headcount = 8,
         }));
         var hireRequest = Send(HttpMethod.Post, $"/api/membership/cooperatives/{cooperative}/people", aura, hire);
         hireRequest.Headers.Add("Idempotency-Key", $"hire-{Guid.NewGuid():N}");
-        var person = await CreatedIdAsync(hireRequest);
-        await CreatedIdAsync(Send(HttpMethod.Post, $"/api/membership/people/{person}/benefit-enrolments", aura, new
+        var person = await platform.Gateway.CreatedIdAsync(hireRequest);
+        await platform.Gateway.CreatedIdAsync(Send(HttpMethod.Post, $"/api/membership/people/{person}/benefit-enrolments", aura, new
         {
             benefitCode = "scop-agir-card", consentedFields = new[] { "givenName", "familyName", "email", "birthDate" },
         }));
 
         // Training: a session of the union, on which the union's delegate books them once training knows them.
-        var course = await CreatedIdAsync(Send(HttpMethod.Post, "/api/training/courses", admin,
+        var course = await platform.Gateway.CreatedIdAsync(Send(HttpMethod.Post, "/api/training/courses", admin,
             new { title = "Coopérer au quotidien", path = "Cooperative", durationHours = 7 }));
-        var session = await CreatedIdAsync(Send(HttpMethod.Post, "/api/training/sessions", admin, new
+        var session = await platform.Gateway.CreatedIdAsync(Send(HttpMethod.Post, "/api/training/sessions", admin, new
         {
             courseId = course, startsOn = FrenchHolidays.WorkingDayFrom(new DateOnly(DateTime.UtcNow.Year + 1, 4, 6)).ToString("yyyy-MM-dd"),
             regionalUnion = "urscop-aura", communeCode = "69123", capacity = 12, priceCents = 0, status = "Open",
@@ -116,7 +117,7 @@ public sealed class PersonErasedEverywhereTests(PlatformFixture platform) : IAsy
         Assert.Empty(found);
 
         // The bank asks for the enrolment again: the same event comes, with nothing of the person.
-        var delivery = (await ReadAsync($"/api/partner-hooks/deliveries?endpointId={endpoint}", admin))
+        var delivery = (await platform.Gateway.ReadAsync($"/api/partner-hooks/deliveries?endpointId={endpoint}", admin))
             .GetProperty("items").EnumerateArray().Single().GetProperty("id").GetGuid();
         var receivedBefore = bankReceived.Count;
         using (var replay = await platform.Gateway.SendAsync(Send(HttpMethod.Post, $"/api/partner-hooks/deliveries/{delivery}/replay", admin)))
@@ -180,21 +181,6 @@ public sealed class PersonErasedEverywhereTests(PlatformFixture platform) : IAsy
         return found;
     }
 
-    private async Task<Guid> PartnerAsync(string token, string code)
-    {
-        using var created = await platform.Gateway.SendAsync(Send(HttpMethod.Post, "/api/partner-hooks/partners", token,
-            new { code, name = "Crédit Coopératif" }));
-        if (created.StatusCode == HttpStatusCode.Created)
-        {
-            return (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-        }
-
-        Assert.Equal(HttpStatusCode.Conflict, created.StatusCode); // registered before, by another test of this run
-        var partners = await ReadAsync("/api/partner-hooks/partners?pageSize=100", token);
-        return partners.GetProperty("items").EnumerateArray().Single(p => p.GetProperty("code").GetString() == code)
-            .GetProperty("id").GetGuid();
-    }
-
     private async Task BookWhenKnownAsync(Guid session, Guid person, string token)
     {
         await Until(async () =>
@@ -206,57 +192,5 @@ public sealed class PersonErasedEverywhereTests(PlatformFixture platform) : IAsy
                 $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
             return response.StatusCode == HttpStatusCode.Created;
         }, "training booked the person");
-    }
-
-    private static async Task Until(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Not within {Patience.TotalSeconds} s: {what}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static HttpRequestMessage Send(HttpMethod method, string path, string token, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        return request.WithToken(token);
-    }
-
-    private async Task<Guid> CreatedIdAsync(HttpRequestMessage request, string? wrapper = null)
-    {
-        using (request)
-        using (var response = await platform.Gateway.SendAsync(request))
-        {
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{request.RequestUri}: {(int)response.StatusCode} {body}");
-            var json = JsonDocument.Parse(body).RootElement;
-            return (wrapper is null ? json : json.GetProperty(wrapper)).GetProperty("id").GetGuid();
-        }
-    }
-
-    private async Task<JsonElement> ReadAsync(string path, string token)
-    {
-        using var response = await platform.Gateway.SendAsync(Send(HttpMethod.Get, path, token));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private static string Siren()
-    {
-        var digits = Random.Shared.NextInt64(10_000_000, 99_999_999).ToString();
-        for (var key = 0; key <= 9; key++)
-        {
-            var candidate = digits + key;
-            var sum = candidate.Reverse().Select((c, i) => (c - '0') * (i % 2 == 1 ? 2 : 1)).Sum(d => d > 9 ? d - 9 : d);
-            if (sum % 10 == 0)
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("Unreachable");
     }
 }

@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Scop.Aspire.ServiceDefaults;
 
+using static Scop.Aspire.EndToEnd.Tests.GatewayCalls;
+
 namespace Scop.Aspire.EndToEnd.Tests;
 
 /// <summary>
@@ -25,21 +27,21 @@ public sealed class TrainingAccessThroughTheGatewayTests(PlatformFixture platfor
         var member = await PlatformTokens.SignInAsync(platform, "member", Scopes);
 
         // The register: a cooperative of Lyon (Auvergne-Rhône-Alpes) with two people. Training: a paid session, a fund.
-        var cooperative = await CreatedIdAsync(Send(HttpMethod.Post, "/api/membership/cooperatives", admin, new
+        var cooperative = await platform.Gateway.CreatedIdAsync(Send(HttpMethod.Post, "/api/membership/cooperatives", admin, new
         {
             name = "Scop des Canuts", siren = Siren(), legalForm = "SCOP", communeCode = "69123", nafCode = "13.20Z", headcount = 12,
         }));
         var people = new List<Guid>();
         for (var i = 0; i < 2; i++)
         {
-            people.Add(await CreatedIdAsync(Send(HttpMethod.Post, $"/api/membership/cooperatives/{cooperative}/people", admin,
+            people.Add(await platform.Gateway.CreatedIdAsync(Send(HttpMethod.Post, $"/api/membership/cooperatives/{cooperative}/people", admin,
                 new { givenName = "Camille", familyName = $"Canut {i}", role = "employee", hiredOn = "2025-09-01" })));
         }
 
         var year = DateTime.UtcNow.Year + 1;
-        var course = await CreatedIdAsync(Send(HttpMethod.Post, "/api/training/courses", admin,
+        var course = await platform.Gateway.CreatedIdAsync(Send(HttpMethod.Post, "/api/training/courses", admin,
             new { title = "Gérer une SCOP", path = "Management", durationHours = 14 }));
-        var session = await CreatedIdAsync(Send(HttpMethod.Post, "/api/training/sessions", admin, new
+        var session = await platform.Gateway.CreatedIdAsync(Send(HttpMethod.Post, "/api/training/sessions", admin, new
         {
             courseId = course, startsOn = FrenchHolidays.WorkingDayFrom(new DateOnly(year, 3, 2)).ToString("yyyy-MM-dd"), regionalUnion = "urscop-aura",
             communeCode = "69123", capacity = 20, priceCents = 40_000, status = "Open",
@@ -70,7 +72,7 @@ public sealed class TrainingAccessThroughTheGatewayTests(PlatformFixture platfor
         // 2. Confirming or cancelling it: no such booking for them, and it is still held.
         await ExpectAsync(Send(HttpMethod.Post, $"/api/training/bookings/{booking}/confirm", member), HttpStatusCode.NotFound);
         await ExpectAsync(Send(HttpMethod.Post, $"/api/training/bookings/{booking}/cancel", member), HttpStatusCode.NotFound);
-        Assert.Equal("Held", (await ReadAsync($"/api/training/bookings/{booking}", admin)).GetProperty("status").GetString());
+        Assert.Equal("Held", (await platform.Gateway.ReadAsync($"/api/training/bookings/{booking}", admin)).GetProperty("status").GetString());
 
         // 3. Draining the fund: invented people with a headcount of 1, then invented people, then someone else.
         await ExpectAsync(Send(HttpMethod.Post, $"/api/training/sessions/{session}/bookings", member, new
@@ -86,10 +88,10 @@ public sealed class TrainingAccessThroughTheGatewayTests(PlatformFixture platfor
             attendees = new[] { new { personId = people[1], role = "Employee" } }, requestFunding = true,
         }), HttpStatusCode.Forbidden);
 
-        var fund = await ReadAsync($"/api/training/funds/{year}", admin);
+        var fund = await platform.Gateway.ReadAsync($"/api/training/funds/{year}", admin);
         Assert.Equal(0, fund.GetProperty("committedCents").GetInt64());
-        Assert.Equal(0, (await ReadAsync($"/api/training/funds/{year}/decisions", admin)).GetProperty("totalCount").GetInt64());
-        var seats = (await ReadAsync($"/api/training/sessions/{session}", admin)).GetProperty("seatsTaken").GetInt32();
+        Assert.Equal(0, (await platform.Gateway.ReadAsync($"/api/training/funds/{year}/decisions", admin)).GetProperty("totalCount").GetInt64());
+        var seats = (await platform.Gateway.ReadAsync($"/api/training/sessions/{session}", admin)).GetProperty("seatsTaken").GetInt32();
         Assert.Equal(1, seats);
 
         // The other union's delegate sees nothing of it either.
@@ -108,14 +110,14 @@ public sealed class TrainingAccessThroughTheGatewayTests(PlatformFixture platfor
         }
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await ReadAsync($"/api/training/bookings/{booking}", admin)).GetProperty("regionalUnion").GetString() != "urscop-ouest")
+        while ((await platform.Gateway.ReadAsync($"/api/training/bookings/{booking}", admin)).GetProperty("regionalUnion").GetString() != "urscop-ouest")
         {
             Assert.True(DateTime.UtcNow < deadline, "training moved the booking to urscop-ouest within 20 s");
             await Task.Delay(100);
         }
 
         await ExpectAsync(Send(HttpMethod.Get, $"/api/training/bookings/{booking}", aura), HttpStatusCode.NotFound, people[0]);
-        Assert.Equal(booking, (await ReadAsync($"/api/training/bookings/{booking}", ouest)).GetProperty("id").GetGuid());
+        Assert.Equal(booking, (await platform.Gateway.ReadAsync($"/api/training/bookings/{booking}", ouest)).GetProperty("id").GetGuid());
         await ExpectAsync(Send(HttpMethod.Get, $"/api/membership/people/{people[0]}", aura), HttpStatusCode.NotFound);
         await ExpectAsync(Send(HttpMethod.Get, $"/api/membership/people/{people[0]}", ouest), HttpStatusCode.OK);
     }
@@ -139,23 +141,6 @@ public sealed class TrainingAccessThroughTheGatewayTests(PlatformFixture platfor
         }
     }
 
-    private static HttpRequestMessage Send(HttpMethod method, string path, string token, object? body = null)
-    {
-        var request = new HttpRequestMessage(method, path) { Content = body is null ? null : JsonContent.Create(body) };
-        return request.WithToken(token);
-    }
-
-    private async Task<Guid> CreatedIdAsync(HttpRequestMessage request)
-    {
-        using (request)
-        using (var response = await platform.Gateway.SendAsync(request))
-        {
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.Created, $"{request.RequestUri}: {(int)response.StatusCode} {body}");
-            return JsonDocument.Parse(body).RootElement.GetProperty("id").GetGuid();
-        }
-    }
-
     private async Task ExpectAsync(HttpRequestMessage request, HttpStatusCode status, Guid? notShown = null)
     {
         using (request)
@@ -168,29 +153,5 @@ public sealed class TrainingAccessThroughTheGatewayTests(PlatformFixture platfor
                 Assert.DoesNotContain(hidden.ToString(), body);
             }
         }
-    }
-
-    private async Task<JsonElement> ReadAsync(string path, string token)
-    {
-        using var response = await platform.Gateway.SendAsync(Send(HttpMethod.Get, path, token));
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {body}");
-        return JsonDocument.Parse(body).RootElement.Clone();
-    }
-
-    private static string Siren()
-    {
-        var digits = Random.Shared.NextInt64(10_000_000, 99_999_999).ToString();
-        for (var key = 0; key <= 9; key++)
-        {
-            var candidate = digits + key;
-            var sum = candidate.Reverse().Select((c, i) => (c - '0') * (i % 2 == 1 ? 2 : 1)).Sum(d => d > 9 ? d - 9 : d);
-            if (sum % 10 == 0)
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("Unreachable");
     }
 }

@@ -13,9 +13,12 @@ public static class EventTypes
 
     public const string SeedFundRefused = "scop.reprise-watch.seed-fund.refused";
 
+    /// <summary>The movement granted a job premium the partner bank is asked to double with an interest-free loan.</summary>
+    public const string JobPremiumGranted = "scop.reprise-watch.job-premium.granted";
+
     /// <summary>The test event an operator sends on demand; every endpoint receives it, subscribed or not.</summary>
     public const string Ping = "scop.ping";
 
     public static readonly IReadOnlyList<string> Subscribable =
-        [CooperativeJoined, BenefitEnrolmentRequested, SeedFundRequested, SeedFundApproved, SeedFundRefused];
+        [CooperativeJoined, BenefitEnrolmentRequested, SeedFundRequested, SeedFundApproved, SeedFundRefused, JobPremiumGranted];
 }

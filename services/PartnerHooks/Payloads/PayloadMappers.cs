@@ -35,6 +35,12 @@ public static class PayloadMappers
     public sealed record SeedFundDecisionData(Guid RequestId, Guid OpportunityId, string RegionalUnion, string Decision, long Amount,
         IReadOnlyList<SeedFundPartData> Parts);
 
+    /// <summary>
+    /// A job premium to double: the premium's id (the reference the bank answers with), the cooperative by its SIREN (a
+    /// public register fact), its union, the year, the jobs and the amount in whole euros.
+    /// </summary>
+    public sealed record JobPremiumData(Guid PremiumId, string Siren, string RegionalUnion, int Year, int Jobs, long Amount);
+
     /// <summary>What the request takes from one compartment the partner funds, in whole euros.</summary>
     public sealed record SeedFundPartData(Guid CompartmentId, string CompartmentName, long Amount);
 
@@ -81,6 +87,10 @@ public static class PayloadMappers
             new SeedFundDecisionData(decided.RequestId, decided.OpportunityId, decided.RegionalUnion,
                 decided.Approved ? "approved" : "refused", parts.Sum(p => p.Amount), parts));
     }
+
+    public static CloudEvent Map(JobPremiumGranted granted) => CloudEvent.Create(granted.EventId, CloudEvent.RepriseWatchSource,
+        EventTypes.JobPremiumGranted, granted.OccurredAt,
+        new JobPremiumData(granted.PremiumId, granted.Siren, granted.RegionalUnion, granted.Year, granted.Jobs, granted.Amount));
 
     private static List<SeedFundPartData> PartsOf(IEnumerable<SeedFundPart> parts, string partnerCode) =>
         parts.Where(p => p.PartnerCodes.Contains(partnerCode, StringComparer.Ordinal))

@@ -50,7 +50,15 @@ public sealed class RepriseWatchExamples : ServiceExamples
             .Set("kind", JsonValue.Create("Bank"))
             .Set("funderName", JsonValue.Create("Crédit Coopératif"))
             .Set("amount", JsonValue.Create(1_000))
-            .Set("status", JsonValue.Create("Requested"));
+            .Set("status", JsonValue.Create("Requested"))
+            .Set("amountPerJob", JsonValue.Create(1_000))
+            .Set("budget", JsonValue.Create(100_000_000))
+            .Set("ceiling", JsonValue.Create(5_000))
+            .Set("regionalUnion", JsonValue.Create("urscop-aura"))
+            .Set("jobs", JsonValue.Create(3))
+            .Set("accepted", JsonValue.Create(true))
+            .Set("loanReference", JsonValue.Create("PPE-2026-0001"))
+            .Set("loanStatus", JsonValue.Create("Asked"));
 
         async Task<Guid> OpportunityAsync(params (string Move, object Body)[] moves)
         {
@@ -92,7 +100,12 @@ public sealed class RepriseWatchExamples : ServiceExamples
         var inFinancing = await OpportunityAsync(qualification, feasibility, financing);
         var request = (await context.PostAsync($"/api/reprise-watch/opportunities/{inFinancing}/financing-requests",
             new { parts = new[] { new { compartmentId = compartment, amount = 1_000 } } })).GetProperty("id").GetGuid();
+        // This year's job premium, so that a region's top-up of it is a valid request.
+        var year = ParisCalendar.Today(TimeProvider.System).Year;
+        await context.SendAsync(HttpMethod.Put, $"/api/reprise-watch/job-premium/years/{year}",
+            new { amountPerJob = 1_000, budget = 100_000_000, partnerCode = "credit-cooperatif" });
         examples
+            .Set("years.year", JsonValue.Create(year))
             .Set("opportunities.id", await OpportunityAsync())
             .Set("StartFeasibility.id", await OpportunityAsync(qualification))
             .Set("StartFinancing.id", await OpportunityAsync(qualification, feasibility))

@@ -34,3 +34,11 @@ public sealed class SeedFundFinancingDecidedConsumer(PartnerHooksDbContext db, T
         }
     }
 }
+
+/// <summary>A job premium was granted: the bank asked to double it is told, on its endpoints subscribed to <c>scop.reprise-watch.job-premium.granted</c>.</summary>
+public sealed class JobPremiumGrantedConsumer(PartnerHooksDbContext db, TimeProvider time)
+    : InboxConsumer<JobPremiumGranted, PartnerHooksDbContext>(db, time)
+{
+    protected override Task HandleAsync(ConsumeContext<JobPremiumGranted> context, CancellationToken ct) =>
+        DeliveryPlanner.PlanAsync(Db, PayloadMappers.Map(context.Message), context.Message.PartnerCode, Time.GetUtcNow(), ct);
+}

@@ -6,15 +6,17 @@ using Scop.Aspire.Testing;
 namespace Scop.Aspire.PartnerHooks.Tests;
 
 /// <summary>
-/// The seed fund's requests and decisions reach the partners who fund the compartments concerned, each with its own
-/// parts only, signed, once; a partner who funds none of them receives nothing.
+/// The watch's financing: the seed fund's requests and decisions reach the partners who fund the compartments
+/// concerned, each with its own parts only, signed, once; a job premium reaches the bank asked to double it; a partner
+/// concerned by none of them receives nothing.
 /// </summary>
 [Collection(PartnerHooksCollection.Name)]
-public sealed class SeedFundDeliveryTests(PartnerHooksServers servers) : IAsyncLifetime
+public sealed class RepriseWatchDeliveryTests(PartnerHooksServers servers) : IAsyncLifetime
 {
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(15);
     private static readonly string[] SeedFundTypes =
-        ["scop.reprise-watch.seed-fund.requested", "scop.reprise-watch.seed-fund.approved", "scop.reprise-watch.seed-fund.refused"];
+        ["scop.reprise-watch.seed-fund.requested", "scop.reprise-watch.seed-fund.approved", "scop.reprise-watch.seed-fund.refused",
+            "scop.reprise-watch.job-premium.granted"];
 
     private PartnerHooksApp app = null!;
 
@@ -71,6 +73,28 @@ public sealed class SeedFundDeliveryTests(PartnerHooksServers servers) : IAsyncL
         await Task.Delay(1000);
         Assert.Empty(Receiver.RequestsTo(bystander.Receives));
         Assert.Equal(2, Receiver.RequestsTo(bank.Receives).Count);
+    }
+
+    [Fact]
+    public async Task A_job_premium_is_sent_to_the_bank_asked_to_double_it_only()
+    {
+        var bank = await PartnerAsync();
+        var other = await PartnerAsync();
+        var granted = new JobPremiumGranted(Guid.CreateVersion7(), DateTimeOffset.UtcNow, Guid.CreateVersion7(), Guid.CreateVersion7(), "552100554",
+            "urscop-aura", 2026, 8, 12_000, 3_000, bank.Code);
+
+        await app.PublishAsync(granted);
+
+        await Eventually.HoldsAsync(() => Receiver.RequestsTo(bank.Receives).Count == 1, Soon, "the bank is asked");
+        var request = Receiver.RequestsTo(bank.Receives).Single();
+        Assert.True(request.SignatureVerified);
+        var body = JsonDocument.Parse(request.Body).RootElement;
+        Assert.Equal("scop.reprise-watch.job-premium.granted", body.GetProperty("type").GetString());
+        Assert.Equal(granted.PremiumId, body.GetProperty("data").GetProperty("premiumId").GetGuid());
+        Assert.Equal(12_000, body.GetProperty("data").GetProperty("amount").GetInt64());
+        Assert.DoesNotContain(granted.CooperativeId.ToString(), request.Body); // the register's internal id stays in
+        await Task.Delay(1000);
+        Assert.Empty(Receiver.RequestsTo(other.Receives));
     }
 
     private static JsonElement Data(ReceivedRequest request) => JsonDocument.Parse(request.Body).RootElement.GetProperty("data");
