@@ -19,7 +19,7 @@ public sealed partial class AccessTokens
     public const string DefaultUser = "admin";
 
     /// <summary>One access token for every audience the bench calls.</summary>
-    public const string Scopes = "openid membership portal training";
+    public const string Scopes = "openid membership portal training reprise-watch";
 
     public static readonly TimeSpan RefreshBefore = TimeSpan.FromMinutes(2);
 

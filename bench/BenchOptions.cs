@@ -52,6 +52,9 @@ public sealed record BenchOptions
                                 membership commit to portal feed entry, and as the client sees it.
           training-bookings     seat holds on one hot session (1,000 seats) and across 1,000 sessions, then at half
                                 that rate; 0 oversold seats checked in the database; floor: pgbench -N TPS.
+          seed-fund-requests    N clients (64) asking 1 € each of one seed-fund compartment of the reprise watch, then
+                                racing for the last 1,000 € of another (exactly 1,000 accepted); 0 over-committed checked
+                                in the database; floor: pgbench -N TPS.
           identity              client-credentials tokens/s through the gateway (floor: the gateway ping), and the ping
                                 with a bearer token against the same ping anonymous (target: >= 80 %).
           membership-search     N clients searching the demo register (name, union, sector, legal form, paging;

@@ -133,6 +133,7 @@ switch (options.Scenario)
                 "gateway-floor" => await scenarios.GatewayFloorAsync(stop.Token),
                 "register-cooperative" => await scenarios.RegisterCooperativeAsync(null, null, stop.Token),
                 "training-bookings" => await new TrainingBookings(options, http, new CpuSampler(pgPort), Console.Error).RunAsync(null, stop.Token),
+                "seed-fund-requests" => await new SeedFundRequests(options, http, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "identity" => await new IdentityTokens(options, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "membership-search" => await new MembershipSearch(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "webhook-delivery" => await new WebhookDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),

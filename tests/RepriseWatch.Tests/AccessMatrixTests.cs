@@ -148,6 +148,9 @@ public sealed class AccessMatrixTests(RepriseWatchServers servers, RepriseWatchA
             .Row("POST /api/reprise-watch/job-premium/premiums/{id:guid}/loan", "401  403  403  403  403  403  403  403  403  403  200",
                 async _ => Post($"{Api}/job-premium/premiums/{await PremiumGrantedAsync((await App.HireAsync(1)).Cooperative)}/loan",
                     """{"accepted":true,"loanReference":"PPE-0001"}"""))
+            // The year's figures: staff nationwide, a delegate their union's.
+            .Row("GET /api/reprise-watch/figures",                       "401  403  403  403  403  403  200  200  200  200  403",
+                () => Get($"{Api}/figures?year={year}"))
             // Last: out of the pool.
             .Row("DELETE /api/reprise-watch/pool/me",                   "401  404  204  404  404  404  404  404  404  404  403",
                 () => Send(HttpMethod.Delete, $"{Api}/pool/me"));

@@ -1,3 +1,4 @@
+using Scop.Aspire.RepriseWatch.Features.Figures;
 using Scop.Aspire.RepriseWatch.Features.JobPremiums;
 using Scop.Aspire.RepriseWatch.Features.Opportunities;
 using Scop.Aspire.RepriseWatch.Features.Pool;
@@ -24,6 +25,7 @@ public static class RepriseWatchEndpoints
         var premium = app.MapGroup(Prefix).WithTags("Job premium");
         premium.MapPremiumYears();
         premium.MapPremiums();
+        app.MapGroup(Prefix).WithTags("Figures").MapWatchFigures();
         return app;
     }
 }

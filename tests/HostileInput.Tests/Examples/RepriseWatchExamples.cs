@@ -106,6 +106,7 @@ public sealed class RepriseWatchExamples : ServiceExamples
             new { amountPerJob = 1_000, budget = 100_000_000, partnerCode = "credit-cooperatif" });
         examples
             .Set("years.year", JsonValue.Create(year))
+            .Set("year", JsonValue.Create(year))
             .Set("opportunities.id", await OpportunityAsync())
             .Set("StartFeasibility.id", await OpportunityAsync(qualification))
             .Set("StartFinancing.id", await OpportunityAsync(qualification, feasibility))
