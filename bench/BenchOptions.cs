@@ -10,7 +10,7 @@ public sealed record BenchOptions
     public const string DefaultPg = "Host=127.0.0.1;Port=25432;Username=scop";
 
     public static readonly string[] Scenarios =
-        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "identity", "membership-search", "webhook-delivery", "notification-delivery", "web-pages", "all",
+        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "seed-fund-requests", "identity", "membership-search", "webhook-delivery", "notification-delivery", "web-pages", "all",
             "faults"];
 
     public required string Scenario { get; init; }

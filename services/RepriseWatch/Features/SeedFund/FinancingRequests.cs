@@ -130,6 +130,19 @@ public static class FinancingRequests
             });
         }
 
+        var actor = RepriseWatchAccess.ActorOf(user);
+        var at = time.GetUtcNow();
+        var financing = new FinancingRequest
+        {
+            Id = Guid.CreateVersion7(at), OpportunityId = id, RegionalUnion = opportunity.RegionalUnion, Amount = asked.Sum(p => p.Amount),
+            Status = FinancingStatus.Requested, RequestedAt = at, RequestedByPersonId = actor.PersonId, RequestedByRole = actor.Role,
+            Comment = comment,
+            Parts = [.. asked.Select(p => new FinancingPart { CompartmentId = p.Compartment, Amount = p.Amount })],
+        };
+        // Who funds each compartment is read before any compartment is locked: concurrent requests on one compartment
+        // wait for each other from its update to the commit, and that wait should hold no more than the writes.
+        var eventParts = await EventPartsAsync(db, financing, compartments, ct);
+
         await using var transaction = await db.BeginUnlessInTransactionAsync(ct);
         foreach (var (compartmentId, amount) in asked)
         {
@@ -148,20 +161,11 @@ public static class FinancingRequests
             }
         }
 
-        var at = time.GetUtcNow();
-        var actor = RepriseWatchAccess.ActorOf(user);
-        var financing = new FinancingRequest
-        {
-            Id = Guid.CreateVersion7(at), OpportunityId = id, RegionalUnion = opportunity.RegionalUnion, Amount = asked.Sum(p => p.Amount),
-            Status = FinancingStatus.Requested, RequestedAt = at, RequestedByPersonId = actor.PersonId, RequestedByRole = actor.Role,
-            Comment = comment,
-            Parts = [.. asked.Select(p => new FinancingPart { CompartmentId = p.Compartment, Amount = p.Amount })],
-        };
         db.FinancingRequests.Add(financing);
         var open = opportunity.Confidentiality == Confidentiality.Open;
         db.AddIntegrationEvent(new SeedFundFinancingRequested(Guid.CreateVersion7(at), at, financing.Id, id, opportunity.RegionalUnion,
             opportunity.NafCode, opportunity.JobsAtStake, open ? opportunity.Siren : null, open ? opportunity.CompanyName : null,
-            financing.Amount, await EventPartsAsync(db, financing, compartments, ct)), id.ToString());
+            financing.Amount, eventParts), id.ToString());
         await db.SaveChangesAsync(ct);
         if (transaction is not null)
         {
