@@ -18,7 +18,7 @@ public sealed class AccessThroughTheGatewayTests(PlatformFixture platform)
         var partner = await PlatformTokens.ClientCredentialsAsync(platform, "credit-cooperatif", "membership");
 
         // A delegate of Auvergne-Rhône-Alpes registers a cooperative in Lyon.
-        var siren = NewSiren();
+        var siren = GatewayCalls.Siren();
         using var created = await platform.Gateway.SendAsync(Post(siren, "69123").WithToken(aura));
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var location = created.Headers.Location!;
@@ -34,9 +34,9 @@ public sealed class AccessThroughTheGatewayTests(PlatformFixture platform)
         Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(Get(location)));
 
         // Who may register in Lyon.
-        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(Post(NewSiren(), "69123").WithToken(ouest)));
-        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(Post(NewSiren(), "69123").WithToken(member)));
-        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(Post(NewSiren(), "69123")));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(Post(GatewayCalls.Siren(), "69123").WithToken(ouest)));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(Post(GatewayCalls.Siren(), "69123").WithToken(member)));
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusAsync(Post(GatewayCalls.Siren(), "69123")));
 
         // The other delegate's list never holds it.
         using var list = await platform.Gateway.SendAsync(Get(new Uri("/api/membership/cooperatives?pageSize=100", UriKind.Relative)).WithToken(ouest));
@@ -67,20 +67,4 @@ public sealed class AccessThroughTheGatewayTests(PlatformFixture platform)
     {
         Content = JsonContent.Create(new { name = $"Scop {siren}", siren, legalForm = "SCOP", communeCode, nafCode = "62.01Z" }),
     };
-
-    private static string NewSiren()
-    {
-        var digits = Random.Shared.NextInt64(10_000_000, 99_999_999).ToString();
-        for (var key = 0; key <= 9; key++)
-        {
-            var candidate = digits + key;
-            var sum = candidate.Reverse().Select((c, i) => (c - '0') * (i % 2 == 1 ? 2 : 1)).Sum(d => d > 9 ? d - 9 : d);
-            if (sum % 10 == 0)
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("Unreachable");
-    }
 }

@@ -21,7 +21,7 @@ public sealed class CooperativeJoinsTheFeedTests(PlatformFixture platform)
             Content = JsonContent.Create(new
             {
                 name = "Coopérative Ouvrière de Test",
-                siren = NewSiren(),
+                siren = GatewayCalls.Siren(),
                 legalForm = "SCOP",
                 communeCode = "69123",
                 nafCode = "62.01Z",
@@ -93,20 +93,4 @@ public sealed class CooperativeJoinsTheFeedTests(PlatformFixture platform)
     }
 
     /// <summary>Eight random digits and the Luhn key that makes them a valid SIREN.</summary>
-    private static string NewSiren()
-    {
-        var digits = Random.Shared.NextInt64(10_000_000, 99_999_999).ToString();
-        for (var key = 0; key <= 9; key++)
-        {
-            var candidate = digits + key;
-            var sum = candidate.Reverse().Select((c, i) => (c - '0') * (i % 2 == 1 ? 2 : 1))
-                .Sum(d => d > 9 ? d - 9 : d);
-            if (sum % 10 == 0)
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("Unreachable");
-    }
 }

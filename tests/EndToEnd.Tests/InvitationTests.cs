@@ -21,7 +21,7 @@ public sealed partial class InvitationTests(PlatformFixture platform)
         var admin = await PlatformTokens.SignInAsync(platform, "admin", "openid membership");
         var cooperative = await CreatedIdAsync("/api/membership/cooperatives", admin, new
         {
-            name = "Scop des Pentes", siren = Siren(), legalForm = "SCOP", communeCode = "69123", nafCode = "13.20Z",
+            name = "Scop des Pentes", siren = GatewayCalls.Siren(), legalForm = "SCOP", communeCode = "69123", nafCode = "13.20Z",
         });
         var email = $"camille.{Guid.NewGuid():N}@example.coop";
         var person = await CreatedIdAsync($"/api/membership/cooperatives/{cooperative}/people", admin,
@@ -93,20 +93,4 @@ public sealed partial class InvitationTests(PlatformFixture platform)
 
     [GeneratedRegex(@"https?://\S+/account/activate\?token=[A-Za-z0-9_%\-]+")]
     private static partial Regex ActivationLink();
-
-    private static string Siren()
-    {
-        var digits = Random.Shared.NextInt64(10_000_000, 99_999_999).ToString();
-        for (var key = 0; key <= 9; key++)
-        {
-            var candidate = digits + key;
-            var sum = candidate.Reverse().Select((c, i) => (c - '0') * (i % 2 == 1 ? 2 : 1)).Sum(d => d > 9 ? d - 9 : d);
-            if (sum % 10 == 0)
-            {
-                return candidate;
-            }
-        }
-
-        throw new InvalidOperationException("Unreachable");
-    }
 }

@@ -68,9 +68,34 @@ public static class RepriseWatchAccess
         return new Actor(scope.Person, role, union);
     }
 
+    /// <summary>
+    /// Who reads the watch's money (financing requests, premiums): a partner's machine client (by its client id), staff
+    /// (every union), a delegate (their unions); null for anyone else.
+    /// </summary>
+    public static MoneyReader? MoneyReaderOf(ClaimsPrincipal user)
+    {
+        if (user.IsInRole(PlatformRoles.Partner))
+        {
+            return new MoneyReader(user.FindFirst(PlatformClaims.ClientId)?.Value ?? "", null);
+        }
+
+        var scope = CallerScope.Of(user);
+        if (scope.Nationwide)
+        {
+            return new MoneyReader(null, null);
+        }
+
+        return scope.RegionalUnions.Count > 0 && user.IsInRole(PlatformRoles.Delegate)
+            ? new MoneyReader(null, [.. scope.RegionalUnions])
+            : null;
+    }
+
     public static ProblemHttpResult Forbidden(string title, string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status403Forbidden, title: title, detail: detail);
 }
+
+/// <summary>A reader of the money: a partner (<see cref="Partner"/>), a delegate (<see cref="Unions"/>), or staff (neither).</summary>
+public sealed record MoneyReader(string? Partner, string[]? Unions);
 
 /// <summary>A reporter: the person (if their token names one) and the cooperative they report for (none for a union's report).</summary>
 public sealed record ReporterIdentity(Guid? PersonId, Guid? CooperativeId);

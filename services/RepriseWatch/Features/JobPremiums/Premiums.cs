@@ -267,25 +267,13 @@ public static class Premiums
     private static IQueryable<JobPremium>? Visible(RepriseWatchDbContext db, ClaimsPrincipal user)
     {
         var premiums = db.Premiums.AsNoTracking();
-        if (user.IsInRole(PlatformRoles.Partner))
+        return RepriseWatchAccess.MoneyReaderOf(user) switch
         {
-            var bank = user.FindFirst(PlatformClaims.ClientId)?.Value ?? "";
-            return premiums.Where(p => p.PartnerCode == bank);
-        }
-
-        var scope = CallerScope.Of(user);
-        if (scope.Nationwide)
-        {
-            return premiums;
-        }
-
-        if (scope.RegionalUnions.Count > 0 && user.IsInRole(PlatformRoles.Delegate))
-        {
-            var unions = scope.RegionalUnions.ToArray();
-            return premiums.Where(p => unions.Contains(p.RegionalUnion));
-        }
-
-        return null;
+            { Partner: { } bank } => premiums.Where(p => p.PartnerCode == bank),
+            { Unions: { } unions } => premiums.Where(p => unions.Contains(p.RegionalUnion)),
+            { } => premiums,
+            null => null,
+        };
     }
 
     private static ProblemHttpResult NotAddressed() => RepriseWatchAccess.Forbidden("Not for you",

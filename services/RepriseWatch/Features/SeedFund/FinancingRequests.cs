@@ -314,26 +314,18 @@ public static class FinancingRequests
     private static (IQueryable<FinancingRequest>? Query, string? Partner) Visible(RepriseWatchDbContext db, ClaimsPrincipal user)
     {
         var requests = db.FinancingRequests.AsNoTracking();
-        if (user.IsInRole(PlatformRoles.Partner))
+        switch (RepriseWatchAccess.MoneyReaderOf(user))
         {
-            var partner = user.FindFirst(PlatformClaims.ClientId)?.Value ?? "";
-            var funded = db.Contributions.Where(c => c.PartnerCode == partner).Select(c => c.CompartmentId);
-            return (requests.Where(r => r.Parts.Any(p => funded.Contains(p.CompartmentId))), partner);
+            case { Partner: { } partner }:
+                var funded = db.Contributions.Where(c => c.PartnerCode == partner).Select(c => c.CompartmentId);
+                return (requests.Where(r => r.Parts.Any(p => funded.Contains(p.CompartmentId))), partner);
+            case { Unions: { } unions }:
+                return (requests.Where(r => unions.Contains(r.RegionalUnion)), null);
+            case { }:
+                return (requests, null);
+            default:
+                return (null, null);
         }
-
-        var scope = CallerScope.Of(user);
-        if (scope.Nationwide)
-        {
-            return (requests, null);
-        }
-
-        if (scope.RegionalUnions.Count > 0 && user.IsInRole(PlatformRoles.Delegate))
-        {
-            var unions = scope.RegionalUnions.ToArray();
-            return (requests.Where(r => unions.Contains(r.RegionalUnion)), null);
-        }
-
-        return (null, null);
     }
 
     private static ProblemHttpResult NotAddressed() => RepriseWatchAccess.Forbidden("Not for you",
