@@ -99,6 +99,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             fact.HasIndex(f => new { f.Target, f.Year, f.RegionalUnion });
             fact.Property(f => f.Target).HasMaxLength(50);
             fact.Property(f => f.RegionalUnion).HasMaxLength(64);
+            // The facts counted before quantities existed were one each: the column's default. The sentinel 1 (the
+            // property's initial value) lets a fact of quantity 0 be written as 0 rather than given the default.
+            fact.Property(f => f.Quantity).HasDefaultValue(1).HasSentinel(1);
         });
 
         model.Entity<VisitStat>(stat =>

@@ -689,6 +689,12 @@ namespace Scop.Aspire.Portal.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
+                    b.Property<int>("Quantity")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasDefaultValue(1)
+                        .HasColumnName("quantity");
+
                     b.Property<string>("RegionalUnion")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
