@@ -33,12 +33,17 @@ public sealed class TrainingCompletedConsumer(PortalDbContext db, TimeProvider t
 /// </summary>
 public static class TargetFacts
 {
+    /// <summary>
+    /// Counts <paramref name="subject"/> towards <paramref name="target"/> in <paramref name="year"/>, adding
+    /// <paramref name="quantity"/> to the figure (1: the subject itself; a premium's jobs). A subject already counted
+    /// keeps its quantity: stated again, it adds nothing.
+    /// </summary>
     public static Task CountAsync(PortalDbContext db, string target, Guid subject, int year, string? regionalUnion,
-        DateTimeOffset occurredAt, CancellationToken ct) =>
+        DateTimeOffset occurredAt, CancellationToken ct, int quantity = 1) =>
         db.Database.ExecuteSqlAsync(
             $"""
-            INSERT INTO target_facts (target, subject_id, year, regional_union, occurred_at)
-            VALUES ({target}, {subject}, {year}, {regionalUnion}, {occurredAt})
+            INSERT INTO target_facts (target, subject_id, year, regional_union, occurred_at, quantity)
+            VALUES ({target}, {subject}, {year}, {regionalUnion}, {occurredAt}, {quantity})
             ON CONFLICT (target, subject_id, year) DO UPDATE SET occurred_at = least(target_facts.occurred_at, excluded.occurred_at)
             """, ct);
 

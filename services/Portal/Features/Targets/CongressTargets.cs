@@ -7,13 +7,16 @@ public enum TargetKind
     Standing,
 }
 
-/// <summary>One target of the Congress (the seed), where its figure comes from, or why none is shown yet.</summary>
+/// <summary>
+/// One target of the Congress (the seed), where its figure comes from, or why none is shown yet. <paramref name="Target"/>
+/// is 0 where the seed sets no figure: the progress is then the count alone, with no share of a target to compute.
+/// </summary>
 public sealed record CongressTarget(string Code, string Label, long Target, TargetKind Kind, string Source, string? NotFedBecause);
 
 /// <summary>
 /// Every target of the seed. Those no service feeds yet say so and show no number: the Ambassades and clubs are the
-/// ambassadors service's, takeovers and jobs the reprise-watch service's, and neither publishes its events on the
-/// platform yet; the register's <c>PersonHired</c> does not say whether a person is a worker-member.
+/// ambassadors service's, which publishes no events on the platform yet; the register's <c>PersonHired</c> does not say
+/// whether a person is a worker-member.
 /// </summary>
 public static class CongressTargets
 {
@@ -21,6 +24,8 @@ public static class CongressTargets
     public const string TrainingEmployees = "training-entries-employees";
     public const string TrainingManagers = "training-entries-managers";
     public const string PortalVisits = "portal-visits";
+    public const string TakeoversConverted = "takeovers-converted";
+    public const string JobsKept = "jobs-kept";
 
     public static readonly IReadOnlyList<CongressTarget> All =
     [
@@ -38,9 +43,10 @@ public static class CongressTargets
             "ambassadors", "The ambassadors service publishes no label events on the platform yet."),
         new("clubs", "Clubs inter-SCOP", 50, TargetKind.Standing,
             "ambassadors", "The ambassadors service publishes no club events on the platform yet."),
-        new("takeovers-converted", "Reprises transformées en SCOP", 0, TargetKind.PerYear,
-            "reprise-watch", "The reprise-watch service publishes no takeover events on the platform yet (and the seed sets no figure)."),
-        new("jobs-kept", "Emplois créés ou maintenus (prime à l'emploi)", 0, TargetKind.PerYear,
-            "reprise-watch", "The reprise-watch service publishes no job-premium events on the platform yet (and the seed sets no figure)."),
+        // The seed sets no figure for these two (0): their progress is a count.
+        new(TakeoversConverted, "Reprises transformées en SCOP", 0, TargetKind.PerYear,
+            "reprise-watch: TakeoverOpportunityConverted, each opportunity once, in the year it converted", null),
+        new(JobsKept, "Emplois créés ou maintenus (prime à l'emploi)", 0, TargetKind.PerYear,
+            "reprise-watch: JobPremiumGranted, the jobs of each premium once, in the premium's year", null),
     ];
 }

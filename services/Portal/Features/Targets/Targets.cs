@@ -20,9 +20,11 @@ public sealed record TargetFactResponse(Guid SubjectId, string? RegionalUnion, D
 /// <summary>
 /// The Congress targets dashboard: <c>GET /api/portal/targets/{year}?regionalUnion=</c> (public, anonymous figures:
 /// counts only) — every target of the seed, national or for one regional union, month by month and by union, live from
-/// the other services' events; a target no service feeds yet says why and shows no number. The facts behind a figure
-/// (<c>GET /api/portal/targets/{year}/{target}/facts</c>: which cooperative, which person's id, when) are for staff, and
-/// for a delegate those of their union.
+/// the other services' events; a target no service feeds yet says why and shows no number. A figure sums its facts'
+/// quantities (one per subject; a job premium's jobs). A target the seed sets no figure for (0) is shown as its count:
+/// no share of it is computed here. The facts behind a figure (<c>GET /api/portal/targets/{year}/{target}/facts</c>:
+/// which cooperative, which person's id, which opportunity or premium, when) are for staff, and for a delegate those of
+/// their union.
 /// </summary>
 public static class TargetsEndpoints
 {
@@ -78,21 +80,22 @@ public static class TargetsEndpoints
                 {
                     var rows = await facts.Where(f => f.Year == year)
                         .GroupBy(f => new { f.RegionalUnion, Month = f.OccurredAt.Month })
-                        .Select(g => new { g.Key.RegionalUnion, g.Key.Month, Count = g.LongCount() }).ToListAsync(ct);
-                    var byMonth = Enumerable.Range(1, 12).Select(m => rows.Where(r => r.Month == m).Sum(r => r.Count)).ToList();
+                        .Select(g => new { g.Key.RegionalUnion, g.Key.Month, Figure = g.Sum(f => (long)f.Quantity) }).ToListAsync(ct);
+                    var byMonth = Enumerable.Range(1, 12).Select(m => rows.Where(r => r.Month == m).Sum(r => r.Figure)).ToList();
                     progress.Add(new TargetProgress(target.Code, target.Label, target.Target, Kind(target), target.Source, true, null,
-                        rows.Sum(r => r.Count), byMonth, ByRegion(rows.Select(r => (r.RegionalUnion, r.Count)))));
+                        rows.Sum(r => r.Figure), byMonth, ByRegion(rows.Select(r => (r.RegionalUnion, r.Figure)))));
                 }
                 else
                 {
                     // What stands at the end of each month (or now, for the current one): joined by then, not left by then.
                     var yearEnd = monthEnds[^1];
                     var rows = await facts.Where(f => f.OccurredAt < yearEnd && (f.EndedAt == null || f.EndedAt >= yearStart))
-                        .Select(f => new { f.RegionalUnion, f.OccurredAt, f.EndedAt }).ToListAsync(ct);
-                    var byMonth = monthEnds.Select(end => (long)rows.Count(r => r.OccurredAt < end && (r.EndedAt == null || r.EndedAt >= end))).ToList();
+                        .Select(f => new { f.RegionalUnion, f.OccurredAt, f.EndedAt, f.Quantity }).ToListAsync(ct);
+                    var byMonth = monthEnds.Select(end => rows.Where(r => r.OccurredAt < end && (r.EndedAt == null || r.EndedAt >= end))
+                        .Sum(r => (long)r.Quantity)).ToList();
                     var standing = rows.Where(r => r.EndedAt == null || r.EndedAt >= yearEnd).ToList();
                     progress.Add(new TargetProgress(target.Code, target.Label, target.Target, Kind(target), target.Source, true, null,
-                        standing.Count, byMonth, ByRegion(standing.Select(r => (r.RegionalUnion, 1L)))));
+                        standing.Sum(r => (long)r.Quantity), byMonth, ByRegion(standing.Select(r => (r.RegionalUnion, (long)r.Quantity)))));
                 }
             }
 
@@ -147,7 +150,7 @@ public static class TargetsEndpoints
 
     private static string Kind(CongressTarget target) => target.Kind == TargetKind.PerYear ? "per-year" : "standing";
 
-    private static Dictionary<string, long> ByRegion(IEnumerable<(string? Union, long Count)> rows) =>
+    private static Dictionary<string, long> ByRegion(IEnumerable<(string? Union, long Figure)> rows) =>
         rows.GroupBy(r => r.Union ?? "unknown").OrderBy(g => g.Key, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Sum(r => r.Count));
+            .ToDictionary(g => g.Key, g => g.Sum(r => r.Figure));
 }
