@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Scop.Aspire.Contracts.Membership;
+using Scop.Aspire.Contracts.RepriseWatch;
 using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.Portal.Tests.Support;
 
@@ -69,7 +70,7 @@ public sealed class TargetsDashboardTests(PortalServers servers, PortalAppPerCla
         Assert.Equal(1, Target(dashboard, "training-entries-employees")["byMonth"]![3]!.GetValue<long>());
 
         // Targets no service feeds yet say so and show no number.
-        foreach (var code in new[] { "ambassades", "clubs", "worker-members", "takeovers-converted", "jobs-kept" })
+        foreach (var code in new[] { "ambassades", "clubs", "worker-members" })
         {
             var target = Target(dashboard, code);
             Assert.False(target["fed"]!.GetValue<bool>());
@@ -115,6 +116,92 @@ public sealed class TargetsDashboardTests(PortalServers servers, PortalAppPerCla
         (await client.ReadAsync(path)).Expect(HttpStatusCode.Unauthorized);
         (await client.ReadAsync($"/api/portal/targets/{year}/ambassades/facts", PortalApp.StaffToken)).Expect(HttpStatusCode.NotFound);
     }
+
+    [Fact]
+    public async Task Takeovers_converted_and_jobs_kept_come_from_the_reprise_watch_s_events_each_once()
+    {
+        var year = 2034; // years of their own: nothing else in this database counts there
+        var lastYear = year - 1;
+        DateTimeOffset On(int y, int month, int day) => new(y, month, day, 9, 0, 0, TimeSpan.Zero);
+        TakeoverOpportunityConverted Converted(DateTimeOffset at, string union) =>
+            new(Guid.NewGuid(), at, Guid.NewGuid(), union, Guid.NewGuid(), 8, null, null);
+        JobPremiumGranted Granted(DateTimeOffset at, int premiumYear, string union, int jobs) =>
+            new(Guid.NewGuid(), at, Guid.NewGuid(), Guid.NewGuid(), "732829320", union, premiumYear, jobs, jobs * 1_000L, 0,
+                "credit-cooperatif");
+        var before = await DashboardAsync(year);
+
+        var auraTakeover = Converted(On(year, 3, 10), "urscop-aura");
+        var ouestTakeover = Converted(On(year, 5, 20), "urscop-ouest");
+        var lastYearsTakeover = Converted(On(lastYear, 11, 2), "urscop-aura"); // arrives late: counts in its own year
+        var auraPremium = Granted(On(year, 4, 15), year, "urscop-aura", 12);
+        var ouestPremium = Granted(On(year, 6, 1), year, "urscop-ouest", 5);
+        // 00:30 on 1 January in Paris, still 31 December in UTC: a premium of the new year, counted in its January.
+        var newYearsPremium = Granted(new DateTimeOffset(lastYear, 12, 31, 23, 30, 0, TimeSpan.Zero), year, "urscop-ouest", 3);
+        var lastYearsPremium = Granted(On(lastYear, 12, 5), lastYear, "urscop-aura", 7);
+        foreach (var message in new object[] { auraTakeover, auraTakeover, ouestTakeover, lastYearsTakeover,
+                     auraPremium, auraPremium, ouestPremium, newYearsPremium, lastYearsPremium })
+        {
+            await (message switch
+            {
+                TakeoverOpportunityConverted c => app.PublishAsync(c),
+                JobPremiumGranted g => app.PublishAsync(g),
+                _ => Task.CompletedTask,
+            });
+        }
+
+        await Feed.EventuallyAsync(() => DashboardAsync(year),
+            d => Value(d, "takeovers-converted") == 2 && Value(d, "jobs-kept") == 20, "the dashboard to count the events");
+        await Feed.EventuallyAsync(() => Task.FromResult(app.ConsumedCount(auraPremium.EventId) + app.ConsumedCount(auraTakeover.EventId)),
+            n => n >= 4, "both deliveries of each consumed");
+        var dashboard = await DashboardAsync(year);
+
+        var takeovers = Target(dashboard, "takeovers-converted");
+        Assert.True(takeovers["fed"]!.GetValue<bool>());
+        Assert.Null(takeovers["notFedBecause"]);
+        Assert.Contains("TakeoverOpportunityConverted", takeovers["source"]!.GetValue<string>());
+        Assert.Equal(0, takeovers["target"]!.GetValue<long>()); // the seed sets no figure: the count is the progress
+        Assert.Equal(2, Value(dashboard, "takeovers-converted")); // delivered twice, counted once
+        Assert.Equal([0, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0], Months(takeovers));
+        Assert.Equal(1, takeovers["byRegion"]!["urscop-aura"]!.GetValue<long>());
+        Assert.Equal(1, takeovers["byRegion"]!["urscop-ouest"]!.GetValue<long>());
+
+        var jobs = Target(dashboard, "jobs-kept");
+        Assert.True(jobs["fed"]!.GetValue<bool>());
+        Assert.Contains("JobPremiumGranted", jobs["source"]!.GetValue<string>());
+        Assert.Equal(0, jobs["target"]!.GetValue<long>());
+        Assert.Equal(12 + 5 + 3, Value(dashboard, "jobs-kept")); // jobs, not premiums; the twice-delivered premium's once
+        Assert.Equal([3, 0, 0, 12, 0, 5, 0, 0, 0, 0, 0, 0], Months(jobs));
+        Assert.Equal(12, jobs["byRegion"]!["urscop-aura"]!.GetValue<long>());
+        Assert.Equal(5 + 3, jobs["byRegion"]!["urscop-ouest"]!.GetValue<long>());
+
+        // The other targets give the same figures as before.
+        foreach (var code in new[] { "member-cooperatives", "training-entries-employees", "training-entries-managers" })
+        {
+            Assert.Equal(Value(before, code), Value(dashboard, code));
+            Assert.Equal(Months(Target(before, code)), Months(Target(dashboard, code)));
+        }
+
+        // One union only.
+        var ouestOnly = (await client.ReadAsync($"/api/portal/targets/{year}?regionalUnion=urscop-ouest")).Expect(HttpStatusCode.OK).Body;
+        Assert.Equal(1, Value(ouestOnly, "takeovers-converted"));
+        Assert.Equal(5 + 3, Value(ouestOnly, "jobs-kept"));
+        Assert.Equal([3, 0, 0, 0, 0, 5, 0, 0, 0, 0, 0, 0], Months(Target(ouestOnly, "jobs-kept")));
+
+        // Last year's events count in last year, however late they came.
+        var last = await DashboardAsync(lastYear);
+        Assert.Equal(1, Value(last, "takeovers-converted"));
+        Assert.Equal(1, Months(Target(last, "takeovers-converted"))[10]);
+        Assert.Equal(7, Value(last, "jobs-kept"));
+        Assert.Equal(7, Months(Target(last, "jobs-kept"))[11]);
+
+        // Behind the jobs figure: the premiums, for staff.
+        var facts = (await client.ReadAsync($"/api/portal/targets/{year}/jobs-kept/facts", PortalApp.StaffToken)).Expect(HttpStatusCode.OK).Body;
+        Assert.Equal(
+            new[] { auraPremium.PremiumId, ouestPremium.PremiumId, newYearsPremium.PremiumId }.Order(),
+            facts["items"]!.AsArray().Select(i => i!["subjectId"]!.GetValue<Guid>()).Order());
+    }
+
+    private static long[] Months(JsonNode target) => target["byMonth"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray();
 
     private async Task<JsonNode> DashboardAsync(int year) =>
         (await client.ReadAsync($"/api/portal/targets/{year}")).Expect(HttpStatusCode.OK).Body;
