@@ -34,6 +34,11 @@ public static class French
 
     public static string Euros(long? cents) => cents is { } c ? Euros(c) : "—";
 
+    /// <summary>« 1 500 € » from whole euros (the reprise watch's seed fund and job premium count no cents).</summary>
+    public static string WholeEuros(long euros) => euros.ToString("C0", Culture);
+
+    public static string WholeEuros(long? euros) => euros is { } e ? WholeEuros(e) : "—";
+
     /// <summary>« 36 000 ».</summary>
     public static string Number(long value) => value.ToString("N0", Culture);
 

@@ -123,6 +123,15 @@ public static class RepriseNames
         "successor-of-open-opportunity" => "Seule une opportunité ouverte reçoit la coopérative qui la reprend : celle-ci est close.",
         "successor-not-an-opportunity" => "Ce SIREN est celui d'une autre entreprise de la veille, pas celui d'une nouvelle coopérative.",
         "already-a-cooperative" => "Cette entreprise est déjà une coopérative du mouvement : ce n'est pas une opportunité de reprise.",
+        "financing-request-in-financing-stage" => "Le fonds d'amorçage finance une opportunité à l'étape du financement seulement : faites-la d'abord passer au financement.",
+        "compartment-serves-region" => "Un des compartiments choisis ne sert pas l'union régionale de l'opportunité : choisissez un compartiment national ou de son union.",
+        "compartment-holds-enough" => "Un compartiment n'a plus assez de fonds disponibles pour le montant demandé.",
+        "decide-requested-only" => "Cette demande est déjà décidée : une demande se décide une seule fois.",
+        "premium-year-open" => "L'année de la prime n'est pas encore ouverte : fixez d'abord son montant par emploi et son budget.",
+        "premium-budget-not-exceeded" => "Le budget de l'année ne couvre plus cette prime.",
+        "premium-once-per-cooperative" => "Cette coopérative a déjà reçu sa prime à l'emploi : une coopérative la reçoit une seule fois.",
+        "premium-budget-covers-granted" => "Le budget ne peut pas descendre sous ce qui est déjà accordé cette année.",
+        "loan-answered-once" => "La banque a déjà répondu pour ce prêt.",
         // The pool's refusals name no rule: their titles are stable.
         _ when problem.Title == "Opportunity closed" => "L'opportunité est close : on n'y propose plus personne.",
         _ when problem.Title == "Not in the pool" => "Cette personne n'est pas, ou plus, dans le vivier.",
@@ -133,5 +142,45 @@ public static class RepriseNames
         _ when problem.Status == 428 => "La version lue de l'opportunité manque : rechargez la page.",
         _ when problem.Status == 412 => "Quelqu'un a fait avancer cette opportunité entre-temps : voici son état actuel, refaites votre choix si besoin.",
         _ => $"{problem.Title} {problem.Detail}".Trim(),
+    };
+
+    public static string Reach(CompartmentReach reach) => reach switch
+    {
+        CompartmentReach.National => "National",
+        CompartmentReach.Regional => "Régional",
+        CompartmentReach.InterRegional => "Interrégional",
+        _ => reach.ToString(),
+    };
+
+    public static readonly IReadOnlyList<(FunderKind Kind, string Name)> FunderKinds =
+    [
+        (Api.RepriseWatch.FunderKind.Bank, "Banque"),
+        (Api.RepriseWatch.FunderKind.Mutual, "Mutuelle"),
+        (Api.RepriseWatch.FunderKind.Region, "Région"),
+    ];
+
+    public static string FunderKind(FunderKind kind) => FunderKinds.FirstOrDefault(k => k.Kind == kind).Name ?? kind.ToString();
+
+    public static string Financing(FinancingStatus status) => status switch
+    {
+        FinancingStatus.Requested => "En attente de décision",
+        FinancingStatus.Approved => "Approuvée",
+        FinancingStatus.Refused => "Refusée",
+        _ => status.ToString(),
+    };
+
+    public static string FinancingTone(FinancingStatus status) => status switch
+    {
+        FinancingStatus.Approved => "ok",
+        FinancingStatus.Refused => "bad",
+        _ => "warn",
+    };
+
+    public static string Loan(LoanStatus status) => status switch
+    {
+        LoanStatus.Asked => "Demandé à la banque",
+        LoanStatus.Accepted => "Prêt accordé",
+        LoanStatus.Refused => "Prêt refusé",
+        _ => status.ToString(),
     };
 }
