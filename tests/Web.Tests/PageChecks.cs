@@ -48,6 +48,9 @@ public static class Shown
 {
     /// <summary>« 6 décembre 2026 ».</summary>
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
+
+    /// <summary>« 30 000 € »: whole euros, as the reprise watch's pages say them.</summary>
+    public static string Euros(long euros) => euros.ToString("C0", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
 }
 
 /// <summary>The Congress training target as the services give it today, to check a page shows the same figure.</summary>

@@ -22,12 +22,17 @@ public static partial class PlatformRequests
         return (await CodeFlow.SignInAsync(browser, user, platform.Password(user), scope)).AccessToken!;
     }
 
-    /// <summary>A POST that must succeed (201 or 200); its answer.</summary>
-    public static async Task<JsonElement> PostAsync(this WebPlatform platform, string token, string path, object body)
+    /// <summary>A POST that must succeed (201 or 200); its answer. <paramref name="ifMatch"/> for a write on a version (« * »: any).</summary>
+    public static async Task<JsonElement> PostAsync(this WebPlatform platform, string token, string path, object body, string? ifMatch = null)
     {
         using var request = Authorized(HttpMethod.Post, path, token);
         request.Content = JsonContent.Create(body);
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
         return await AnswerAsync(platform, request, HttpStatusCode.Created, HttpStatusCode.OK);
     }
 
