@@ -40,7 +40,7 @@ public sealed class RepriseWatchMoneyJourneyTests(WebPlatform platform)
         await staff.GetByRole(AriaRole.Link, new() { Name = compartment }).ClickAsync();
         await Assertions.Expect(staff.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(compartment);
 
-        await staff.GetByLabel("Financeur *").FillAsync("Crédit Coopératif");
+        await staff.GetByLabel("Financeur *", new() { Exact = true }).FillAsync("Crédit Coopératif");
         await staff.GetByLabel("Type de financeur *").SelectOptionAsync("Bank");
         await staff.GetByLabel("Code partenaire *").FillAsync("credit-cooperatif");
         await staff.GetByLabel("Montant (en euros) *").FillAsync("50000");
@@ -120,9 +120,9 @@ public sealed class RepriseWatchMoneyJourneyTests(WebPlatform platform)
         await using var context = await platform.NewContextAsync(phone);
         var page = await context.NewPageAsync();
         await page.SignInAsync(platform, "federation", check: null);
-        await page.GotoAsync("/reprise/opportunites");
+        await page.GotoAsync("/espace");
         await page.GetByRole(AriaRole.Link, new() { Name = "La prime à l'emploi" }).ClickAsync();
-        await page.WaitForURLAsync("**/reprise/primes");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("La prime à l'emploi");
 
         await page.GetByLabel("Montant par emploi (en euros) *").FillAsync("1000");
         await page.GetByLabel("Budget de l'année (en euros) *").FillAsync((granted + 10_000).ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -135,12 +135,13 @@ public sealed class RepriseWatchMoneyJourneyTests(WebPlatform platform)
         await ExpectFactAsync(page, "Reste du budget", Shown.Euros(10_000));
 
         // The union's top-up: 200 € a job, at most 500 € a premium.
-        await page.GetByLabel("Union régionale *").SelectOptionAsync(Union);
+        await page.Locator("select#topUpUnion").SelectOptionAsync(Union);
         await page.GetByLabel("Complément par emploi (en euros) *").FillAsync("200");
         await page.GetByLabel("Plafond par prime (en euros) *").FillAsync("500");
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer le complément" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Le complément régional est enregistré.");
-        await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "URSCOP Auvergne-Rhône-Alpes" })).ToContainTextAsync(Shown.Euros(500));
+        await Assertions.Expect(page.GetByRole(AriaRole.Table, new() { Name = "Les compléments régionaux de la prime" })
+            .GetByRole(AriaRole.Row).Filter(new() { HasText = "URSCOP Auvergne-Rhône-Alpes" })).ToContainTextAsync(Shown.Euros(500));
 
         // The cooperative found by its name, granted for 3 jobs: 3 000 €, 500 € of top-up, 7 000 € left of the budget.
         await page.GetByLabel("Nom de la coopérative").FillAsync(cooperativeName);
@@ -187,10 +188,10 @@ public sealed class RepriseWatchMoneyJourneyTests(WebPlatform platform)
         await using var context = await platform.NewContextAsync(phone);
         var page = await context.NewPageAsync();
         await page.SignInAsync(platform, "federation", check: null);
-        await page.GotoAsync("/reprise/opportunites");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Les chiffres" }).ClickAsync();
-        await page.WaitForURLAsync("**/reprise/chiffres");
-        await page.GetByLabel("Union régionale").SelectOptionAsync(occitanie);
+        await page.GotoAsync("/espace");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Les chiffres de la veille" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Les chiffres de la veille des reprises");
+        await page.Locator("select#union").SelectOptionAsync(occitanie);
         await page.GetByRole(AriaRole.Button, new() { Name = "Afficher" }).ClickAsync();
         await page.WaitForURLAsync(url => url.Contains(occitanie, StringComparison.Ordinal));
 
