@@ -1,12 +1,20 @@
 using Scop.Aspire.ReferenceData;
 using Scop.Aspire.RepriseWatch;
 using Scop.Aspire.RepriseWatch.Data;
+using Scop.Aspire.RepriseWatch.DemoData;
 using Scop.Aspire.RepriseWatch.Features;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
+
+if (args is ["seed-demo", ..])
+{
+    // dotnet run --project services/RepriseWatch -- seed-demo: loads the demo watch over membership's demo register, then exits.
+    Environment.ExitCode = await SeedDemo.RunAsync(args[1..]);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
