@@ -10,7 +10,7 @@ public sealed record BenchOptions
     public const string DefaultPg = "Host=127.0.0.1;Port=25432;Username=scop";
 
     public static readonly string[] Scenarios =
-        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "seed-fund-requests", "identity", "membership-search", "webhook-delivery", "notification-delivery", "web-pages", "all",
+        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "seed-fund-requests", "identity", "membership-search", "pipeline-search", "webhook-delivery", "notification-delivery", "web-pages", "all",
             "faults"];
 
     public required string Scenario { get; init; }
@@ -59,6 +59,9 @@ public sealed record BenchOptions
                                 with a bearer token against the same ping anonymous (target: >= 80 %).
           membership-search     N clients searching the demo register (name, union, sector, legal form, paging;
                                 target p95 < 50 ms), then registration beside pgbench -N. Needs seed-demo first.
+          pipeline-search       N clients (32) reading the reprise watch's pipeline as staff (paging, stage, union +
+                                stage, cause, stale, NAF division, name, SIREN; target p95 < 50 ms on 10,000 demo
+                                opportunities); floor: the gateway ping. Needs both seed-demos first (see bench/README).
           webhook-delivery      a receiver in the bench subscribed through partner-hooks; open-loop registrations at
                                 R/s, each a signed CooperativeJoined webhook; latency from the event to the receiver's 2xx.
           notification-delivery managers of cooperatives made for the run; open-loop dues payments at R/s, each a

@@ -87,7 +87,7 @@ public sealed class IdentityTokens(BenchOptions options, CpuSampler cpu, TextWri
 
         var summary = string.Create(Invariant,
             $"identity: client credentials through the gateway, {Clients} clients x {tokens.Seconds:0.#} s: {tokens.OkThroughput:0.#} tokens/s, "
-            + $"{tokens.LatencyMs}, {tokens.Errors.Total} errors{Breakdown(tokens.Errors)}; that is {tokensShare:P0} of the anonymous gateway ping "
+            + $"{tokens.LatencyMs}, {tokens.Errors.Total} errors{tokens.Errors.Detail}; that is {tokensShare:P0} of the anonymous gateway ping "
             + $"({anonymous.OkThroughput:0.#} req/s) of the same run. GET {Requests.PingPath} in alternating slices: with the partner's token "
             + $"{authenticated.OkThroughput:0.#} req/s ({authenticated.LatencyMs}), anonymous {anonymous.OkThroughput:0.#} req/s ({anonymous.LatencyMs}): "
             + $"{share:P1}. CPU per request, gateway and membership: {PerRequest(authenticated)} with the token, {PerRequest(anonymous)} without.");
@@ -297,6 +297,4 @@ public sealed class IdentityTokens(BenchOptions options, CpuSampler cpu, TextWri
         return result;
     }
 
-    private static string Breakdown(ErrorSummary errors) =>
-        errors.Total == 0 ? "" : " (" + string.Join(", ", errors.Breakdown.Select(e => $"{e.Key}: {e.Value}")) + ")";
 }

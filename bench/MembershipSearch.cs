@@ -93,14 +93,14 @@ public sealed class MembershipSearch(BenchOptions options, HttpClient http, Scen
         var targets = new List<TargetCheck>
         {
             new(string.Create(Invariant, $"membership-search p95 < {TargetP95Ms:0} ms with {Clients} clients, 0 errors, every item inside its filters"),
-                string.Create(Invariant, $"p95 {search.LatencyMs.P95:0.#} ms at {search.OkThroughput:0.#} searches/s, {search.Errors.Total} errors{Breakdown(search.Errors)}"),
+                string.Create(Invariant, $"p95 {search.LatencyMs.P95:0.#} ms at {search.OkThroughput:0.#} searches/s, {search.Errors.Total} errors{search.Errors.Detail}"),
                 search.Ok > 0 && search.LatencyMs.P95 < TargetP95Ms && search.Errors.Total == 0),
         };
         targets.AddRange(registration.Targets ?? []);
 
         var summary = string.Create(Invariant,
             $"membership-search: {Clients} clients x {search.Seconds:0.#} s on {register.Cooperatives} cooperatives: {search.OkThroughput:0.#} searches/s, "
-            + $"{search.LatencyMs}, {search.Errors.Total} errors{Breakdown(search.Errors)}. Floor: the gateway ping with the same clients "
+            + $"{search.LatencyMs}, {search.Errors.Total} errors{search.Errors.Detail}. Floor: the gateway ping with the same clients "
             + $"{gatewayFloor.OkThroughput:0.#} req/s ({gatewayFloor.LatencyMs}). {registration.Summary}");
         return new ScenarioResult
         {
@@ -256,8 +256,6 @@ public sealed class MembershipSearch(BenchOptions options, HttpClient http, Scen
         return (cooperatives, demo);
     }
 
-    private static string Breakdown(ErrorSummary errors) =>
-        errors.Total == 0 ? "" : " (" + string.Join(", ", errors.Breakdown.Select(e => $"{e.Key}: {e.Value}")) + ")";
 }
 
 /// <summary>The system is up but not ready for a scenario (e.g. its data is missing); the message says what to do.</summary>

@@ -38,6 +38,9 @@ public sealed record ErrorSummary(long Total, SortedDictionary<string, long> Bre
 {
     public static ErrorSummary Empty => new(0, []);
 
+    /// <summary>" (status: count, …)" after a figure, or nothing when there were no errors.</summary>
+    public string Detail => Total == 0 ? "" : " (" + string.Join(", ", Breakdown.Select(e => $"{e.Key}: {e.Value}")) + ")";
+
     public static ErrorSummary Merge(IEnumerable<ErrorSummary> parts)
     {
         var breakdown = new SortedDictionary<string, long>(StringComparer.Ordinal);

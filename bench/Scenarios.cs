@@ -98,7 +98,7 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
 
         var summary = string.Create(Invariant,
             $"register-cooperative: {Clients} clients x {phase.Seconds:0.#} s: {created} created ({phase.OkThroughput:0.#}/s), "
-            + $"{conflicts} conflicts, {phase.Errors.Total} errors{Breakdown(phase.Errors)}; {phase.LatencyMs}. "
+            + $"{conflicts} conflicts, {phase.Errors.Total} errors{phase.Errors.Detail}; {phase.LatencyMs}. "
             + $"That is {versusPgbench} and {Share(phase.OkThroughput, gatewayFloor.OkThroughput)} of the gateway ping floor "
             + $"({gatewayFloor.OkThroughput:0.#} req/s, {gatewayFloor.LatencyMs}).");
         return new ScenarioResult
@@ -155,7 +155,7 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
         var summary = string.Create(Invariant,
             $"event-latency: {options.Rate:0.#} registrations/s open-loop for {run.SendSeconds:0.#} s: {run.Sent} sent, {run.Created} created "
             + $"(the last answer after {run.CompletionSeconds:0.#} s, so {run.Created / Math.Max(run.CompletionSeconds, 0.001):0.#}/s), "
-            + $"{run.Conflicts} conflicts, {run.Errors.Total} errors{Breakdown(run.Errors)}; POST (from its scheduled time) {run.PostLatencyMs}. "
+            + $"{run.Conflicts} conflicts, {run.Errors.Total} errors{run.Errors.Detail}; POST (from its scheduled time) {run.PostLatencyMs}. "
             + $"Commit to feed entry (publishedAt - occurredAt): {run.ServerLatencyMs}; as the client sees it (201 to first seen in the feed): "
             + $"{run.ClientObservedLatencyMs}; missing {run.Missing}, duplicates {run.Duplicates}. "
             + $"Floors in the same run: gateway ping with 1 client {pingFloor.LatencyMs}; one feed read {run.FeedReadMs}; poll interval {options.PollInterval.TotalMilliseconds:0} ms. "
@@ -263,6 +263,4 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
     private static string Share(double value, double floor) =>
         floor > 0 ? string.Create(Invariant, $"{value / floor:P0}") : "n/a";
 
-    private static string Breakdown(ErrorSummary errors) =>
-        errors.Total == 0 ? "" : " (" + string.Join(", ", errors.Breakdown.Select(e => $"{e.Key}: {e.Value}")) + ")";
 }
