@@ -67,6 +67,10 @@ public sealed class DemoDataTests(RepriseWatchServers servers)
         Assert.True(await Scalar<long>("SELECT count(*) FROM pool_volunteers") > 0);
         Assert.True(await Scalar<long>("SELECT count(*) FROM candidate_proposals WHERE outcome = 'Accepted'") > 0);
 
+        // The planner knows the loaded tables, and index-only scans need not visit the heap, before the first read.
+        Assert.Equal(0L, await Scalar<long>(
+            "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN ('opportunities', 'opportunity_reporters') AND (last_analyze IS NULL OR last_vacuum IS NULL)"));
+
         // No news published; each open opportunity either flagged stale or waiting for its stale timer.
         Assert.Equal(0L, await Scalar<long>("SELECT count(*) FROM outbox_messages WHERE message_type NOT LIKE '%StaleCheckDue%'"));
         Assert.Equal(await Scalar<long>("SELECT count(*) FROM opportunities WHERE stage NOT IN ('Converted', 'Lost') AND stale_since IS NULL"),

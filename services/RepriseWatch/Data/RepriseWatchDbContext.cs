@@ -95,6 +95,9 @@ public sealed class RepriseWatchDbContext(DbContextOptions<RepriseWatchDbContext
             reporter.HasIndex(r => new { r.OpportunityId, r.PersonId }).IsUnique().HasFilter("person_id IS NOT NULL");
             reporter.HasIndex(r => new { r.PersonId, r.OpportunityId });
             reporter.HasIndex(r => new { r.CooperativeId, r.OpportunityId });
+            // Every row of a pipeline page counts its reporters: the unique index above leaves out the reports naming no
+            // person, so without this one PostgreSQL counted them through the person index, whole, for each row.
+            reporter.HasIndex(r => r.OpportunityId);
         });
 
         model.Entity<OpportunityMove>(move =>

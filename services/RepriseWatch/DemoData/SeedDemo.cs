@@ -174,8 +174,13 @@ public static class SeedDemo
                     SELECT sum(p.amount) FROM financing_parts p JOIN financing_requests r ON r.id = p.request_id
                     WHERE p.compartment_id = c.id AND r.status <> 'Refused'), 0);
                 UPDATE premium_years y SET granted = coalesce((SELECT sum(amount) FROM job_premiums p WHERE p.year = y.year), 0);
-                ANALYZE opportunities, opportunity_reporters, opportunity_moves, cooperatives, people, pool_volunteers,
-                    candidate_proposals, fund_compartments, financing_requests, financing_parts, job_premiums;
+                """);
+            // Statistics for the planner and the visibility map for index-only scans now, not at autovacuum's next pass:
+            // the first pipeline reads would otherwise be planned for empty tables and visit the heap for every row.
+            await db.Database.ExecuteSqlRawAsync(
+                """
+                VACUUM (ANALYZE) opportunities, opportunity_reporters, opportunity_moves, cooperatives, people, pool_volunteers,
+                    candidate_proposals, fund_compartments, financing_requests, financing_parts, job_premiums
                 """);
         }
 

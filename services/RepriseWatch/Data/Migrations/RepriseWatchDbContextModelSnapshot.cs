@@ -765,6 +765,9 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_opportunity_reporters");
 
+                    b.HasIndex("OpportunityId")
+                        .HasDatabaseName("ix_opportunity_reporters_opportunity_id");
+
                     b.HasIndex("CooperativeId", "OpportunityId")
                         .HasDatabaseName("ix_opportunity_reporters_cooperative_id_opportunity_id");
 
