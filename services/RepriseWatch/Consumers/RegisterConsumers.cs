@@ -23,10 +23,12 @@ public sealed class CooperativeJoinedConsumer(RepriseWatchDbContext db, TimeProv
         var cooperative = await RegisterFacts.StateCooperativeAsync(Db, joined.CooperativeId, joined.Siren,
             joined.RegionalUnion, joined.Headcount, joined.OccurredAt, ct);
         var now = Time.GetUtcNow();
+        // The SIREN is cast to the columns' type (character(9)): compared with text, the columns would be cast instead, and
+        // their indexes could not serve.
         var opportunities = await Db.Opportunities
             .FromSql($"""
                 SELECT *, xmin FROM opportunities
-                WHERE (siren = {joined.Siren} OR successor_siren = {joined.Siren})
+                WHERE (siren = {joined.Siren}::bpchar OR successor_siren = {joined.Siren}::bpchar)
                   AND stage NOT IN ('Converted', 'Lost')
                 ORDER BY id FOR UPDATE
                 """)

@@ -222,8 +222,10 @@ public static class OpportunitySearch
             // escaped) — among the companies the caller may see only.
             if (Siren.TryNormalize(search, out var siren))
             {
+                // Cast to the column's type (character(9)): compared with text, the column is cast instead, which its
+                // index cannot serve, and every SIREN search read the whole index twice.
                 parameters.Add(new NpgsqlParameter<string>("search_siren", siren));
-                conditions.Add("o.siren = @search_siren");
+                conditions.Add("o.siren = @search_siren::bpchar");
             }
             else
             {

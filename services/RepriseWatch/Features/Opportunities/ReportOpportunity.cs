@@ -98,7 +98,7 @@ public static class ReportOpportunity
     private static async Task<Opportunity> MergeAsync(RepriseWatchDbContext db, OpportunityFacts facts, ReporterIdentity reporter,
         TimeSpan staleAfter, DateTimeOffset now, CancellationToken ct)
     {
-        var opportunity = await db.Opportunities.FromSql($"SELECT *, xmin FROM opportunities WHERE siren = {facts.Siren} FOR UPDATE")
+        var opportunity = await db.Opportunities.FromSql($"SELECT *, xmin FROM opportunities WHERE siren = {facts.Siren}::bpchar FOR UPDATE")
             .SingleAsync(ct);
         await db.Entry(opportunity).Collection(o => o.Reporters).LoadAsync(ct);
         var known = reporter.PersonId is { } person
