@@ -88,13 +88,7 @@ public static class SeedDemo
         var random = new Random(2004);
         var today = ParisCalendar.Today(TimeProvider.System);
         var now = DateTimeOffset.UtcNow;
-        var communes = reference.Communes.Where(c => c.Population >= 1_000).OrderBy(c => c.Code, StringComparer.Ordinal).ToArray();
-        var cumulative = new long[communes.Length];
-        long sum = 0;
-        for (var i = 0; i < communes.Length; i++)
-        {
-            cumulative[i] = sum += communes[i].Population;
-        }
+        var communes = new CommuneDraw(reference, minimumPopulation: 1_000);
 
         var headcounts = Headcounts(random);
         var peopleDone = 0;
@@ -106,8 +100,7 @@ public static class SeedDemo
             db.ChangeTracker.AutoDetectChangesEnabled = false;
             for (var i = start; i < Math.Min(start + batch, Cooperatives); i++)
             {
-                var found = Array.BinarySearch(cumulative, random.NextInt64(sum));
-                var commune = communes[found < 0 ? ~found : found];
+                var commune = communes.Next(random);
                 var legalForm = random.NextDouble() switch { < 0.75 => LegalForm.Scop, < 0.95 => LegalForm.Scic, _ => LegalForm.Cae };
                 var name = $"{NameWords[random.Next(NameWords.Length)]} {NameSuffixes[random.Next(NameSuffixes.Length)]} {i + 1}";
                 var cooperative = Cooperative.Register(name, SirenOf(i), legalForm, commune.Code, NafCodes[random.Next(NafCodes.Length)],

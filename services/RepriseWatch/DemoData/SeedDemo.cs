@@ -6,6 +6,7 @@ using Scop.Aspire.ReferenceData;
 using Scop.Aspire.RepriseWatch.Data;
 using Scop.Aspire.RepriseWatch.Domain;
 using Scop.Aspire.RepriseWatch.Features;
+using Scop.Aspire.RepriseWatch.Features.Opportunities;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Messaging;
@@ -279,8 +280,7 @@ public static class SeedDemo
         private readonly DateTimeOffset now;
         private readonly DateTimeOffset start;
         private readonly TimeSpan staleAfter;
-        private readonly Commune[] communes;
-        private readonly long[] cumulative;
+        private readonly CommuneDraw communes;
         private readonly Func<string, string> unionOf;
         private readonly Dictionary<string, RegisterPerson[]> peopleByUnion;
         private readonly Dictionary<string, Queue<RegisterCooperative>> successorsByUnion;
@@ -299,13 +299,7 @@ public static class SeedDemo
             var unions = register.Cooperatives.Select(c => c.RegionalUnion).Distinct().Order(StringComparer.Ordinal).ToArray();
 
             // Companies where people live, as membership's demo spreads its cooperatives.
-            communes = reference.Communes.Where(c => c.Population >= 1_000).OrderBy(c => c.Code, StringComparer.Ordinal).ToArray();
-            cumulative = new long[communes.Length];
-            long sum = 0;
-            for (var i = 0; i < communes.Length; i++)
-            {
-                cumulative[i] = sum += communes[i].Population;
-            }
+            communes = new CommuneDraw(reference, minimumPopulation: 1_000);
 
             unionOf = regionalUnions.ForRegion;
             peopleByUnion = register.People.GroupBy(p => cooperativeOf[p.CooperativeId].RegionalUnion)
@@ -361,8 +355,7 @@ public static class SeedDemo
         /// <summary>Opportunity <paramref name="index"/> of <paramref name="count"/>: reported, then moved as far as its dates allow.</summary>
         public void Opportunity(RepriseWatchDbContext db, int index, int count)
         {
-            var found = Array.BinarySearch(cumulative, random.NextInt64(cumulative[^1]));
-            var commune = communes[found < 0 ? ~found : found];
+            var commune = communes.Next(random);
             var union = unionOf(commune.Region);
             var (naf, trade) = Trades[random.Next(Trades.Length)];
             var family = FamilyNames[random.Next(FamilyNames.Length)];
@@ -384,7 +377,7 @@ public static class SeedDemo
             db.Opportunities.Add(opportunity);
             var reporter = Reporter(union);
             AddReporter(db, opportunity, reporter, reportedAt);
-            Moved(db, opportunity, null, Reporting(reporter), reportedAt);
+            Pipeline.Record(db, opportunity, null, Reporting(reporter), reportedAt);
 
             // A second reporter now and then: the same company reported twice is one opportunity.
             if (random.NextDouble() < 0.12 && Later(reportedAt, 3, 60) is { } again)
@@ -438,7 +431,7 @@ public static class SeedDemo
             // The team's new cooperative joined the register: the watch converted it, and the premium followed.
             opportunity.LinkSuccessor(successor.Siren, opportunity.LastActivityAt);
             opportunity.Convert(successor.Id, opportunity.JobsKeptBy(successor.Headcount), joined);
-            Moved(db, opportunity, Stage.Financing, Actor.Register, joined);
+            Pipeline.Record(db, opportunity, Stage.Financing, Actor.Register, joined);
             Grant(db, opportunity, successor, joined);
         }
 
@@ -464,7 +457,7 @@ public static class SeedDemo
             }
 
             step(at);
-            Moved(db, opportunity, from, actor, at);
+            Pipeline.Record(db, opportunity, from, actor, at);
             return true;
         }
 
@@ -473,7 +466,7 @@ public static class SeedDemo
             var from = opportunity.Stage;
             var comment = Losses.First(l => l.Reason == reason).Comment;
             opportunity.Lose(reason, comment, at);
-            Moved(db, opportunity, from, actor, at, reason.ToString(), comment);
+            Pipeline.Record(db, opportunity, from, actor, at, reason.ToString(), comment);
         }
 
         /// <summary>An open opportunity at the end of its history: flagged stale if quiet for too long, else its timer set.</summary>
@@ -485,26 +478,9 @@ public static class SeedDemo
             }
             else
             {
-                db.AddIntegrationEvent(new StaleCheckDue(Guid.CreateVersion7(now), now, opportunity.Id), aggregateId: null,
-                    notBefore: opportunity.LastActivityAt + staleAfter);
+                Pipeline.Active(db, opportunity, staleAfter, opportunity.LastActivityAt);
             }
         }
-
-        private static void Moved(RepriseWatchDbContext db, Opportunity opportunity, Stage? from, Actor actor, DateTimeOffset at,
-            string? reason = null, string? comment = null) =>
-            db.Moves.Add(new OpportunityMove
-            {
-                Id = Guid.CreateVersion7(at),
-                OpportunityId = opportunity.Id,
-                FromStage = from,
-                ToStage = opportunity.Stage,
-                At = at,
-                ActorPersonId = actor.PersonId,
-                ActorRole = actor.Role,
-                ActorRegionalUnion = actor.RegionalUnion,
-                Reason = reason,
-                Comment = comment ?? (opportunity.Stage == Stage.Financing ? opportunity.FeasibilitySummary : null),
-            });
 
         private RegisterPerson Reporter(string union) =>
             peopleByUnion.TryGetValue(union, out var people) ? people[random.Next(people.Length)] : register.People[random.Next(register.People.Count)];

@@ -15,22 +15,27 @@ public static class Pipeline
     public static void Stepped(RepriseWatchDbContext db, Opportunity opportunity, Stage? from, Actor actor, TimeSpan staleAfter,
         DateTimeOffset now, string? reason = null, string? comment = null)
     {
+        Record(db, opportunity, from, actor, now, reason, comment);
+        Announce(db, opportunity, from, now);
+        Active(db, opportunity, staleAfter, now);
+    }
+
+    /// <summary>The step's line in the opportunity's history, alone (the demo data writes histories that are not news).</summary>
+    public static void Record(RepriseWatchDbContext db, Opportunity opportunity, Stage? from, Actor actor, DateTimeOffset at,
+        string? reason = null, string? comment = null) =>
         db.Moves.Add(new OpportunityMove
         {
-            Id = Guid.CreateVersion7(now),
+            Id = Guid.CreateVersion7(at),
             OpportunityId = opportunity.Id,
             FromStage = from,
             ToStage = opportunity.Stage,
-            At = now,
+            At = at,
             ActorPersonId = actor.PersonId,
             ActorRole = actor.Role,
             ActorRegionalUnion = actor.RegionalUnion,
             Reason = reason,
             Comment = comment,
         });
-        Announce(db, opportunity, from, now);
-        Active(db, opportunity, staleAfter, now);
-    }
 
     /// <summary>
     /// Something happened to the opportunity: while it is open, a durable timer looks at it again when it would have
