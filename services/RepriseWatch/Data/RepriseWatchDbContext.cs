@@ -73,6 +73,10 @@ public sealed class RepriseWatchDbContext(DbContextOptions<RepriseWatchDbContext
             opportunity.HasIndex(o => new { o.RegionalUnion, o.Stage, o.ReportedAt });
             opportunity.HasIndex(o => new { o.Stage, o.ReportedAt });
             opportunity.HasIndex(o => o.ReportedAt);
+            // The pipeline's other filters, newest first: without them each of these reads scanned the whole table.
+            opportunity.HasIndex(o => new { o.Cause, o.ReportedAt });
+            opportunity.HasIndex(o => new { o.NafDivision, o.ReportedAt });
+            opportunity.HasIndex(o => o.ReportedAt, "stale").HasFilter("stale_since IS NOT NULL").HasDatabaseName("ix_opportunities_stale_reported_at");
             opportunity.ToTable(t =>
             {
                 t.HasCheckConstraint("ck_opportunities_headcount", $"headcount >= 0 AND headcount <= {Opportunity.MaxHeadcount}");

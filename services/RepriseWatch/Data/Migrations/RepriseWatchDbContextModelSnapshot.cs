@@ -646,11 +646,21 @@ namespace Scop.Aspire.RepriseWatch.Data.Migrations
                         .HasDatabaseName("ix_opportunities_successor_siren")
                         .HasFilter("successor_siren IS NOT NULL");
 
+                    b.HasIndex("Cause", "ReportedAt")
+                        .HasDatabaseName("ix_opportunities_cause_reported_at");
+
+                    b.HasIndex("NafDivision", "ReportedAt")
+                        .HasDatabaseName("ix_opportunities_naf_division_reported_at");
+
                     b.HasIndex("Stage", "ReportedAt")
                         .HasDatabaseName("ix_opportunities_stage_reported_at");
 
                     b.HasIndex("RegionalUnion", "Stage", "ReportedAt")
                         .HasDatabaseName("ix_opportunities_regional_union_stage_reported_at");
+
+                    b.HasIndex(new[] { "ReportedAt" }, "stale")
+                        .HasDatabaseName("ix_opportunities_stale_reported_at")
+                        .HasFilter("stale_since IS NOT NULL");
 
                     b.ToTable("opportunities", null, t =>
                         {
