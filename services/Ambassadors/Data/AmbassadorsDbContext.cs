@@ -16,6 +16,8 @@ public sealed class AmbassadorsDbContext(DbContextOptions<AmbassadorsDbContext> 
 
     public DbSet<KnownCooperative> Cooperatives => Set<KnownCooperative>();
 
+    public DbSet<AmbassadeHistoryLine> History => Set<AmbassadeHistoryLine>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.AddPlatformTables();
@@ -50,6 +52,22 @@ public sealed class AmbassadorsDbContext(DbContextOptions<AmbassadorsDbContext> 
             ambassade.HasIndex(a => new { a.RegionalUnion, a.Status });
             ambassade.ToTable(t => t.HasCheckConstraint("ck_ambassades_position",
                 "(latitude IS NULL) = (longitude IS NULL) AND (latitude IS NULL OR (latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180))"));
+        });
+
+        model.Entity<AmbassadeHistoryLine>(line =>
+        {
+            line.ToTable("ambassade_history");
+            line.HasKey(l => l.Id);
+            line.Property(l => l.Step).HasMaxLength(AmbassadeHistoryLine.MaxStepLength);
+            line.Property(l => l.FromStatus).HasConversion<string>().HasMaxLength(16);
+            line.Property(l => l.ToStatus).HasConversion<string>().HasMaxLength(16);
+            line.Property(l => l.ActorRole).HasMaxLength(32);
+            line.Property(l => l.ActorRegionalUnion).HasMaxLength(64);
+            line.Property(l => l.Reason).HasMaxLength(Ambassade.MaxReasonLength);
+            line.Property(l => l.Comment).HasMaxLength(Ambassade.MaxTextLength);
+            line.HasOne<Ambassade>().WithMany().HasForeignKey(l => l.AmbassadeId);
+            line.Property(l => l.Sequence).UseIdentityAlwaysColumn();
+            line.HasIndex(l => new { l.AmbassadeId, l.Sequence });
         });
 
         model.Entity<KnownCooperative>(cooperative =>

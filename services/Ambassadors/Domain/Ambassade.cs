@@ -111,4 +111,134 @@ public sealed class Ambassade
 
     /// <summary>Optimistic concurrency (PostgreSQL's xmin): the ETag.</summary>
     public uint Version { get; set; }
+
+    /// <summary>A delegate's decision is awaited: a first application, or the renewal of the label in force.</summary>
+    public bool AwaitsDecision => Status == LabelStatus.Applied || (Status == LabelStatus.Labelled && RenewalRequestedAt is not null);
+
+    /// <summary>The checklist's criteria the review did not find met (all of them before a review).</summary>
+    public IReadOnlyList<string> MissingCriteria()
+    {
+        var missing = new List<string>();
+        if (SignageInPlace != true)
+        {
+            missing.Add("signageInPlace");
+        }
+
+        if (CanWelcomeAndInform != true)
+        {
+            missing.Add("canWelcomeAndInform");
+        }
+
+        if (LocalRepresentation != true)
+        {
+            missing.Add("localRepresentation");
+        }
+
+        return missing;
+    }
+
+    /// <summary>The manager asks for the renewal of the label in force: a new review and decision, the label running meanwhile.</summary>
+    public void RequestRenewal(Guid? by, string? motivation, DateTimeOffset now)
+    {
+        RenewalRequestedAt = now;
+        AppliedBy = by;
+        Motivation = motivation ?? Motivation;
+        ClearReview();
+    }
+
+    public void Review(Guid? by, DateOnly visitOn, bool signage, bool welcome, bool representation, bool membershipCurrent,
+        DateTimeOffset now)
+    {
+        VisitOn = visitOn;
+        SignageInPlace = signage;
+        CanWelcomeAndInform = welcome;
+        LocalRepresentation = representation;
+        MembershipCurrent = membershipCurrent;
+        ReviewedBy = by;
+        ReviewedAt = now;
+    }
+
+    /// <summary>
+    /// Grants the label for <paramref name="years"/> from <paramref name="today"/>, or, for a renewal, extends it by as
+    /// many years from the end of the current term. Answers whether it was a renewal.
+    /// </summary>
+    public bool Approve(Guid? by, int years, DateOnly today, DateTimeOffset now)
+    {
+        var renewal = Status == LabelStatus.Labelled;
+        if (renewal)
+        {
+            LabelEndsOn = LabelEndsOn!.Value.AddYears(years);
+            RenewalRequestedAt = null;
+        }
+        else
+        {
+            Status = LabelStatus.Labelled;
+            LabelledOn = today;
+            LabelEndsOn = today.AddYears(years).AddDays(-1);
+        }
+
+        Decide(by, null, now);
+        return renewal;
+    }
+
+    /// <summary>Refuses the application (it ends), or the renewal (the label runs to its end). Answers whether it was a renewal.</summary>
+    public bool Refuse(Guid? by, string reason, DateTimeOffset now)
+    {
+        var renewal = Status == LabelStatus.Labelled;
+        if (renewal)
+        {
+            RenewalRequestedAt = null;
+        }
+        else
+        {
+            Status = LabelStatus.Refused;
+        }
+
+        Decide(by, reason, now);
+        return renewal;
+    }
+
+    public void Suspend(Guid? by, string reason, DateTimeOffset now)
+    {
+        Status = LabelStatus.Suspended;
+        Decide(by, reason, now);
+    }
+
+    public void Reinstate(Guid? by, DateTimeOffset now)
+    {
+        Status = LabelStatus.Labelled;
+        Decide(by, null, now);
+    }
+
+    public void Withdraw(Guid? by, string reason, DateTimeOffset now)
+    {
+        Status = LabelStatus.Withdrawn;
+        RenewalRequestedAt = null;
+        Decide(by, reason, now);
+    }
+
+    /// <summary>Its last day passed without a renewal (a renewal asked for but not granted by then lapses with it).</summary>
+    public void Expire()
+    {
+        Status = LabelStatus.Expired;
+        RenewalRequestedAt = null;
+    }
+
+    private void Decide(Guid? by, string? reason, DateTimeOffset now)
+    {
+        DecidedBy = by;
+        DecidedAt = now;
+        Reason = reason;
+    }
+
+    private void ClearReview()
+    {
+        VisitOn = null;
+        SignageInPlace = null;
+        CanWelcomeAndInform = null;
+        LocalRepresentation = null;
+        MembershipCurrent = null;
+        ReviewedBy = null;
+        ReviewedAt = null;
+    }
 }

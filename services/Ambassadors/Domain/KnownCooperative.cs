@@ -28,4 +28,16 @@ public sealed class KnownCooperative
     public bool MembershipLapsed { get; set; }
 
     public DateTimeOffset? MembershipStatedAt { get; set; }
+
+    /// <summary>
+    /// The register's events told this service of the cooperative itself, not only of its dues (a membership fact may
+    /// arrive before the details it belongs with).
+    /// </summary>
+    public bool DetailsKnown => Name.Length > 0 && RegionalUnion.Length > 0;
+
+    /// <summary>
+    /// The membership is current as membership's events say: dues paid for a term and no lapse since. The grace period
+    /// after a term's end is membership's rule: its <c>MembershipLapsed</c> says when it is over.
+    /// </summary>
+    public bool MembershipCurrent => MembershipTermEndsOn is not null && !MembershipLapsed;
 }

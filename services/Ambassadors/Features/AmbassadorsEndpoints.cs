@@ -1,4 +1,5 @@
 using Scop.Aspire.Ambassadors.Features.Directory;
+using Scop.Aspire.Ambassadors.Features.Labels;
 
 namespace Scop.Aspire.Ambassadors.Features;
 
@@ -11,6 +12,10 @@ public static class AmbassadorsEndpoints
         var directory = app.MapGroup(Prefix).WithTags("Public directory");
         directory.MapPublicDirectory();
         directory.MapNearestAmbassades();
+        var labels = app.MapGroup(Prefix).WithTags("Ambassade label");
+        labels.MapManagerLabel();
+        labels.MapReadLabels();
+        labels.MapLabelDecisions();
         return app;
     }
 }
