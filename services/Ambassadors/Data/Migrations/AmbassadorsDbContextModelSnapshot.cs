@@ -212,6 +212,79 @@ namespace Scop.Aspire.Ambassadors.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Scop.Aspire.Ambassadors.Domain.AmbassadeHistoryLine", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("ActorPersonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("actor_person_id");
+
+                    b.Property<string>("ActorRegionalUnion")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("actor_regional_union");
+
+                    b.Property<string>("ActorRole")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("actor_role");
+
+                    b.Property<Guid>("AmbassadeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ambassade_id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("comment");
+
+                    b.Property<string>("FromStatus")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("from_status");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<long>("Sequence")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("sequence");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Sequence"));
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("step");
+
+                    b.Property<string>("ToStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("to_status");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ambassade_history");
+
+                    b.HasIndex("AmbassadeId", "Sequence")
+                        .HasDatabaseName("ix_ambassade_history_ambassade_id_sequence");
+
+                    b.ToTable("ambassade_history", (string)null);
+                });
+
             modelBuilder.Entity("Scop.Aspire.Ambassadors.Domain.KnownCooperative", b =>
                 {
                     b.Property<Guid>("Id")
@@ -430,6 +503,16 @@ namespace Scop.Aspire.Ambassadors.Data.Migrations
                         .HasFilter("sent_at IS NULL");
 
                     b.ToTable("outbox_messages", (string)null);
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Ambassadors.Domain.AmbassadeHistoryLine", b =>
+                {
+                    b.HasOne("Scop.Aspire.Ambassadors.Domain.Ambassade", null)
+                        .WithMany()
+                        .HasForeignKey("AmbassadeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ambassade_history_ambassades_ambassade_id");
                 });
 #pragma warning restore 612, 618
         }
