@@ -19,7 +19,26 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
     public async Task Every_mapped_endpoint_names_a_policy_and_answers_each_caller_as_the_matrix_says()
     {
         var labelled = (await App.InsertAmbassadesAsync([("69123", "62.01Z")], namePrefix: "Coopérative lyonnaise"))[0];
-        var subject = new AccessSubject(Guid.NewGuid(), AmbassadorsApp.Aura, Guid.NewGuid());
+
+        // The record of the label's rows: a cooperative of Auvergne-Rhône-Alpes labelled through the workflow.
+        var cooperative = await App.CooperativeAsync(name: "Scop Matrice du Label");
+        var subject = new AccessSubject(cooperative, AmbassadorsApp.Aura, Guid.NewGuid());
+        var ambassade = await App.ApplicationAsync(cooperative);
+        await (await AmbassadorsApp.StepAsync(Client, ambassade, "review", App.Checklist())).ExpectAsync(200);
+        await (await AmbassadorsApp.StepAsync(Client, ambassade, "approve", new { comment = "Accueil remarquable." })).ExpectAsync(200);
+        const string Name = "Scop Matrice du Label";
+        const string Fresh = "Coopérative fraîche";
+        const string Motivation = """{"motivation":"Nous accueillons les porteurs de projet."}""";
+        const string Reason = """{"reason":"Accueil fermé."}""";
+
+        // Each caller decides on a fresh Ambassade of the record's union, so that one's step leaves the next the same situation.
+        Func<Caller, Task<HttpRequestMessage>> Step(string step, string status, bool reviewed, string json) => async _ =>
+        {
+            var id = await App.AmbassadeAtAsync(status, reviewed, Fresh);
+            var request = Post($"{Api}/ambassades/{id}/{step}", json);
+            request.Headers.TryAddWithoutValidation("If-Match", "*");
+            return request;
+        };
 
         var matrix = new AccessMatrix()
             //                                                       anon mem  self mgr  mgr2 elec dlg  dlg2 fed  adm  partner
@@ -31,7 +50,40 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
             .Row("GET /api/ambassadors/directory",                  "* 200", () => Get($"{Api}/directory?region=84"),
                 marker: labelled.ToString())
             .Row("GET /api/ambassadors/directory/nearest",          "* 200", () => Get($"{Api}/directory/nearest?communeCode=69266"),
-                marker: labelled.ToString());
+                marker: labelled.ToString())
+            // The manager's side: their own cooperative's Ambassade only; another cooperative's manager finds none.
+            .Row("GET /api/ambassadors/me/ambassade",               "401 403  403  200  404  403  403  403  403  403  403",
+                () => Get($"{Api}/me/ambassade"), marker: Name)
+            // Both managers are refused by a rule: one holds a label already, the other's cooperative is not in the register.
+            .Row("POST /api/ambassadors/me/ambassade",              "401 403  403  409  409  403  403  403  403  403  403",
+                () => Post($"{Api}/me/ambassade", Motivation), marker: Name)
+            // Reading and deciding: the union's delegates and staff; the cooperative's manager reads its own.
+            .Row("GET /api/ambassadors/ambassades",                 "401 403  403  403  403  403  200  200- 200  200  403",
+                () => Get($"{Api}/ambassades?pageSize=100"), marker: Name)
+            .Row("GET /api/ambassadors/ambassades/{id:guid}",       "401 404  404  200  404  404  200  404  200  200  403",
+                () => Get($"{Api}/ambassades/{ambassade}"), marker: Name)
+            .Row("GET /api/ambassadors/ambassades/{id:guid}/history", "401 404  404  200  404  404  200  404  200  200  403",
+                () => Get($"{Api}/ambassades/{ambassade}/history"), marker: "Accueil remarquable.")
+            .Row("POST /api/ambassadors/ambassades/{id:guid}/review", "401 403  403  403  403  403  200  404  200  200  403",
+                Step("review", "Applied", reviewed: false, System.Text.Json.JsonSerializer.Serialize(App.Checklist())), marker: Fresh)
+            .Row("POST /api/ambassadors/ambassades/{id:guid}/approve", "401 403  403  403  403  403  200  404  200  200  403",
+                Step("approve", "Applied", reviewed: true, "{}"), marker: Fresh)
+            .Row("POST /api/ambassadors/ambassades/{id:guid}/refuse", "401 403  403  403  403  403  200  404  200  200  403",
+                Step("refuse", "Applied", reviewed: false, Reason), marker: Fresh)
+            .Row("POST /api/ambassadors/ambassades/{id:guid}/suspend", "401 403  403  403  403  403  200  404  200  200  403",
+                Step("suspend", "Labelled", reviewed: true, Reason), marker: Fresh)
+            .Row("POST /api/ambassadors/ambassades/{id:guid}/reinstate", "401 403  403  403  403  403  200  404  200  200  403",
+                Step("reinstate", "Suspended", reviewed: true, "{}"), marker: Fresh)
+            .Row("POST /api/ambassadors/ambassades/{id:guid}/withdraw", "401 403  403  403  403  403  200  404  200  200  403",
+                Step("withdraw", "Labelled", reviewed: true, Reason), marker: Fresh)
+            // Last, as it changes the record: its manager asks for the renewal; the other manager's cooperative has no label.
+            .Row("POST /api/ambassadors/me/ambassade/renewal",      "401 403  403  200  409  403  403  403  403  403  403",
+                _ =>
+                {
+                    var request = Post($"{Api}/me/ambassade/renewal", "{}");
+                    request.Headers.TryAddWithoutValidation("If-Match", "*");
+                    return Task.FromResult(request);
+                }, marker: Name);
 
         matrix.AssertCoversEveryEndpoint(App.Services);
         using var client = App.CreateClient();

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Scop.Aspire.Contracts;
+using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Messaging;
@@ -74,6 +76,132 @@ public sealed class AmbassadorsApp(string databaseConnectionString, PlatformServ
     public Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters) =>
         QueryScalarAsync<long>(sql, parameters);
 
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    public const string Lyon = "69123";
+    public const string Rennes = "35238";
+
+    public DateOnly Today => ParisCalendar.Today(Time);
+
+    /// <summary>Polls until <paramref name="condition"/> holds, failing with <paramref name="what"/> after the patience.</summary>
+    public static Task WaitUntilAsync(Func<Task<bool>> condition, string what) => Eventually.HoldsAsync(condition, ok => ok, Patience, what);
+
+    /// <summary>
+    /// A cooperative of the register, in Lyon (Aura) or Rennes (Ouest), as membership's <c>CooperativeJoined</c> tells
+    /// it, and its first dues paid (<c>MembershipActivated</c>) unless <paramref name="membershipCurrent"/> is false.
+    /// </summary>
+    public async Task<Guid> CooperativeAsync(string union = Aura, bool membershipCurrent = true, string? name = null)
+    {
+        var cooperative = Guid.CreateVersion7();
+        await PublishAsync(new CooperativeJoined(Guid.NewGuid(), Time.GetUtcNow(), cooperative,
+            name ?? $"Scop des Canuts {cooperative.ToString("N")[^6..]}", "356000000", "SCOP", union == Aura ? Lyon : Rennes,
+            "62.01Z", union, 12));
+        await WaitUntilAsync(async () => await ScalarAsync("SELECT count(*) FROM cooperatives WHERE id = @c AND name <> ''",
+            ("c", cooperative)) == 1, "the service knows the cooperative");
+        if (membershipCurrent)
+        {
+            await ActivateMembershipAsync(cooperative, union);
+        }
+
+        return cooperative;
+    }
+
+    /// <summary>Membership tells the service that the cooperative paid its dues: its membership is current.</summary>
+    public async Task ActivateMembershipAsync(Guid cooperative, string union = Aura)
+    {
+        await PublishAsync(new MembershipActivated(Guid.NewGuid(), Time.GetUtcNow(), Guid.NewGuid(), cooperative, union, Today,
+            Today.AddYears(1).AddDays(-1)));
+        await WaitUntilAsync(async () => await ScalarAsync(
+            "SELECT count(*) FROM cooperatives WHERE id = @c AND membership_term_ends_on IS NOT NULL AND NOT membership_lapsed",
+            ("c", cooperative)) == 1, "the service knows the cooperative's membership is current");
+    }
+
+    public HttpClient ManagerClient(Guid cooperative) => CreateClient(ManagerToken(cooperative));
+
+    public static Task<HttpResponseMessage> ApplyAsync(HttpClient manager, string motivation = "Nous accueillons les porteurs de projet chaque jeudi.") =>
+        manager.PostAsJsonAsync("/api/ambassadors/me/ambassade", new { motivation });
+
+    /// <summary>A cooperative's application, made by its manager: the Ambassade's id.</summary>
+    public async Task<Guid> ApplicationAsync(Guid cooperative)
+    {
+        using var manager = ManagerClient(cooperative);
+        return (await (await ApplyAsync(manager)).ExpectAsync(201)).GetProperty("id").GetGuid();
+    }
+
+    public object Checklist(bool signage = true, bool welcome = true, bool representation = true) => new
+    {
+        visitOn = Today.AddDays(-1).ToString("yyyy-MM-dd"),
+        signageInPlace = signage,
+        canWelcomeAndInform = welcome,
+        localRepresentation = representation,
+    };
+
+    /// <summary>A cooperative of <paramref name="union"/> labelled through the workflow (applied, reviewed, approved by staff).</summary>
+    public async Task<(Guid Cooperative, Guid Ambassade)> LabelledAsync(HttpClient staff, string union = Aura)
+    {
+        var cooperative = await CooperativeAsync(union);
+        var id = await ApplicationAsync(cooperative);
+        await (await StepAsync(staff, id, "review", Checklist())).ExpectAsync(200);
+        await (await StepAsync(staff, id, "approve", new { })).ExpectAsync(200);
+        return (cooperative, id);
+    }
+
+    public static async Task<string> ETagAsync(HttpClient client, Guid id)
+    {
+        using var response = await client.GetAsync($"/api/ambassadors/ambassades/{id}");
+        await response.ExpectAsync(200);
+        return response.Headers.ETag!.Tag;
+    }
+
+    /// <summary>A step (<c>review</c>, <c>approve</c>, <c>refuse</c>, <c>suspend</c>, <c>reinstate</c>, <c>withdraw</c>) on the version <paramref name="etag"/>, or the current one.</summary>
+    public static async Task<HttpResponseMessage> StepAsync(HttpClient client, Guid id, string step, object body, string? etag = null)
+    {
+        etag ??= await ETagAsync(client, id);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/ambassadors/ambassades/{id}/{step}") { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("If-Match", etag);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Outbox rows of one event type about one Ambassade.</summary>
+    public Task<long> EventsAsync(string type, Guid ambassade) => ScalarAsync(
+        "SELECT count(*) FROM outbox_messages WHERE message_type LIKE @type AND body->>'ambassadeId' = @id",
+        ("type", $"Scop.Aspire.Contracts.Ambassadors.{type},%"), ("id", ambassade.ToString()));
+
+    /// <summary>What one Ambassade left behind: its history lines and its outbox rows (events and timers).</summary>
+    public async Task<(long History, long Outbox)> TracesAsync(Guid ambassade) => (
+        await ScalarAsync("SELECT count(*) FROM ambassade_history WHERE ambassade_id = @id", ("id", ambassade)),
+        await ScalarAsync("SELECT count(*) FROM outbox_messages WHERE body->>'ambassadeId' = @id", ("id", ambassade.ToString())));
+
+    /// <summary>
+    /// An Ambassade written straight into the table at <paramref name="status"/> (reviewed with every criterion met when
+    /// <paramref name="reviewed"/>), its cooperative a current member: the access matrix's fresh record for each caller.
+    /// </summary>
+    public async Task<Guid> AmbassadeAtAsync(string status, bool reviewed, string name)
+    {
+        var id = (await InsertAmbassadesAsync([(Lyon, "62.01Z")], status, namePrefix: name))[0];
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        await connection.OpenAsync();
+        await using var update = new NpgsqlCommand(
+            """
+            UPDATE ambassades SET name = @name, visit_on = CASE WHEN @reviewed THEN current_date - 1 END,
+                signage_in_place = CASE WHEN @reviewed THEN true END, can_welcome_and_inform = CASE WHEN @reviewed THEN true END,
+                local_representation = CASE WHEN @reviewed THEN true END, membership_current = CASE WHEN @reviewed THEN true END,
+                reviewed_at = CASE WHEN @reviewed THEN now() END,
+                labelled_on = CASE WHEN status IN ('Labelled', 'Suspended') THEN labelled_on END,
+                label_ends_on = CASE WHEN status IN ('Labelled', 'Suspended') THEN label_ends_on END
+            WHERE id = @id;
+            INSERT INTO cooperatives (id, name, legal_form, commune_code, naf_code, regional_union, details_stated_at,
+                membership_term_ends_on, membership_lapsed, membership_stated_at)
+            SELECT cooperative_id, name, 'SCOP', commune_code, naf_code, regional_union, now(), current_date + 300, false, now()
+            FROM ambassades WHERE id = @id
+            """, connection);
+        update.Parameters.AddWithValue("id", id);
+        update.Parameters.AddWithValue("name", name);
+        update.Parameters.AddWithValue("reviewed", reviewed);
+        await update.ExecuteNonQueryAsync();
+        return id;
+    }
+
     /// <summary>
     /// Labelled Ambassades at the given communes, written straight into the service's table as a label decision
     /// leaves them (for the directory's and the search's tests, which are about what is found, not how it was
@@ -123,6 +251,25 @@ public sealed class AmbassadorsApp(string databaseConnectionString, PlatformServ
 
 public static class HttpExtensions
 {
+    /// <summary>A refusal by a rule: 409 naming <paramref name="rule"/>.</summary>
+    public static async Task<JsonElement> ExpectRuleAsync(this HttpResponseMessage response, string rule)
+    {
+        var problem = await response.ExpectAsync(409);
+        Assert.Equal(rule, problem.GetProperty("rule").GetString());
+        return problem;
+    }
+
+    /// <summary>A 400 whose errors name each of <paramref name="fields"/>.</summary>
+    public static async Task ExpectInvalidAsync(this HttpResponseMessage response, params string[] fields)
+    {
+        var problem = await response.ExpectAsync(400);
+        var errors = problem.GetProperty("errors");
+        foreach (var field in fields)
+        {
+            Assert.True(errors.TryGetProperty(field, out _), $"no error for {field}: {errors}");
+        }
+    }
+
     public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, int status)
     {
         var text = await response.Content.ReadAsStringAsync();
