@@ -51,7 +51,7 @@ public static class LabelWorkflow
         }
 
         // No aggregate id: a timer waiting for its moment must not hold back the Ambassade's events.
-        var ends = ParisCalendar.StartOf(endsOn.AddDays(1));
+        var ends = ParisCalendar.StartOf(endsOn.AddDays(1)).ToUniversalTime(); // PostgreSQL keeps UTC moments
         db.AddIntegrationEvent(new LabelRenewalNoticeDue(Guid.CreateVersion7(now), now, a.Id, endsOn), aggregateId: null,
             notBefore: ends - options.RenewalNotice);
         db.AddIntegrationEvent(new LabelEndDue(Guid.CreateVersion7(now), now, a.Id, endsOn), aggregateId: null, notBefore: ends);
