@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Scop.Aspire.Contracts.Ambassadors;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Contracts.Training;
 using Scop.Aspire.Membership.Tests.Support;
@@ -301,6 +302,31 @@ public sealed class RegisterTests(MembershipServers servers, MembershipAppPerCla
         Assert.Equal(HttpStatusCode.Conflict, skip.StatusCode);
         using var shipped = await admin.PutAsJsonAsync($"/api/membership/kits/{kit}/status", new { status = "shipped" });
         Assert.Equal("Shipped", (await shipped.ReadJsonAsync()).GetProperty("kitStatus").GetString());
+    }
+
+    [Fact]
+    public async Task A_labelled_ambassade_gets_its_signage_kit_once_and_no_manager_declares_one_by_hand()
+    {
+        var cooperative = (await RegisterAsync()).GetProperty("id").GetGuid();
+        var ordered = new SignageKitOrdered(Guid.NewGuid(), DateTimeOffset.UtcNow, cooperative, Guid.NewGuid(), "urscop-aura",
+            "Atelier du Rhône", "69123", "Lyon", "69", "84");
+        var bus = app.Services.GetRequiredService<IBus>();
+        await bus.Publish(ordered, context => context.MessageId = ordered.EventId);
+        await bus.Publish(ordered, context => context.MessageId = ordered.EventId); // delivered twice
+        var again = ordered with { EventId = Guid.NewGuid() }; // ordered twice the same day
+        await bus.Publish(again, context => context.MessageId = again.EventId);
+
+        await Eventually(async () => await app.QueryScalarAsync<long>(
+            "SELECT count(*) FROM inbox_messages WHERE message_id = ANY(@m)", ("m", new[] { ordered.EventId, again.EventId })) == 2);
+        var events = (await (await admin.GetAsync($"/api/membership/cooperatives/{cooperative}/events")).ReadJsonAsync())
+            .GetProperty("items");
+        var signage = Assert.Single(events.EnumerateArray());
+        Assert.Equal("AmbassadeLabel", signage.GetProperty("kind").GetString());
+        Assert.Equal("Requested", signage.GetProperty("kitStatus").GetString());
+
+        using var byHand = await admin.PostAsJsonAsync($"/api/membership/cooperatives/{cooperative}/events",
+            new { kind = "ambassadeLabel", heldOn = ParisCalendar.Today(TimeProvider.System).ToString("yyyy-MM-dd") });
+        Assert.Equal(HttpStatusCode.BadRequest, byHand.StatusCode);
     }
 
     [Fact]

@@ -37,6 +37,12 @@ public enum CooperativeEventKind
     Agm,
     Opening,
     Anniversary,
+
+    /// <summary>
+    /// The cooperative was labelled SCOP Ambassade: its kit is the signage, ordered by the ambassadors service's
+    /// <c>SignageKitOrdered</c>, never declared by hand.
+    /// </summary>
+    AmbassadeLabel,
 }
 
 public enum KitStatus

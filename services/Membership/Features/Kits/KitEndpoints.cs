@@ -70,7 +70,8 @@ public static class KitEndpoints
         {
             errors.Add("kind", "This field is required.");
         }
-        else if (request.Kind.Trim().All(char.IsAsciiDigit) || !Enum.TryParse(request.Kind.Trim(), ignoreCase: true, out kind))
+        else if (request.Kind.Trim().All(char.IsAsciiDigit) || !Enum.TryParse(request.Kind.Trim(), ignoreCase: true, out kind)
+            || kind == CooperativeEventKind.AmbassadeLabel)
         {
             errors.Add("kind", "One of agm, opening or anniversary.");
         }
