@@ -122,6 +122,7 @@ public static class PlatformAuthentication
                 PlatformRoles.CooperativeManager, PlatformRoles.Federation, PlatformRoles.ConfederationAdmin))
             .AddPolicy(PlatformPolicies.CooperativeSelfService, policy => policy.RequireRole(PlatformRoles.Delegate,
                 PlatformRoles.CooperativeManager, PlatformRoles.ConfederationAdmin))
+            .AddPolicy(PlatformPolicies.CooperativeManager, policy => policy.RequireRole(PlatformRoles.CooperativeManager))
             .AddPolicy(PlatformPolicies.ConfederationAdmin, policy => policy.RequireRole(PlatformRoles.ConfederationAdmin))
             .AddPolicy(PlatformPolicies.Partner, policy => policy.RequireRole(PlatformRoles.Partner))
             .AddPolicy(PlatformPolicies.Staff,

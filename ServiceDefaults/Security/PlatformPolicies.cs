@@ -44,6 +44,9 @@ public static class PlatformPolicies
     /// </summary>
     public const string CooperativeSelfService = "cooperatives:self-service";
 
+    /// <summary>What only a cooperative's own manager does (apply for its SCOP Ambassade label): the handler takes the cooperative from the token.</summary>
+    public const string CooperativeManager = "cooperative-manager";
+
     /// <summary>Staff, or a regional union's delegate for their region (the handler checks the region).</summary>
     public const string StaffOrDelegate = "staff-or-delegate";
 }

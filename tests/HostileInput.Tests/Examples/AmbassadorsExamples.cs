@@ -1,19 +1,32 @@
+using System.Globalization;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.HostileInput.Tests.Contract;
+using Scop.Aspire.HostileInput.Tests.Support;
 using Scop.Aspire.ServiceDefaults;
+using Scop.Aspire.ServiceDefaults.Security;
+using Scop.Aspire.Testing;
 
 namespace Scop.Aspire.HostileInput.Tests.Examples;
 
 /// <summary>
-/// The Ambassades' public directory: filters by real région, département, commune and NAF division; the nearest search
-/// from one place at a time (a commune; the postcode and the point are left out of the valid request).
+/// The Ambassades: the public directory's filters by real région, département, commune and NAF division, and the nearest
+/// search from one place at a time (a commune; the postcode and the point are left out of the valid request). For the
+/// label's workflow, cooperatives of the register (as membership's events make them known, their dues paid: the one the
+/// manager's token names among them) and an Ambassade at the status each step starts from, so that each step's valid
+/// request is a legal step.
 /// </summary>
 public sealed class AmbassadorsExamples : ServiceExamples
 {
     public override string Service => ResourceNames.Ambassadors;
 
-    public override Task SetUpAsync(ServiceContext context, ExampleValues examples)
+    public override async Task SetUpAsync(ServiceContext context, ExampleValues examples)
     {
+        var yesterday = ParisCalendar.Today(TimeProvider.System).AddDays(-1).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         examples
             .Set("region", JsonValue.Create("84"))
             .Set("departement", JsonValue.Create("69"))
@@ -22,7 +35,93 @@ public sealed class AmbassadorsExamples : ServiceExamples
             .Set("sector", JsonValue.Create("62"))
             .Set("postcode", ExampleValues.Omitted)
             .Set("latitude", ExampleValues.Omitted)
-            .Set("longitude", ExampleValues.Omitted);
-        return Task.CompletedTask;
+            .Set("longitude", ExampleValues.Omitted)
+            .Set("motivation", JsonValue.Create("Nous accueillons les porteurs de projet chaque jeudi matin."))
+            .Set("visitOn", JsonValue.Create(yesterday))
+            .Set("signageInPlace", JsonValue.Create(true))
+            .Set("canWelcomeAndInform", JsonValue.Create(true))
+            .Set("localRepresentation", JsonValue.Create(true))
+            .Set("comment", JsonValue.Create("Visite faite avec l'union régionale."))
+            .Set("reason", JsonValue.Create("La signalétique a été retirée."))
+            .Set("status", JsonValue.Create("Labelled"))
+            .Set("If-Match", JsonValue.Create("*"));
+
+        var review = new { visitOn = yesterday, signageInPlace = true, canWelcomeAndInform = true, localRepresentation = true };
+        async Task<Guid> AmbassadeAsync(params (string Step, object Body)[] steps)
+        {
+            var cooperative = await CooperativeAsync(context);
+            using var manager = context.Service.CreateClient(ServiceContext.Patience);
+            manager.WithToken(TestTokens.For(PlatformAudiences.Ambassadors, PlatformRoles.CooperativeManager, cooperativeId: cooperative));
+            using var applied = await manager.PostAsJsonAsync("/api/ambassadors/me/ambassade",
+                new { motivation = "Nous accueillons les porteurs de projet chaque jeudi matin." });
+            var id = (await applied.ExpectAsync(201)).GetProperty("id").GetGuid();
+            using var staff = context.Service.CreateClient(ServiceContext.Patience);
+            staff.WithToken(await context.TokenAsync(PlatformRoles.ConfederationAdmin));
+            foreach (var (step, body) in steps)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/ambassadors/ambassades/{id}/{step}")
+                {
+                    Content = JsonContent.Create(body),
+                };
+                request.Headers.TryAddWithoutValidation("If-Match", "*");
+                using var response = await staff.SendAsync(request);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException(
+                        $"ambassadors setup: {step} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                }
+            }
+
+            return id;
+        }
+
+        // The cooperative the manager's token names: known to the service, so that the manager's own requests are valid.
+        await CooperativeAsync(context, Callers.ManagedCooperative);
+        var reviewed = ("review", (object)review);
+        var approved = ("approve", (object)new { });
+        examples
+            .Set("ambassades.id", await AmbassadeAsync())
+            .Set("ReviewAmbassade.id", await AmbassadeAsync())
+            .Set("RefuseAmbassade.id", await AmbassadeAsync())
+            .Set("ApproveAmbassade.id", await AmbassadeAsync(reviewed))
+            .Set("SuspendAmbassade.id", await AmbassadeAsync(reviewed, approved))
+            .Set("WithdrawAmbassade.id", await AmbassadeAsync(reviewed, approved))
+            .Set("ReinstateAmbassade.id", await AmbassadeAsync(reviewed, approved, ("suspend", new { reason = "Travaux de façade." })));
+    }
+
+    /// <summary>A cooperative of Lyon as membership's events tell it to the service, its first dues paid.</summary>
+    private static async Task<Guid> CooperativeAsync(ServiceContext context, Guid? id = null)
+    {
+        var bus = context.Service.Services.GetRequiredService<IBus>();
+        var cooperative = id ?? Guid.CreateVersion7();
+        var now = DateTimeOffset.UtcNow;
+        var today = ParisCalendar.DateOf(now);
+        var joined = new CooperativeJoined(Guid.NewGuid(), now, cooperative, $"Scop des Canuts {cooperative.ToString("N")[^6..]}",
+            Sirens.Next(), "SCOP", "69123", "62.01Z", Callers.RegionalUnion, 12);
+        await bus.Publish(joined, c => c.MessageId = joined.EventId);
+        var activated = new MembershipActivated(Guid.NewGuid(), now, Guid.NewGuid(), cooperative, Callers.RegionalUnion, today,
+            today.AddYears(1).AddDays(-1));
+        await bus.Publish(activated, c => c.MessageId = activated.EventId);
+
+        await using var connection = new NpgsqlConnection(context.Service.DatabaseConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow + ServiceContext.Patience;
+        while (true)
+        {
+            await using var known = new NpgsqlCommand(
+                "SELECT count(*) FROM cooperatives WHERE id = @c AND name <> '' AND membership_term_ends_on IS NOT NULL", connection);
+            known.Parameters.AddWithValue("c", cooperative);
+            if ((long)(await known.ExecuteScalarAsync())! == 1)
+            {
+                return cooperative;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"ambassadors did not learn the cooperative from membership's events within {ServiceContext.Patience.TotalSeconds} s");
+            }
+
+            await Task.Delay(100);
+        }
     }
 }

@@ -32,16 +32,16 @@ public static class ManagerLabel
     {
         group.MapGet("/me/ambassade", GetAsync).WithName("GetMyAmbassade")
             .WithSummary("The Ambassade of the caller's cooperative (ETag)")
-            .RequireAuthorization(PlatformPolicies.CooperativeSelfService);
+            .RequireAuthorization(PlatformPolicies.CooperativeManager);
         group.MapPost("/me/ambassade", ApplyAsync).WithName("ApplyForLabel")
             .WithSummary("Apply for the SCOP Ambassade label for the caller's cooperative")
             .Accepts<ApplyRequest>("application/json").WithIdempotency<AmbassadorsDbContext>()
-            .RequireAuthorization(PlatformPolicies.CooperativeSelfService);
+            .RequireAuthorization(PlatformPolicies.CooperativeManager);
         group.MapPost("/me/ambassade/renewal", RenewAsync).WithName("RequestLabelRenewal")
             .WithSummary("Ask for the renewal of the caller's cooperative's label (If-Match)")
             .Accepts<RenewalRequest>("application/json")
             .WithHeader("If-Match", required: true, maxLength: 200, "The ETag of the version read (GET), or *.")
-            .RequireAuthorization(PlatformPolicies.CooperativeSelfService);
+            .RequireAuthorization(PlatformPolicies.CooperativeManager);
         return group;
     }
 
