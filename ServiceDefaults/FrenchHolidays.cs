@@ -84,6 +84,26 @@ public static class FrenchHolidays
         return day;
     }
 
+    /// <summary>
+    /// The <paramref name="count"/>th working day after <paramref name="from"/> (which itself does not count): weekdays
+    /// that are no public holiday at the place (<paramref name="alsaceMoselle"/> adds its two). A deadline "within five
+    /// working days" of a Wednesday before Ascension ends on the next Thursday, not the Wednesday.
+    /// </summary>
+    public static DateOnly AddWorkingDays(DateOnly from, int count, bool alsaceMoselle = false)
+    {
+        var day = from;
+        while (count > 0)
+        {
+            day = day.AddDays(1);
+            if (day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && !IsHoliday(day, alsaceMoselle))
+            {
+                count--;
+            }
+        }
+
+        return day;
+    }
+
     /// <summary>The commune is in Moselle, Bas-Rhin or Haut-Rhin, where local law adds two holidays.</summary>
     public static bool IsAlsaceMoselle(string? communeCode) =>
         communeCode is { Length: 5 } code && (code.StartsWith("57", StringComparison.Ordinal)

@@ -18,6 +18,8 @@ public sealed class AmbassadorsDbContext(DbContextOptions<AmbassadorsDbContext> 
 
     public DbSet<AmbassadeHistoryLine> History => Set<AmbassadeHistoryLine>();
 
+    public DbSet<Enquiry> Enquiries => Set<Enquiry>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.AddPlatformTables();
@@ -68,6 +70,31 @@ public sealed class AmbassadorsDbContext(DbContextOptions<AmbassadorsDbContext> 
             line.HasOne<Ambassade>().WithMany().HasForeignKey(l => l.AmbassadeId);
             line.Property(l => l.Sequence).UseIdentityAlwaysColumn();
             line.HasIndex(l => new { l.AmbassadeId, l.Sequence });
+        });
+
+        model.Entity<Enquiry>(enquiry =>
+        {
+            enquiry.ToTable("enquiries");
+            enquiry.HasKey(e => e.Id);
+            enquiry.Property(e => e.RegionalUnion).HasMaxLength(64);
+            enquiry.Property(e => e.Sector).HasMaxLength(2);
+            enquiry.Property(e => e.CommuneCode).HasMaxLength(5);
+            enquiry.Property(e => e.Project).HasMaxLength(Enquiry.MaxProjectLength);
+            enquiry.Property(e => e.Name).HasMaxLength(Enquiry.MaxNameLength);
+            enquiry.Property(e => e.Email).HasMaxLength(Enquiry.MaxEmailLength);
+            enquiry.Property(e => e.Phone).HasMaxLength(Enquiry.MaxPhoneLength);
+            enquiry.Property(e => e.Answer).HasMaxLength(Enquiry.MaxAnswerLength);
+            enquiry.Property(e => e.FollowTokenHash).HasMaxLength(64);
+            enquiry.Property(e => e.Status).HasConversion<string>().HasMaxLength(16);
+            enquiry.Property(e => e.Version).IsRowVersion();
+            enquiry.HasOne<Ambassade>().WithMany().HasForeignKey(e => e.AmbassadeId);
+            enquiry.HasIndex(e => e.FollowTokenHash).IsUnique();
+            // An Ambassade's enquiries, and a union's, newest first.
+            enquiry.HasIndex(e => new { e.AmbassadeId, e.ReceivedAt });
+            enquiry.HasIndex(e => new { e.RegionalUnion, e.ReceivedAt });
+            // Withdrawn means erased: no personal data may remain.
+            enquiry.ToTable(t => t.HasCheckConstraint("ck_enquiries_withdrawn_erased",
+                "status <> 'Withdrawn' OR (project IS NULL AND name IS NULL AND email IS NULL AND phone IS NULL AND answer IS NULL)"));
         });
 
         model.Entity<KnownCooperative>(cooperative =>

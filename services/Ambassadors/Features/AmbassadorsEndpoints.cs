@@ -1,4 +1,5 @@
 using Scop.Aspire.Ambassadors.Features.Directory;
+using Scop.Aspire.Ambassadors.Features.Enquiries;
 using Scop.Aspire.Ambassadors.Features.Labels;
 
 namespace Scop.Aspire.Ambassadors.Features;
@@ -16,6 +17,10 @@ public static class AmbassadorsEndpoints
         labels.MapManagerLabel();
         labels.MapReadLabels();
         labels.MapLabelDecisions();
+        var enquiries = app.MapGroup(Prefix).WithTags("Enquiries");
+        enquiries.MapSendEnquiry();
+        enquiries.MapFollowEnquiry();
+        enquiries.MapAmbassadeEnquiries();
         return app;
     }
 }
