@@ -285,6 +285,141 @@ namespace Scop.Aspire.Ambassadors.Data.Migrations
                     b.ToTable("ambassade_history", (string)null);
                 });
 
+            modelBuilder.Entity("Scop.Aspire.Ambassadors.Domain.Enquiry", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AmbassadeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ambassade_id");
+
+                    b.Property<string>("Answer")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("answer");
+
+                    b.Property<DateTimeOffset?>("AnsweredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("answered_at");
+
+                    b.Property<Guid?>("AnsweredBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("answered_by");
+
+                    b.Property<string>("CommuneCode")
+                        .IsRequired()
+                        .HasMaxLength(5)
+                        .HasColumnType("character varying(5)")
+                        .HasColumnName("commune_code");
+
+                    b.Property<bool>("ConsentToContact")
+                        .HasColumnType("boolean")
+                        .HasColumnName("consent_to_contact");
+
+                    b.Property<Guid>("CooperativeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("cooperative_id");
+
+                    b.Property<DateOnly>("DueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("due_on");
+
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("character varying(254)")
+                        .HasColumnName("email");
+
+                    b.Property<DateTimeOffset?>("EscalatedToFederationAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalated_to_federation_at");
+
+                    b.Property<DateTimeOffset?>("EscalatedToUnionAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalated_to_union_at");
+
+                    b.Property<DateOnly>("FederationDueOn")
+                        .HasColumnType("date")
+                        .HasColumnName("federation_due_on");
+
+                    b.Property<string>("FollowTokenHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("follow_token_hash");
+
+                    b.Property<string>("Name")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Phone")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("phone");
+
+                    b.Property<string>("Project")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("project");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("RegionalUnion")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("regional_union");
+
+                    b.Property<string>("Sector")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("sector");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("status");
+
+                    b.Property<bool>("ToNearest")
+                        .HasColumnType("boolean")
+                        .HasColumnName("to_nearest");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<DateTimeOffset?>("WithdrawnAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("withdrawn_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_enquiries");
+
+                    b.HasIndex("FollowTokenHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_enquiries_follow_token_hash");
+
+                    b.HasIndex("AmbassadeId", "ReceivedAt")
+                        .HasDatabaseName("ix_enquiries_ambassade_id_received_at");
+
+                    b.HasIndex("RegionalUnion", "ReceivedAt")
+                        .HasDatabaseName("ix_enquiries_regional_union_received_at");
+
+                    b.ToTable("enquiries", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_enquiries_withdrawn_erased", "status <> 'Withdrawn' OR (project IS NULL AND name IS NULL AND email IS NULL AND phone IS NULL AND answer IS NULL)");
+                        });
+                });
+
             modelBuilder.Entity("Scop.Aspire.Ambassadors.Domain.KnownCooperative", b =>
                 {
                     b.Property<Guid>("Id")
@@ -513,6 +648,16 @@ namespace Scop.Aspire.Ambassadors.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_ambassade_history_ambassades_ambassade_id");
+                });
+
+            modelBuilder.Entity("Scop.Aspire.Ambassadors.Domain.Enquiry", b =>
+                {
+                    b.HasOne("Scop.Aspire.Ambassadors.Domain.Ambassade", null)
+                        .WithMany()
+                        .HasForeignKey("AmbassadeId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_enquiries_ambassades_ambassade_id");
                 });
 #pragma warning restore 612, 618
         }
