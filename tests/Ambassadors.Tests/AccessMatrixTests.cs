@@ -40,6 +40,11 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
             return request;
         };
 
+        // The record's enquiry, sent to its Ambassade; each caller answers or withdraws an enquiry of its own.
+        const string Project = "Projet de la matrice d'accès.";
+        var (enquiry, followToken) = await App.SendEnquiryAsync(ambassade, Project);
+        var enquiryBody = System.Text.Json.JsonSerializer.Serialize(AmbassadorsApp.Enquiry(ambassade, Project));
+
         var matrix = new AccessMatrix()
             //                                                       anon mem  self mgr  mgr2 elec dlg  dlg2 fed  adm  partner
             .Row("GET /api/ambassadors/ping",                       "* 200", () => Get($"{Api}/ping"))
@@ -76,6 +81,25 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
                 Step("reinstate", "Suspended", reviewed: true, "{}"), marker: Fresh)
             .Row("POST /api/ambassadors/ambassades/{id:guid}/withdraw", "401 403  403  403  403  403  200  404  200  200  403",
                 Step("withdraw", "Labelled", reviewed: true, Reason), marker: Fresh)
+            // Enquiries: anyone sends one and follows it by its private token; the Ambassade's manager, its union's
+            // delegates and staff read and answer them (anyone else finds none).
+            .Row("POST /api/ambassadors/enquiries",                 "* 201", () => Post($"{Api}/enquiries", enquiryBody), marker: Name)
+            .Row("GET /api/ambassadors/enquiries/follow/{token}",   "* 200", () => Get($"{Api}/enquiries/follow/{followToken}"),
+                marker: Project)
+            .Row("POST /api/ambassadors/enquiries/follow/{token}/withdraw", "* 200", async _ =>
+                Post($"{Api}/enquiries/follow/{(await App.SendEnquiryAsync(ambassade, Project)).Token}/withdraw", "{}"), marker: Name)
+            .Row("GET /api/ambassadors/enquiries",                  "401 403  403  200  200- 403  200  200- 200  200  403",
+                () => Get($"{Api}/enquiries?ambassadeId={ambassade}&pageSize=100"), marker: Project)
+            .Row("GET /api/ambassadors/enquiries/{id:guid}",        "401 403  403  200  404  403  200  404  200  200  403",
+                () => Get($"{Api}/enquiries/{enquiry}"), marker: Project)
+            .Row("POST /api/ambassadors/enquiries/{id:guid}/answer", "401 403  403  200  404  403  200  404  200  200  403",
+                async _ =>
+                {
+                    var request = Post($"{Api}/enquiries/{(await App.SendEnquiryAsync(ambassade, Project)).Id}/answer",
+                        """{"note":"Venez jeudi."}""");
+                    request.Headers.TryAddWithoutValidation("If-Match", "*");
+                    return request;
+                }, marker: Project)
             // Last, as it changes the record: its manager asks for the renewal; the other manager's cooperative has no label.
             .Row("POST /api/ambassadors/me/ambassade/renewal",      "401 403  403  200  409  403  403  403  403  403  403",
                 _ =>

@@ -162,6 +162,28 @@ public sealed class AmbassadorsApp(string databaseConnectionString, PlatformServ
         return await client.SendAsync(request);
     }
 
+    /// <summary>A valid enquiry's body, to <paramref name="ambassade"/> (an id, or "nearest"), with overrides.</summary>
+    public static Dictionary<string, object?> Enquiry(object ambassade, string project = "Reprise d'une menuiserie en SCOP, six salariés.",
+        string communeCode = Lyon) => new()
+    {
+        ["ambassade"] = ambassade.ToString(),
+        ["project"] = project,
+        ["sector"] = "16",
+        ["communeCode"] = communeCode,
+        ["name"] = "Camille Porteur",
+        ["email"] = "camille@example.fr",
+        ["phone"] = "+33 6 12 34 56 78",
+        ["consentToContact"] = true,
+    };
+
+    /// <summary>Sends an enquiry anonymously; returns its id and follow-up token.</summary>
+    public async Task<(Guid Id, string Token)> SendEnquiryAsync(Guid ambassade, string project = "Reprise d'une menuiserie en SCOP.")
+    {
+        using var anonymous = CreateClient(token: null);
+        var sent = await (await anonymous.PostAsJsonAsync("/api/ambassadors/enquiries", Enquiry(ambassade, project))).ExpectAsync(201);
+        return (sent.GetProperty("id").GetGuid(), sent.GetProperty("followToken").GetString()!);
+    }
+
     /// <summary>Outbox rows of one event type about one Ambassade.</summary>
     public Task<long> EventsAsync(string type, Guid ambassade) => ScalarAsync(
         "SELECT count(*) FROM outbox_messages WHERE message_type LIKE @type AND body->>'ambassadeId' = @id",

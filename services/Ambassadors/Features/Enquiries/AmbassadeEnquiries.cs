@@ -41,13 +41,13 @@ public static class AmbassadeEnquiries
     {
         group.MapGet("/enquiries", ListAsync).WithName("ListEnquiries")
             .WithSummary("The enquiries of the caller's Ambassade or union (all for staff), newest first, paged")
-            .RequireAuthorization(PlatformPolicies.Person);
+            .RequireAuthorization(PlatformPolicies.ReadCooperatives);
         group.MapGet("/enquiries/{id:guid}", GetAsync).WithName("GetEnquiry").WithSummary("One enquiry, with its contact (ETag)")
-            .RequireAuthorization(PlatformPolicies.Person);
+            .RequireAuthorization(PlatformPolicies.ReadCooperatives);
         group.MapPost("/enquiries/{id:guid}/answer", AnswerAsync).WithName("AnswerEnquiry")
             .WithSummary("Record the first answer to an enquiry (If-Match)").Accepts<AnswerRequest>("application/json")
             .WithHeader("If-Match", required: true, maxLength: 200, "The ETag of the version read (GET), or *.")
-            .RequireAuthorization(PlatformPolicies.Person);
+            .RequireAuthorization(PlatformPolicies.ReadCooperatives);
         return group;
     }
 
