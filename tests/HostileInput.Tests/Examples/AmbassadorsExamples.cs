@@ -18,7 +18,7 @@ namespace Scop.Aspire.HostileInput.Tests.Examples;
 /// search from one place at a time (a commune; the postcode and the point are left out of the valid request). For the
 /// label's workflow, cooperatives of the register (as membership's events make them known, their dues paid: the one the
 /// manager's token names among them) and an Ambassade at the status each step starts from, so that each step's valid
-/// request is a legal step.
+/// request is a legal step; and enquiries sent to a labelled one, to read, answer, follow and withdraw.
 /// </summary>
 public sealed class AmbassadorsExamples : ServiceExamples
 {
@@ -87,6 +87,33 @@ public sealed class AmbassadorsExamples : ServiceExamples
             .Set("SuspendAmbassade.id", await AmbassadeAsync(reviewed, approved))
             .Set("WithdrawAmbassade.id", await AmbassadeAsync(reviewed, approved))
             .Set("ReinstateAmbassade.id", await AmbassadeAsync(reviewed, approved, ("suspend", new { reason = "Travaux de façade." })));
+
+        // Enquiries: a labelled Ambassade receives them from anyone; one to read and answer, one to follow and withdraw.
+        var receiving = await AmbassadeAsync(reviewed, approved);
+        var enquiry = new
+        {
+            ambassade = receiving.ToString(), project = "Reprendre la boulangerie du village avec deux salariés.", sector = "10",
+            communeCode = "69123", name = "Camille Martin", email = "camille.martin@example.coop", phone = "+33 6 12 34 56 78",
+            consentToContact = true,
+        };
+        using var anonymous = context.Service.CreateClient(ServiceContext.Patience);
+        var toAnswer = await (await anonymous.PostAsJsonAsync("/api/ambassadors/enquiries", enquiry)).ExpectAsync(201);
+        var toWithdraw = await (await anonymous.PostAsJsonAsync("/api/ambassadors/enquiries", enquiry)).ExpectAsync(201);
+        examples
+            .Set("ambassade", JsonValue.Create(receiving.ToString()))
+            .Set("project", JsonValue.Create(enquiry.project))
+            .Set("SendEnquiry.sector", JsonValue.Create(enquiry.sector))
+            .Set("name", JsonValue.Create(enquiry.name))
+            .Set("phone", JsonValue.Create(enquiry.phone))
+            .Set("consentToContact", JsonValue.Create(true))
+            .Set("website", ExampleValues.Omitted)
+            .Set("note", JsonValue.Create("Rappelé le porteur de projet : rendez-vous jeudi."))
+            .Set("ambassadeId", receiving)
+            .Set("ListAmbassades.status", JsonValue.Create("Labelled"))
+            .Set("ListEnquiries.status", JsonValue.Create("Received"))
+            .Set("enquiries.id", toAnswer.GetProperty("id").GetGuid())
+            .Set("FollowEnquiry.token", JsonValue.Create(toAnswer.GetProperty("followToken").GetString()))
+            .Set("WithdrawEnquiry.token", JsonValue.Create(toWithdraw.GetProperty("followToken").GetString()));
     }
 
     /// <summary>A cooperative of Lyon as membership's events tell it to the service, its first dues paid.</summary>
