@@ -41,6 +41,15 @@ public sealed class RateLimitOptions
     /// <c>/health</c> asks every service behind the gateway.
     /// </summary>
     public RateLimit Health { get; set; } = new() { PermitLimit = 60 };
+
+    /// <summary>
+    /// Sending a project holder's enquiry to an Ambassade (<c>POST /api/ambassadors/enquiries</c>, anonymous), per caller
+    /// (counted as above) in a bucket of its own: a person writes a handful, a spammer thousands — each one lands in an
+    /// Ambassade's and its union's lists, with timers behind it, so far fewer pass than of the reads.
+    /// </summary>
+    public RateLimit Enquiries { get; set; } = new() { PermitLimit = 10, Window = TimeSpan.FromHours(1) };
+
+    public const string EnquiriesPath = "/api/ambassadors/enquiries";
 }
 
 /// <summary>Whom a request is counted against: one bucket, the most specific identity the request proves.</summary>
@@ -142,6 +151,9 @@ public sealed partial class RedisRateLimiter(IConnectionMultiplexer redis, IOpti
         var caller = RateLimitCaller.Of(context);
         var (name, limit, key) = HealthEndpoints.IsProbe(context.Request.Path)
             ? ("health", limits.Health, "health:" + caller.Key)
+            : HttpMethods.IsPost(context.Request.Method)
+                && context.Request.Path.Equals(RateLimitOptions.EnquiriesPath, StringComparison.OrdinalIgnoreCase)
+                ? ("enquiries", limits.Enquiries, "enquiries:" + caller.Key)
             : (caller.Limit, caller.Limit switch
             {
                 RateLimitCaller.PerSubject => limits.PerSubject,

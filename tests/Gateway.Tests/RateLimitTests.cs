@@ -19,6 +19,7 @@ public sealed class RateLimitTests(RealIdentityServers servers) : IAsyncLifetime
     private const int PerSubject = 4;
     private const int PerClient = 4;
     private const int PerIp = 3;
+    private const int Enquiries = 2;
 
     /// <summary>An anonymous route, so every kind of caller gets 200 until its limit.</summary>
     private const string Ping = "/api/membership/ping";
@@ -36,6 +37,8 @@ public sealed class RateLimitTests(RealIdentityServers servers) : IAsyncLifetime
             ["Scop:Gateway:RateLimits:PerClient:Window"] = "01:00:00",
             ["Scop:Gateway:RateLimits:PerIp:PermitLimit"] = $"{PerIp}",
             ["Scop:Gateway:RateLimits:PerIp:Window"] = "01:00:00",
+            ["Scop:Gateway:RateLimits:Enquiries:PermitLimit"] = $"{Enquiries}",
+            ["Scop:Gateway:RateLimits:Enquiries:Window"] = "01:00:00",
         }, replicas: 2);
     }
 
@@ -194,6 +197,37 @@ public sealed class RateLimitTests(RealIdentityServers servers) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.TooManyRequests, await StatusAsync(token: null, first));
         Assert.Equal(HttpStatusCode.OK, await StatusAsync(token: null, neighbour));
+    }
+
+    [Fact]
+    public async Task Enquiries_from_one_address_have_a_bucket_of_their_own_that_spends_nothing_of_its_reads()
+    {
+        var sender = NewIpv4();
+        var sent = new List<HttpStatusCode>();
+        for (var i = 0; i < Enquiries + 3; i++)
+        {
+            using var client = gateways.Client(token: null, sender, replica: i % 2);
+            using var response = await client.PostAsJsonAsync("/api/ambassadors/enquiries", new { project = "Reprendre la boulangerie." });
+            sent.Add(response.StatusCode);
+            if (i == Enquiries)
+            {
+                await AssertTooManyAsync(response, "enquiries", TimeSpan.FromMinutes(30)); // 2 an hour: one every 30 minutes
+            }
+        }
+
+        // Past the bucket, refused on either replica; within it, passed on (whatever the service behind answers).
+        Assert.All(sent.Take(Enquiries), status => Assert.NotEqual(HttpStatusCode.TooManyRequests, status));
+        Assert.All(sent.Skip(Enquiries), status => Assert.Equal(HttpStatusCode.TooManyRequests, status));
+
+        // The address still reads as much as any other: the enquiries spent nothing of its allowance; another address may send.
+        for (var i = 0; i < PerIp; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(token: null, sender, replica: i % 2));
+        }
+
+        using var elsewhere = gateways.Client(token: null, NewIpv4());
+        using var other = await elsewhere.PostAsJsonAsync("/api/ambassadors/enquiries", new { project = "Reprendre la boulangerie." });
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, other.StatusCode);
     }
 
     private async Task<HttpStatusCode> StatusAsync(string? token, string forwardedFor, int replica = 0, string path = Ping)
