@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Npgsql;
 
 namespace Scop.Aspire.Bench;
 
@@ -226,27 +225,11 @@ public sealed class MembershipSearch(BenchOptions options, HttpClient http, Scen
     /// </summary>
     private async Task<(long Cooperatives, long Demo)> CheckDemoDataAsync(CancellationToken ct)
     {
-        var connection = new NpgsqlConnectionStringBuilder(options.Pg) { Database = "membership", Pooling = false, Timeout = 10 };
-        long cooperatives, demo;
-        try
-        {
-            await using var db = new NpgsqlConnection(connection.ConnectionString);
-            await db.OpenAsync(ct);
-            // seed-demo gives its cooperatives the SIRENs 90000000x to 90001599x.
-            await using var command = new NpgsqlCommand(
-                "SELECT count(*), count(*) FILTER (WHERE siren >= '900000000' AND siren < '900016000') FROM cooperatives", db);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            (cooperatives, demo) = (reader.GetInt64(0), reader.GetInt64(1));
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            throw new BenchSetupException($"Cannot read the membership database with --pg \"{options.Pg}\": {e.Message}");
-        }
-
+        // seed-demo gives its cooperatives the SIRENs 90000000x to 90001599x.
+        var (cooperatives, demo) = await DemoDataCount.ReadAsync(options, "membership", "cooperatives", "900000000", "900016000", ct);
         if (demo < DemoCooperatives)
         {
-            var target = new NpgsqlConnectionStringBuilder(options.Pg) { Database = "membership" }.ConnectionString;
+            var target = DemoDataCount.ConnectionTo(options, "membership");
             throw new BenchSetupException(
                 $"The membership register holds {demo} of the {DemoCooperatives} demo cooperatives. Load the demo data into the system under test first:"
                 + Environment.NewLine

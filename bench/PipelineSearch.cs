@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
-using Npgsql;
 
 namespace Scop.Aspire.Bench;
 
@@ -221,27 +220,11 @@ public sealed class PipelineSearch(BenchOptions options, HttpClient http, Scenar
     /// <summary>The demo watch must be there (read-only check in the watch's database), at the size the target is set for.</summary>
     private async Task<(long Opportunities, long Demo)> CheckDemoDataAsync(CancellationToken ct)
     {
-        var connection = new NpgsqlConnectionStringBuilder(options.Pg) { Database = "reprisewatch", Pooling = false, Timeout = 10 };
-        long opportunities, demo;
-        try
-        {
-            await using var db = new NpgsqlConnection(connection.ConnectionString);
-            await db.OpenAsync(ct);
-            await using var command = new NpgsqlCommand(
-                "SELECT count(*), count(*) FILTER (WHERE siren >= '800000000' AND siren < '810000000') FROM opportunities", db);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            (opportunities, demo) = (reader.GetInt64(0), reader.GetInt64(1));
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            throw new BenchSetupException($"Cannot read the reprise-watch database with --pg \"{options.Pg}\": {e.Message}");
-        }
-
+        var (opportunities, demo) = await DemoDataCount.ReadAsync(options, "reprisewatch", "opportunities", "800000000", "810000000", ct);
         if (demo < DemoOpportunities)
         {
-            var target = new NpgsqlConnectionStringBuilder(options.Pg) { Database = "reprisewatch" }.ConnectionString;
-            var register = new NpgsqlConnectionStringBuilder(options.Pg) { Database = "membership" }.ConnectionString;
+            var target = DemoDataCount.ConnectionTo(options, "reprisewatch");
+            var register = DemoDataCount.ConnectionTo(options, "membership");
             throw new BenchSetupException(
                 $"The watch holds {demo} of the {DemoOpportunities} demo opportunities. Load the demo data into the system under test first:"
                 + Environment.NewLine
