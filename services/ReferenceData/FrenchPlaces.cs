@@ -24,6 +24,18 @@ public readonly record struct GeoPoint(double Latitude, double Longitude)
 {
     public static bool IsValid(double latitude, double longitude) =>
         double.IsFinite(latitude) && double.IsFinite(longitude) && latitude is >= -90 and <= 90 && longitude is >= -180 and <= 180;
+
+    /// <summary>The great-circle distance to <paramref name="other"/> in km, on the sphere of mean radius of WGS 84 (as PostGIS measures).</summary>
+    public double DistanceKmTo(GeoPoint other)
+    {
+        const double radiusKm = 6371.0087714;
+        var (lat1, lat2) = (Radians(Latitude), Radians(other.Latitude));
+        var (dLat, dLon) = (lat2 - lat1, Radians(other.Longitude - Longitude));
+        var h = Math.Sin(dLat / 2) * Math.Sin(dLat / 2) + Math.Cos(lat1) * Math.Cos(lat2) * Math.Sin(dLon / 2) * Math.Sin(dLon / 2);
+        return 2 * radiusKm * Math.Asin(Math.Min(1, Math.Sqrt(h)));
+    }
+
+    private static double Radians(double degrees) => degrees * Math.PI / 180;
 }
 
 /// <summary>

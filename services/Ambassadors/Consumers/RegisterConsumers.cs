@@ -88,14 +88,16 @@ public static class RegisterFacts
         }
 
         // The cooperative's Ambassade (applied for, labelled or suspended) shows what the register says now; its
-        // position follows the commune unless the manager set a point.
+        // position follows the commune unless the manager set a point there: a move to another commune takes the new
+        // commune's position, the old door being elsewhere.
         await db.Database.ExecuteSqlAsync(
             $"""
             UPDATE ambassades SET name = {name}, naf_code = {nafCode}, naf_division = {nafCode[..2]},
                 commune_code = {commune.Code}, departement = {commune.Departement}, region = {commune.Region},
                 regional_union = {union},
-                latitude = CASE WHEN position_source = 'Commune' THEN {commune.Position?.Latitude} ELSE latitude END,
-                longitude = CASE WHEN position_source = 'Commune' THEN {commune.Position?.Longitude} ELSE longitude END
+                latitude = CASE WHEN position_source = 'Commune' OR commune_code <> {commune.Code} THEN {commune.Position?.Latitude} ELSE latitude END,
+                longitude = CASE WHEN position_source = 'Commune' OR commune_code <> {commune.Code} THEN {commune.Position?.Longitude} ELSE longitude END,
+                position_source = CASE WHEN commune_code <> {commune.Code} THEN 'Commune' ELSE position_source END
             WHERE cooperative_id = {id} AND status IN ('Applied', 'Labelled', 'Suspended')
             """, ct);
     }

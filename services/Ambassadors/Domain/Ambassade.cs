@@ -1,3 +1,5 @@
+using Scop.Aspire.ReferenceData;
+
 namespace Scop.Aspire.Ambassadors.Domain;
 
 public enum LabelStatus
@@ -215,6 +217,22 @@ public sealed class Ambassade
         Status = LabelStatus.Withdrawn;
         RenewalRequestedAt = null;
         Decide(by, reason, now);
+    }
+
+    /// <summary>The manager set the door of the cooperative as the Ambassade's position.</summary>
+    public void PlaceAt(GeoPoint point)
+    {
+        Latitude = point.Latitude;
+        Longitude = point.Longitude;
+        PositionSource = AmbassadePositionSource.Manager;
+    }
+
+    /// <summary>Back to its commune's position (null where the commune has none).</summary>
+    public void PlaceAtCommune(GeoPoint? commune)
+    {
+        Latitude = commune?.Latitude;
+        Longitude = commune?.Longitude;
+        PositionSource = AmbassadePositionSource.Commune;
     }
 
     /// <summary>Its last day passed without a renewal (a renewal asked for but not granted by then lapses with it).</summary>

@@ -1,7 +1,7 @@
 namespace Scop.Aspire.Ambassadors.Domain;
 
 /// <summary>
-/// One line of a label's history: what happened (<see cref="Step"/>: Applied, RenewalRequested, Reviewed, Labelled,
+/// One line of a label's history: what happened (<see cref="Step"/>: Applied, RenewalRequested, Reviewed, Labelled, Placed,
 /// Renewed, Refused, RenewalDue, Suspended, Reinstated, Withdrawn, Expired), from which status to which, when, who did it
 /// (a person and their role and union; <c>timer</c> for the service's own timers) and why.
 /// </summary>

@@ -15,6 +15,7 @@ public static class AmbassadorsEndpoints
         directory.MapNearestAmbassades();
         var labels = app.MapGroup(Prefix).WithTags("Ambassade label");
         labels.MapManagerLabel();
+        labels.MapManagerPosition();
         labels.MapReadLabels();
         labels.MapLabelDecisions();
         var enquiries = app.MapGroup(Prefix).WithTags("Enquiries");

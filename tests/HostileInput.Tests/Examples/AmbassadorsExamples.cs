@@ -44,6 +44,8 @@ public sealed class AmbassadorsExamples : ServiceExamples
             .Set("comment", JsonValue.Create("Visite faite avec l'union régionale."))
             .Set("reason", JsonValue.Create("La signalétique a été retirée."))
             .Set("status", JsonValue.Create("Labelled"))
+            .Set("SetMyAmbassadePosition.latitude", JsonValue.Create(45.76293))
+            .Set("SetMyAmbassadePosition.longitude", JsonValue.Create(4.85038))
             .Set("If-Match", JsonValue.Create("*"));
 
         var review = new { visitOn = yesterday, signageInPlace = true, canWelcomeAndInform = true, localRepresentation = true };

@@ -36,13 +36,16 @@ public sealed record AmbassadeResponse(
     string? Reason,
     DateOnly? LabelledOn,
     DateOnly? LabelEndsOn,
+    double? Latitude,
+    double? Longitude,
+    AmbassadePositionSource PositionSource,
     string ETag)
 {
     public static AmbassadeResponse From(Ambassade a, bool membershipCurrent, FrenchPlaces places) => new(a.Id, a.CooperativeId,
         a.Name, a.LegalForm, a.NafCode, a.CommuneCode, places.FindCommune(a.CommuneCode)?.Name ?? a.CommuneCode, a.Departement,
         a.Region, a.RegionalUnion, a.Status, a.Motivation, a.AppliedAt, a.RenewalRequestedAt, a.AwaitsDecision, a.VisitOn,
         a.SignageInPlace, a.CanWelcomeAndInform, a.LocalRepresentation, a.MembershipCurrent, membershipCurrent,
-        a.MissingCriteria(), a.ReviewedAt, a.DecidedAt, a.Reason, a.LabelledOn, a.LabelEndsOn, Problems.ETagOf(a.Version));
+        a.MissingCriteria(), a.ReviewedAt, a.DecidedAt, a.Reason, a.LabelledOn, a.LabelEndsOn, a.Latitude, a.Longitude, a.PositionSource, Problems.ETagOf(a.Version));
 }
 
 /// <summary>One line of a label's history: the step, from which status to which, when, who and why.</summary>

@@ -85,6 +85,11 @@ public static class LabelWorkflow
             a.Id.ToString());
     }
 
+    /// <summary>The manager placed the Ambassade (its door, or its commune again): a line of its history, no event — no
+    /// other service keeps positions, and the directory reads them live.</summary>
+    public static void Placed(AmbassadorsDbContext db, Ambassade a, LabelActor actor, string comment, DateTimeOffset now) =>
+        Line(db, a, "Placed", a.Status, actor, now, comment: comment);
+
     public static void RenewalDue(AmbassadorsDbContext db, Ambassade a, DateTimeOffset now)
     {
         Line(db, a, "RenewalDue", a.Status, LabelActor.Timer, now, comment: $"The label ends on {a.LabelEndsOn:yyyy-MM-dd}.");

@@ -206,6 +206,6 @@ public static class ManagerLabel
         await db.Cooperatives.AsNoTracking().Where(c => c.Id == cooperative)
             .AnyAsync(c => c.MembershipTermEndsOn != null && !c.MembershipLapsed, ct);
 
-    private static ProblemHttpResult NotAManager() => AmbassadorsAccess.Forbidden("Not a cooperative's manager",
+    public static ProblemHttpResult NotAManager() => AmbassadorsAccess.Forbidden("Not a cooperative's manager",
         "The label is applied for, and its renewal asked, by the cooperative's manager, for the cooperative of their token.");
 }
