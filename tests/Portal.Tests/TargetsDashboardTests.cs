@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Scop.Aspire.Contracts.Ambassadors;
 using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Contracts.RepriseWatch;
 using Scop.Aspire.Contracts.Training;
@@ -70,7 +71,7 @@ public sealed class TargetsDashboardTests(PortalServers servers, PortalAppPerCla
         Assert.Equal(1, Target(dashboard, "training-entries-employees")["byMonth"]![3]!.GetValue<long>());
 
         // Targets no service feeds yet say so and show no number.
-        foreach (var code in new[] { "ambassades", "clubs", "worker-members" })
+        foreach (var code in new[] { "clubs", "worker-members" })
         {
             var target = Target(dashboard, code);
             Assert.False(target["fed"]!.GetValue<bool>());
@@ -114,7 +115,7 @@ public sealed class TargetsDashboardTests(PortalServers servers, PortalAppPerCla
         (await client.ReadAsync($"{path}?regionalUnion=urscop-ouest", PortalApp.DelegateToken("urscop-aura"))).Expect(HttpStatusCode.Forbidden);
         (await client.ReadAsync(path, PortalApp.MemberToken())).Expect(HttpStatusCode.Forbidden);
         (await client.ReadAsync(path)).Expect(HttpStatusCode.Unauthorized);
-        (await client.ReadAsync($"/api/portal/targets/{year}/ambassades/facts", PortalApp.StaffToken)).Expect(HttpStatusCode.NotFound);
+        (await client.ReadAsync($"/api/portal/targets/{year}/clubs/facts", PortalApp.StaffToken)).Expect(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -199,6 +200,60 @@ public sealed class TargetsDashboardTests(PortalServers servers, PortalAppPerCla
         Assert.Equal(
             new[] { auraPremium.PremiumId, ouestPremium.PremiumId, newYearsPremium.PremiumId }.Order(),
             facts["items"]!.AsArray().Select(i => i!["subjectId"]!.GetValue<Guid>()).Order());
+    }
+
+    [Fact]
+    public async Task Labelled_Ambassades_count_from_their_first_day_until_suspended_withdrawn_or_expired_and_the_feed_says_so()
+    {
+        var year = 2037; // a year of its own: no other Ambassade counts there
+        DateTimeOffset On(int month, int day) => new(year, month, day, 9, 0, 0, TimeSpan.Zero);
+        AmbassadeLabelled Labelled(int month, string union, bool renewal = false, Guid? id = null) => new(Guid.NewGuid(), On(month, 2),
+            id ?? Guid.NewGuid(), Guid.NewGuid(), union, $"Scop Ambassade {Guid.NewGuid():N}"[..24], "69123", "84",
+            new DateOnly(year, month, 2), new DateOnly(year + 3, month, 1), renewal);
+        var aura = Labelled(2, "urscop-aura");
+        var ouest = Labelled(3, "urscop-ouest");
+        var suspended = Labelled(4, "urscop-aura");
+        var withdrawn = Labelled(5, "urscop-ouest");
+        var expired = Labelled(1, "urscop-aura");
+        var renewal = Labelled(9, "urscop-aura", renewal: true, id: aura.AmbassadeId); // counted when first granted
+        foreach (var labelled in new[] { aura, aura, ouest, suspended, withdrawn, expired, renewal })
+        {
+            await app.PublishAsync(labelled);
+        }
+
+        await Feed.EventuallyAsync(() => DashboardAsync(year), d => Value(d, "ambassades") == 5, "the labels to count");
+        await app.PublishAsync(new AmbassadeSuspended(Guid.NewGuid(), On(7, 10), suspended.AmbassadeId, suspended.CooperativeId,
+            "urscop-aura", "Travaux."));
+        await app.PublishAsync(new AmbassadeWithdrawn(Guid.NewGuid(), On(8, 10), withdrawn.AmbassadeId, withdrawn.CooperativeId,
+            "urscop-ouest", "Fermeture."));
+        await app.PublishAsync(new AmbassadeExpired(Guid.NewGuid(), On(10, 1), expired.AmbassadeId, expired.CooperativeId,
+            "urscop-aura", new DateOnly(year, 10, 31)));
+        var dashboard = await Feed.EventuallyAsync(() => DashboardAsync(year),
+            d => Months(Target(d, "ambassades"))[10] == 2, "the ends to count");
+        await Feed.EventuallyAsync(() => Task.FromResult(app.ConsumedCount(aura.EventId) + app.ConsumedCount(renewal.EventId)),
+            n => n >= 3, "both deliveries and the renewal consumed");
+        dashboard = await DashboardAsync(year);
+
+        var ambassades = Target(dashboard, "ambassades");
+        Assert.True(ambassades["fed"]!.GetValue<bool>());
+        Assert.Equal(200, ambassades["target"]!.GetValue<long>());
+        Assert.Contains("AmbassadeLabelled", ambassades["source"]!.GetValue<string>());
+        // Jan: expired-to-be; Feb +aura; Mar +ouest; Apr +suspended; May +withdrawn; Jul the suspension; Aug the withdrawal;
+        // the label ending on 31 October counts through October.
+        Assert.Equal([1, 2, 3, 4, 5, 5, 4, 3, 3, 3, 2, 2], Months(ambassades));
+        Assert.Equal(2, Value(dashboard, "ambassades"));
+        Assert.Equal(1, ambassades["byRegion"]!["urscop-aura"]!.GetValue<long>());
+        Assert.Equal(1, ambassades["byRegion"]!["urscop-ouest"]!.GetValue<long>());
+
+        // Reinstated, it counts again.
+        await app.PublishAsync(new AmbassadeReinstated(Guid.NewGuid(), On(11, 5), suspended.AmbassadeId, suspended.CooperativeId, "urscop-aura"));
+        await Feed.EventuallyAsync(() => DashboardAsync(year), d => Value(d, "ambassades") == 3, "the reinstatement to count");
+
+        // The watch feed tells each new Ambassade once; the renewal is no news.
+        var feed = (await client.ReadAsync("/api/portal/feed?kind=ambassade-labelled&limit=100")).Expect(HttpStatusCode.OK).Body;
+        var titles = feed["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>()).ToList();
+        Assert.Single(titles, t => t == $"{aura.Name} devient SCOP Ambassade");
+        Assert.Contains($"{ouest.Name} devient SCOP Ambassade", titles);
     }
 
     private static long[] Months(JsonNode target) => target["byMonth"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray();

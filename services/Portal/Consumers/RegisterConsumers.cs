@@ -74,7 +74,7 @@ public sealed class MembershipLapsedConsumer(PortalDbContext db, TimeProvider ti
         changedSite = await CooperativeSites.SetClosedAsync(Db, context.Message.CooperativeId, true, context.Message.OccurredAt, ct);
         if (changedSite is not null)
         {
-            await TargetFacts.SetEndedAsync(Db, context.Message.CooperativeId, context.Message.OccurredAt, ct);
+            await TargetFacts.SetEndedAsync(Db, CongressTargets.MemberCooperatives, context.Message.CooperativeId, context.Message.OccurredAt, ct);
         }
     }
 
@@ -93,7 +93,7 @@ public sealed class MembershipRenewedConsumer(PortalDbContext db, TimeProvider t
         changedSite = await CooperativeSites.SetClosedAsync(Db, context.Message.CooperativeId, false, context.Message.OccurredAt, ct);
         if (changedSite is not null)
         {
-            await TargetFacts.SetEndedAsync(Db, context.Message.CooperativeId, null, ct);
+            await TargetFacts.SetEndedAsync(Db, CongressTargets.MemberCooperatives, context.Message.CooperativeId, null, ct);
         }
     }
 

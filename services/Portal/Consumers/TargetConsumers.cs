@@ -47,8 +47,10 @@ public static class TargetFacts
             ON CONFLICT (target, subject_id, year) DO UPDATE SET occurred_at = least(target_facts.occurred_at, excluded.occurred_at)
             """, ct);
 
-    /// <summary>A member cooperative stops counting from <paramref name="at"/> (its membership lapsed), or counts again.</summary>
-    public static Task SetEndedAsync(PortalDbContext db, Guid cooperative, DateTimeOffset? at, CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync(
-            $"UPDATE target_facts SET ended_at = {at} WHERE target = {CongressTargets.MemberCooperatives} AND subject_id = {cooperative}", ct);
+    /// <summary>
+    /// A standing subject stops counting from <paramref name="at"/> (a cooperative whose membership lapsed, a label
+    /// suspended or ended), or counts again (null).
+    /// </summary>
+    public static Task SetEndedAsync(PortalDbContext db, string target, Guid subject, DateTimeOffset? at, CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"UPDATE target_facts SET ended_at = {at} WHERE target = {target} AND subject_id = {subject}", ct);
 }

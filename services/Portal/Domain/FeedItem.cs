@@ -10,10 +10,11 @@ public sealed class FeedItem
     public const string GoodPracticePublishedKind = "good-practice-published";
     public const string ExperienceSheetPublishedKind = "experience-sheet-published";
     public const string NewsPublishedKind = "news-published";
+    public const string AmbassadeLabelledKind = "ambassade-labelled";
 
     /// <summary>The kinds the feed carries today (the watch filters accept these).</summary>
     public static readonly IReadOnlyList<string> Kinds =
-        [CooperativeJoinedKind, GoodPracticePublishedKind, ExperienceSheetPublishedKind, NewsPublishedKind];
+        [CooperativeJoinedKind, AmbassadeLabelledKind, GoodPracticePublishedKind, ExperienceSheetPublishedKind, NewsPublishedKind];
 
     public Guid Id { get; set; }
 

@@ -14,8 +14,8 @@ public enum TargetKind
 public sealed record CongressTarget(string Code, string Label, long Target, TargetKind Kind, string Source, string? NotFedBecause);
 
 /// <summary>
-/// Every target of the seed. Those no service feeds yet say so and show no number: the Ambassades and clubs are the
-/// ambassadors service's, which publishes no events on the platform yet; the register's <c>PersonHired</c> does not say
+/// Every target of the seed. Those no service feeds yet say so and show no number: the clubs are the ambassadors
+/// service's, which publishes no club events yet; the register's <c>PersonHired</c> does not say
 /// whether a person is a worker-member.
 /// </summary>
 public static class CongressTargets
@@ -26,6 +26,7 @@ public static class CongressTargets
     public const string PortalVisits = "portal-visits";
     public const string TakeoversConverted = "takeovers-converted";
     public const string JobsKept = "jobs-kept";
+    public const string Ambassades = "ambassades";
 
     public static readonly IReadOnlyList<CongressTarget> All =
     [
@@ -39,8 +40,8 @@ public static class CongressTargets
             "training: TrainingCompleted (role Manager), each person once a year", null),
         new(PortalVisits, "Visites du portail AGIR", 500_000, TargetKind.PerYear,
             "portal: visit beacons (a visitor counts once a day)", null),
-        new("ambassades", "SCOP Ambassades labellisées", 200, TargetKind.Standing,
-            "ambassadors", "The ambassadors service publishes no label events on the platform yet."),
+        new(Ambassades, "SCOP Ambassades labellisées", 200, TargetKind.Standing,
+            "ambassadors: AmbassadeLabelled (a first label, from its first day); AmbassadeSuspended, AmbassadeWithdrawn and AmbassadeExpired end it, AmbassadeReinstated counts it again", null),
         new("clubs", "Clubs inter-SCOP", 50, TargetKind.Standing,
             "ambassadors", "The ambassadors service publishes no club events on the platform yet."),
         // The seed sets no figure for these two (0): their progress is a count.
