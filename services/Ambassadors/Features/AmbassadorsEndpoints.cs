@@ -1,6 +1,7 @@
 using Scop.Aspire.Ambassadors.Features.Directory;
 using Scop.Aspire.Ambassadors.Features.Enquiries;
 using Scop.Aspire.Ambassadors.Features.Labels;
+using Scop.Aspire.Ambassadors.Features.Targets;
 
 namespace Scop.Aspire.Ambassadors.Features;
 
@@ -22,6 +23,7 @@ public static class AmbassadorsEndpoints
         enquiries.MapSendEnquiry();
         enquiries.MapFollowEnquiry();
         enquiries.MapAmbassadeEnquiries();
+        app.MapGroup(Prefix).WithTags("Targets").MapAmbassadorTargets();
         return app;
     }
 }
