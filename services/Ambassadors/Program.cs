@@ -1,5 +1,6 @@
 using Scop.Aspire.Ambassadors;
 using Scop.Aspire.Ambassadors.Data;
+using Scop.Aspire.Ambassadors.DemoData;
 using Scop.Aspire.Ambassadors.Features;
 using Scop.Aspire.ReferenceData;
 using Scop.Aspire.ServiceDefaults;
@@ -7,6 +8,13 @@ using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.ServiceDefaults.Security;
+
+if (args is ["seed-demo", ..])
+{
+    // dotnet run --project services/Ambassadors -- seed-demo: loads the demo Ambassades over membership's demo register, then exits.
+    Environment.ExitCode = await SeedDemo.RunAsync(args[1..]);
+    return;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
