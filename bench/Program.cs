@@ -137,6 +137,7 @@ switch (options.Scenario)
                 "identity" => await new IdentityTokens(options, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "membership-search" => await new MembershipSearch(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "pipeline-search" => await new PipelineSearch(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
+                "ambassade-search" => await new AmbassadeSearch(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "webhook-delivery" => await new WebhookDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "notification-delivery" => await new NotificationDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "web-pages" => await new WebPages(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
