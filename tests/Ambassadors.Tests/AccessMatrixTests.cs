@@ -100,6 +100,15 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
                     request.Headers.TryAddWithoutValidation("If-Match", "*");
                     return request;
                 }, marker: Project)
+            // The targets are counts, everyone's.
+            .Row("GET /api/ambassadors/targets/{year:int}",          "* 200", () => Get($"{Api}/targets/{App.Today.Year}"),
+                marker: "memberCooperatives")
+            // The door: the record's manager places their Ambassade; the other manager's cooperative has none.
+            .Row("PUT /api/ambassadors/me/ambassade/position",       "401 403  403  200  404  403  403  403  403  403  403",
+                _ => Task.FromResult(AnyVersion(Put($"{Api}/me/ambassade/position", """{"latitude":45.76293,"longitude":4.85038}"""))),
+                marker: Name)
+            .Row("DELETE /api/ambassadors/me/ambassade/position",    "401 403  403  200  404  403  403  403  403  403  403",
+                _ => Task.FromResult(AnyVersion(Send(HttpMethod.Delete, $"{Api}/me/ambassade/position"))), marker: Name)
             // Last, as it changes the record: its manager asks for the renewal; the other manager's cooperative has no label.
             .Row("POST /api/ambassadors/me/ambassade/renewal",      "401 403  403  200  409  403  403  403  403  403  403",
                 _ =>
@@ -112,5 +121,12 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
         matrix.AssertCoversEveryEndpoint(App.Services);
         using var client = App.CreateClient();
         await matrix.AssertOutcomesAsync(client, caller => Task.FromResult(AccessCallers.TokenOf(caller, PlatformAudiences.Ambassadors, subject)));
+    }
+
+    /// <summary>The request made on whatever version there is (<c>If-Match: *</c>).</summary>
+    private static HttpRequestMessage AnyVersion(HttpRequestMessage request)
+    {
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        return request;
     }
 }
