@@ -1,4 +1,5 @@
 using System.Net;
+using Scop.Aspire.Contracts.RepriseWatch;
 using Scop.Aspire.Portal.Tests.Support;
 
 namespace Scop.Aspire.Portal.Tests;
@@ -37,6 +38,46 @@ public sealed class FeedTests(PortalServers servers, PortalAppPerClass perClass)
         Assert.Contains("Scop des Canuts", entry.Title);
         Assert.Contains("SCOP", entry.Title);
         Assert.Equal(occurredAt, entry.OccurredAt);
+    }
+
+    [Fact]
+    public async Task Takeovers_show_in_the_feed_as_their_confidentiality_allows()
+    {
+        var at = new DateTimeOffset(2026, 4, 2, 10, 0, 0, TimeSpan.Zero);
+        // An open opportunity names the company; a restricted one's event carries no name nor SIREN.
+        var open = new TakeoverOpportunityReported(Guid.NewGuid(), at, Guid.NewGuid(), "urscop-aura", "69123", "43.32A", 12,
+            "OwnerRetiring", "732829320", "Menuiserie Durand");
+        var restricted = new TakeoverOpportunityReported(Guid.NewGuid(), at, Guid.NewGuid(), "urscop-ouest", "35238", "18.12Z", 7,
+            "NoSuccessor", null, null);
+        var joined = Feed.Joined(at.AddMonths(3), name: "Scop Menuiserie Durand");
+        var converted = new TakeoverOpportunityConverted(Guid.NewGuid(), at.AddMonths(3), open.OpportunityId, "urscop-aura",
+            joined.CooperativeId, 11, "732829320", "Menuiserie Durand");
+        await app.PublishAsync(open);
+        await app.PublishAsync(restricted);
+        await app.PublishAsync(joined);
+        await Feed.EventuallyAsync(() => client.GetPageAsync(limit: 100), p => p.Items.Any(i => i.SubjectId == joined.CooperativeId),
+            "the new cooperative's site");
+        await app.PublishAsync(converted);
+
+        var page = await Feed.EventuallyAsync(() => client.GetPageAsync(limit: 100),
+            p => p.Items.Count(i => i.Kind.StartsWith("takeover-", StringComparison.Ordinal)) == 3, "the takeovers in the feed");
+        var openEntry = Assert.Single(page.Items, i => i.Id == open.EventId);
+        Assert.Equal("takeover-reported", openEntry.Kind);
+        Assert.Equal("Menuiserie Durand : une reprise par les salariés à l'étude", openEntry.Title);
+        Assert.Equal("43", openEntry.Sector);
+        var restrictedEntry = Assert.Single(page.Items, i => i.Id == restricted.EventId);
+        Assert.Equal("Une entreprise de moins de 10 salariés à reprendre par ses salariés", restrictedEntry.Title);
+        Assert.Equal("urscop-ouest", restrictedEntry.Region);
+        Assert.Null(restrictedEntry.Link);
+        var convertedEntry = Assert.Single(page.Items, i => i.Id == converted.EventId);
+        Assert.Equal("takeover-converted", convertedEntry.Kind);
+        Assert.Equal("Menuiserie Durand reprise en SCOP par ses salariés : 11 emplois maintenus", convertedEntry.Title);
+        Assert.StartsWith("/api/portal/sites/", convertedEntry.Link);
+
+        // Filtered by kind, as a reader subscribes to the takeovers only.
+        var takeovers = await client.GetPageAsync(limit: 100, filter: "kind=takeover-reported");
+        Assert.All(takeovers.Items, i => Assert.Equal("takeover-reported", i.Kind));
+        Assert.Contains(takeovers.Items, i => i.Id == restricted.EventId);
     }
 
     [Fact]

@@ -81,15 +81,20 @@ public sealed class PortalApp(string databaseConnectionString, PlatformServers s
 public static class Feed
 {
     public sealed record Entry(Guid Id, string Kind, string Title, Guid SubjectId, DateTimeOffset OccurredAt,
-        DateTimeOffset PublishedAt);
+        DateTimeOffset PublishedAt, string? Region = null, string? Sector = null, string? Link = null);
 
     public sealed record Page(IReadOnlyList<Entry> Items, string? NextCursor);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static async Task<Page> GetPageAsync(this HttpClient client, int? limit = null, string? before = null)
+    public static async Task<Page> GetPageAsync(this HttpClient client, int? limit = null, string? before = null, string? filter = null)
     {
         var query = new List<string>();
+        if (filter is not null)
+        {
+            query.Add(filter);
+        }
+
         if (limit is not null)
         {
             query.Add($"limit={limit}");
