@@ -42,24 +42,6 @@ public static class Problems
     public static ProblemHttpResult Conflict(string title, string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
 
-    public static ProblemHttpResult IfMatchRequired() => TypedResults.Problem(
-        statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
-        detail: "Send the ETag of the version you read (GET) in an If-Match header.");
-
-    public static ProblemHttpResult Stale(string what, string readAgain) => TypedResults.Problem(
-        statusCode: StatusCodes.Status412PreconditionFailed, title: $"The {what} changed since you read it",
-        detail: $"Read {readAgain} again and apply your change to the current version.");
-
     public static ProblemHttpResult Forbidden(string title, string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status403Forbidden, title: title, detail: detail);
-}
-
-/// <summary>ETags of rows that carry PostgreSQL's row version.</summary>
-public static class ETags
-{
-    public static string Of(uint version) => $"\"{version}\"";
-
-    /// <summary>True when the If-Match header names this version (or <c>*</c>).</summary>
-    public static bool Matches(string ifMatch, uint version) =>
-        ifMatch.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t == Of(version));
 }

@@ -17,14 +17,6 @@ public static class Problems
     public static ProblemHttpResult Broken(PipelineRule rule) => TypedResults.Problem(
         statusCode: StatusCodes.Status409Conflict, title: rule.Title, detail: rule.Detail,
         extensions: new Dictionary<string, object?> { ["rule"] = rule.Code });
-
-    public static ProblemHttpResult IfMatchRequired() => TypedResults.Problem(
-        statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
-        detail: "Send the ETag of the version you read (GET) in an If-Match header.");
-
-    public static ProblemHttpResult Stale(string what, string path) => TypedResults.Problem(
-        statusCode: StatusCodes.Status412PreconditionFailed, title: $"The {what} changed since you read it",
-        detail: $"Read {path} again and apply your change to the current version.");
 }
 
 /// <summary>Input helpers the watch's features share.</summary>
@@ -70,11 +62,4 @@ public static class Input
 
         return trimmed;
     }
-
-    /// <summary>The entity tag of a row version: it changes with every committed change.</summary>
-    public static string ETagOf(uint version) => $"\"{version}\"";
-
-    /// <summary>The If-Match header names <paramref name="etag"/> (or <c>*</c>).</summary>
-    public static bool Matches(string ifMatch, string etag) =>
-        ifMatch.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t == etag);
 }

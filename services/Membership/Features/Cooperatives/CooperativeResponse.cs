@@ -1,5 +1,6 @@
 using Scop.Aspire.Membership.Domain;
 using Scop.Aspire.ReferenceData;
+using Scop.Aspire.ServiceDefaults.Http;
 
 namespace Scop.Aspire.Membership.Features.Cooperatives;
 
@@ -45,13 +46,11 @@ public sealed record CooperativeResponse(
         return new CooperativeResponse(id, name, siren, legalForm, communeCode, commune?.Name, commune?.Departement,
             commune?.Region, nafCode, nafLabel.Length == 0 ? null : nafLabel, regionalUnion, registeredAt, street,
             postalCode, epci, reference.EpciName(epci), tradeFederations, headcount, workerMembers,
-            profitSharingAgreement, foundedOn, ETagOf(version));
+            profitSharingAgreement, foundedOn, Preconditions.ETagOf(version));
     }
 
     /// <summary>A strong entity tag from the row version: it changes with every committed update.</summary>
-    public static string ETagOf(Cooperative cooperative) => ETagOf(cooperative.Version);
-
-    private static string ETagOf(uint version) => $"\"{version}\"";
+    public static string ETagOf(Cooperative cooperative) => Preconditions.ETagOf(cooperative.Version);
 }
 
 /// <summary>The optional details of a cooperative, as a request carries them, and their validation.</summary>

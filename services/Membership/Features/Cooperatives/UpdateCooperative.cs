@@ -53,8 +53,7 @@ public static class UpdateCooperative
         var ifMatch = http.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
-                detail: "Send the ETag of the version you read (GET) in an If-Match header.");
+            return Preconditions.IfMatchRequired();
         }
 
         var (request, problem) = await JsonBody.ReadAsync<Request>(http, ct);
@@ -133,7 +132,5 @@ public static class UpdateCooperative
             .ExecuteUpdateAsync(m => m.SetProperty(x => x.RegionalUnion, union), ct);
     }
 
-    private static ProblemHttpResult Stale(Guid id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status412PreconditionFailed, title: "The cooperative changed since you read it",
-        detail: $"Read /api/membership/cooperatives/{id} again and apply your change to the current version.");
+    private static ProblemHttpResult Stale(Guid id) => Preconditions.Stale("cooperative", $"/api/membership/cooperatives/{id}");
 }

@@ -1,4 +1,5 @@
 using Scop.Aspire.Portal.Domain;
+using Scop.Aspire.ServiceDefaults.Http;
 
 namespace Scop.Aspire.Portal.Features.Content;
 
@@ -9,7 +10,7 @@ public sealed record EditorItemResponse(Guid Id, string Site, string Kind, strin
 {
     public static EditorItemResponse From(ContentItem i, Site site) => new(i.Id, site.Slug, ItemInput.KindName(i.Kind), i.Slug,
         i.Title, i.Summary, i.BodyMarkdown, i.BodyHtml, i.Region, i.Sector, i.Theme, i.Sheet, StatusName(i.Status), i.PublishAt,
-        i.PublishedAt, i.UpdatedAt, ETags.Of(i.Version));
+        i.PublishedAt, i.UpdatedAt, Preconditions.ETagOf(i.Version));
 
     public static string StatusName(ContentStatus status) => status.ToString().ToLowerInvariant();
 }

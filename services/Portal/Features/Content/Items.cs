@@ -107,7 +107,7 @@ public static class Items
         };
         db.Items.Add(item);
         await db.SaveChangesAsync(ct);
-        http.HttpContext.Response.Headers.ETag = ETags.Of(item.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(item.Version);
         return TypedResults.Created($"/api/portal/items/{item.Id}", EditorItemResponse.From(item, site));
     }
 
@@ -188,7 +188,7 @@ public static class Items
             return Problems.NotFound("Item", id);
         }
 
-        http.Response.Headers.ETag = ETags.Of(item.Version);
+        http.Response.Headers.ETag = Preconditions.ETagOf(item.Version);
         return TypedResults.Ok(EditorItemResponse.From(item, site!));
     }
 
@@ -211,7 +211,7 @@ public static class Items
         var ifMatch = http.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return Problems.IfMatchRequired();
+            return Preconditions.IfMatchRequired();
         }
 
         var (request, problem) = await JsonBody.ReadAsync<UpdateItemRequest>(http, ct);
@@ -235,9 +235,9 @@ public static class Items
             return JsonBody.Invalid("slug", $"The site already has an item '{valid.Slug}'.");
         }
 
-        if (!ETags.Matches(ifMatch, item.Version))
+        if (!Preconditions.Matches(ifMatch, item.Version))
         {
-            return Problems.Stale("item", $"/api/portal/items/{id}");
+            return Preconditions.Stale("item", $"/api/portal/items/{id}");
         }
 
         var now = time.GetUtcNow();
@@ -265,11 +265,11 @@ public static class Items
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Stale("item", $"/api/portal/items/{id}");
+            return Preconditions.Stale("item", $"/api/portal/items/{id}");
         }
 
         await cache.SiteChangedAsync(site!.Slug);
-        http.HttpContext.Response.Headers.ETag = ETags.Of(item.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(item.Version);
         return TypedResults.Ok(EditorItemResponse.From(item, site));
     }
 
@@ -330,7 +330,7 @@ public static class Items
         item.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
         await cache.SiteChangedAsync(site.Slug);
-        http.HttpContext.Response.Headers.ETag = ETags.Of(item.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(item.Version);
         return TypedResults.Ok(EditorItemResponse.From(item, site));
     }
 
@@ -354,7 +354,7 @@ public static class Items
         item.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(ct);
         await cache.SiteChangedAsync(site!.Slug);
-        http.Response.Headers.ETag = ETags.Of(item.Version);
+        http.Response.Headers.ETag = Preconditions.ETagOf(item.Version);
         return TypedResults.Ok(EditorItemResponse.From(item, site));
     }
 

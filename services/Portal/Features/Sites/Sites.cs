@@ -264,7 +264,7 @@ public static class Sites
             return PortalAccess.NotEditor(site);
         }
 
-        http.Response.Headers.ETag = ETags.Of(site.Version);
+        http.Response.Headers.ETag = Preconditions.ETagOf(site.Version);
         return TypedResults.Ok(Editor(site));
     }
 
@@ -285,7 +285,7 @@ public static class Sites
         var ifMatch = http.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return Problems.IfMatchRequired();
+            return Preconditions.IfMatchRequired();
         }
 
         var (request, problem) = await JsonBody.ReadAsync<UpdateSiteRequest>(http, ct);
@@ -337,9 +337,9 @@ public static class Sites
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        if (!ETags.Matches(ifMatch, site.Version))
+        if (!Preconditions.Matches(ifMatch, site.Version))
         {
-            return Problems.Stale("site", $"/api/portal/sites/{slug}/edit");
+            return Preconditions.Stale("site", $"/api/portal/sites/{slug}/edit");
         }
 
         site.Menu = menu;
@@ -350,11 +350,11 @@ public static class Sites
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Stale("site", $"/api/portal/sites/{slug}/edit");
+            return Preconditions.Stale("site", $"/api/portal/sites/{slug}/edit");
         }
 
         await cache.SiteChangedAsync(slug);
-        http.HttpContext.Response.Headers.ETag = ETags.Of(site.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(site.Version);
         return TypedResults.Ok(Editor(site));
     }
 
@@ -373,5 +373,5 @@ public static class Sites
 
     public static SiteSummary Summary(Site s) => new(s.Slug, KindName(s.Kind), s.Name, s.RegionalUnion, s.CommuneCode, s.NafCode);
 
-    private static EditorSiteResponse Editor(Site s) => new(s.Slug, KindName(s.Kind), s.Name, s.Menu, s.Links, s.Closed, ETags.Of(s.Version));
+    private static EditorSiteResponse Editor(Site s) => new(s.Slug, KindName(s.Kind), s.Name, s.Menu, s.Links, s.Closed, Preconditions.ETagOf(s.Version));
 }

@@ -184,7 +184,7 @@ public static class MoveOpportunity
         var ifMatch = http.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return Problems.IfMatchRequired();
+            return Preconditions.IfMatchRequired();
         }
 
         var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
@@ -201,9 +201,9 @@ public static class MoveOpportunity
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        if (!Input.Matches(ifMatch, Input.ETagOf(opportunity.Version)))
+        if (!Preconditions.Matches(ifMatch, Preconditions.ETagOf(opportunity.Version)))
         {
-            return Problems.Stale("opportunity", $"/api/reprise-watch/opportunities/{id}");
+            return Preconditions.Stale("opportunity", $"/api/reprise-watch/opportunities/{id}");
         }
 
         if (PipelineRules.Breaks(move, opportunity.Stage) is { } rule)
@@ -233,10 +233,10 @@ public static class MoveOpportunity
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Stale("opportunity", $"/api/reprise-watch/opportunities/{id}"); // another move committed first
+            return Preconditions.Stale("opportunity", $"/api/reprise-watch/opportunities/{id}"); // another move committed first
         }
 
-        http.HttpContext.Response.Headers.ETag = Input.ETagOf(opportunity.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(opportunity.Version);
         return TypedResults.Ok(OpportunityResponse.From(opportunity, scope, reference));
     }
 

@@ -1,5 +1,6 @@
 using Scop.Aspire.ReferenceData;
 using Scop.Aspire.RepriseWatch.Domain;
+using Scop.Aspire.ServiceDefaults.Http;
 using Scop.Aspire.ServiceDefaults.Security;
 
 namespace Scop.Aspire.RepriseWatch.Features.Opportunities;
@@ -57,6 +58,6 @@ public sealed record OpportunityResponse(
             o.Confidentiality, o.ReportedAt, o.LastActivityAt, o.StaleSince,
             actsOn ? o.ContactedOn : null, o.JobsAtStake, actsOn ? o.FeasibilitySummary : null, o.LostReason,
             actsOn ? o.LostComment : null, o.ClosedAt, actsOn ? o.SuccessorSiren : null, o.CooperativeId, o.JobsKept,
-            reporters, Input.ETagOf(o.Version));
+            reporters, Preconditions.ETagOf(o.Version));
     }
 }

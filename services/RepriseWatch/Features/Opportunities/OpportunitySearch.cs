@@ -108,7 +108,7 @@ public static class OpportunitySearch
             CooperativeId: Value<Guid>(23),
             JobsKept: Value<int>(24),
             Reporters: reader.GetInt32(25),
-            ETag: Input.ETagOf(reader.GetFieldValue<uint>(26)));
+            ETag: Preconditions.ETagOf(reader.GetFieldValue<uint>(26)));
     }
 
     /// <summary>

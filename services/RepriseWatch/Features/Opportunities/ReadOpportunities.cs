@@ -77,7 +77,7 @@ public static class ReadOpportunities
             return Problems.NotFound("Opportunity", id);
         }
 
-        http.Response.Headers.ETag = Input.ETagOf(opportunity.Version);
+        http.Response.Headers.ETag = Preconditions.ETagOf(opportunity.Version);
         return TypedResults.Ok(OpportunityResponse.From(opportunity, scope, reference));
     }
 
