@@ -339,6 +339,7 @@ public sealed class WebPages(BenchOptions options, HttpClient http, Scenarios sc
         [
             new("home", "/", "id=\"fil\""),
             new("figures", "/chiffres", "id=\"registre\""),
+            new("search", "/recherche?q=cooperative", "id=\"affiner\""),
             new("cooperative card", $"/cooperatives/{cooperative}", "class=\"facts\""),
             new("status page (404)", "/statut/404", "href=\"/\">Retour"),
             new("not found", "/introuvable", "href=\"/\">Retour"),
