@@ -13,4 +13,10 @@ public sealed class AmbassadorsOptions
 
     /// <summary>How long before a label's end its renewal is asked for (the reminder's durable timer).</summary>
     public TimeSpan RenewalNotice { get; set; } = TimeSpan.FromDays(90);
+
+    /// <summary>The title of the animators' module in training's elected-officials path (compared ignoring case and accents).</summary>
+    public string AnimatorsModuleTitle { get; set; } = "Animer un club inter-SCOP";
+
+    /// <summary>How long a club may go without a meeting before it is flagged dormant.</summary>
+    public TimeSpan ClubDormantAfter { get; set; } = TimeSpan.FromDays(183);
 }

@@ -26,6 +26,7 @@ builder.Services.Configure<AmbassadorsOptions>(builder.Configuration.GetSection(
 var reference = FrenchReferenceData.Load();
 builder.Services.AddSingleton(reference);
 builder.Services.AddSingleton(FrenchPlaces.Load(reference));
+builder.Services.AddSingleton(RegionalUnions.From(builder.Configuration, reference));
 
 var app = builder.Build();
 

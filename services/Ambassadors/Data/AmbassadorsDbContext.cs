@@ -20,6 +20,14 @@ public sealed class AmbassadorsDbContext(DbContextOptions<AmbassadorsDbContext> 
 
     public DbSet<Enquiry> Enquiries => Set<Enquiry>();
 
+    public DbSet<Club> Clubs => Set<Club>();
+
+    public DbSet<ClubParticipant> ClubParticipants => Set<ClubParticipant>();
+
+    public DbSet<ClubMeeting> ClubMeetings => Set<ClubMeeting>();
+
+    public DbSet<QualifiedAnimator> QualifiedAnimators => Set<QualifiedAnimator>();
+
     protected override void OnModelCreating(ModelBuilder model)
     {
         model.AddPlatformTables();
@@ -95,6 +103,52 @@ public sealed class AmbassadorsDbContext(DbContextOptions<AmbassadorsDbContext> 
             // Withdrawn means erased: no personal data may remain.
             enquiry.ToTable(t => t.HasCheckConstraint("ck_enquiries_withdrawn_erased",
                 "status <> 'Withdrawn' OR (project IS NULL AND name IS NULL AND email IS NULL AND phone IS NULL AND answer IS NULL)"));
+        });
+
+        model.Entity<Club>(club =>
+        {
+            club.ToTable("clubs");
+            club.HasKey(c => c.Id);
+            club.Property(c => c.Name).HasMaxLength(Club.MaxNameLength);
+            club.Property(c => c.Epci).HasMaxLength(9);
+            club.Property(c => c.EpciName).HasMaxLength(200);
+            club.Property(c => c.Region).HasMaxLength(3);
+            club.Property(c => c.RegionalUnion).HasMaxLength(64);
+            club.Property(c => c.Status).HasConversion<string>().HasMaxLength(16);
+            club.Property(c => c.CloseReason).HasMaxLength(Club.MaxReasonLength);
+            club.Property(c => c.Version).IsRowVersion();
+            // One club per employment area unless closed.
+            club.HasIndex(c => c.Epci).IsUnique().HasFilter("status <> 'Closed'").HasDatabaseName("ix_clubs_one_open_per_epci");
+            club.HasIndex(c => new { c.Region, c.Name });
+            club.HasIndex(c => new { c.RegionalUnion, c.Name });
+        });
+
+        model.Entity<ClubParticipant>(participant =>
+        {
+            participant.ToTable("club_participants");
+            participant.HasKey(p => new { p.ClubId, p.PersonId });
+            participant.Property(p => p.Role).HasConversion<string>().HasMaxLength(16);
+            participant.Property(p => p.LegalForm).HasMaxLength(8);
+            participant.HasOne<Club>().WithMany().HasForeignKey(p => p.ClubId);
+            participant.HasIndex(p => p.PersonId);
+        });
+
+        model.Entity<ClubMeeting>(meeting =>
+        {
+            meeting.ToTable("club_meetings");
+            meeting.HasKey(m => m.Id);
+            meeting.Property(m => m.Place).HasMaxLength(ClubMeeting.MaxPlaceLength);
+            meeting.Property(m => m.CommuneCode).HasMaxLength(5);
+            meeting.Property(m => m.Agenda).HasMaxLength(ClubMeeting.MaxAgendaLength);
+            meeting.HasOne<Club>().WithMany().HasForeignKey(m => m.ClubId);
+            meeting.HasIndex(m => new { m.ClubId, m.HeldOn });
+        });
+
+        model.Entity<QualifiedAnimator>(animator =>
+        {
+            animator.ToTable("qualified_animators");
+            animator.HasKey(a => a.PersonId);
+            animator.Property(a => a.PersonId).ValueGeneratedNever();
         });
 
         model.Entity<KnownCooperative>(cooperative =>

@@ -1,3 +1,4 @@
+using Scop.Aspire.Ambassadors.Features.Clubs;
 using Scop.Aspire.Ambassadors.Features.Directory;
 using Scop.Aspire.Ambassadors.Features.Enquiries;
 using Scop.Aspire.Ambassadors.Features.Labels;
@@ -24,6 +25,11 @@ public static class AmbassadorsEndpoints
         enquiries.MapFollowEnquiry();
         enquiries.MapAmbassadeEnquiries();
         app.MapGroup(Prefix).WithTags("Targets").MapAmbassadorTargets();
+        var clubs = app.MapGroup(Prefix).WithTags("Clubs");
+        clubs.MapPublicClubs();
+        clubs.MapManageClubs();
+        clubs.MapClubRoster();
+        clubs.MapClubMeetings();
         return app;
     }
 }
