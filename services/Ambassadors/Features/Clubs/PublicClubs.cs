@@ -32,12 +32,15 @@ public static class PublicClubs
         string? status = null)
     {
         var (paging, problem) = PageRequest.From(page, pageSize);
-        if (problem is not null)
+        var errors = new ValidationErrors();
+        foreach (var (field, messages) in problem?.ProblemDetails.Errors ?? new Dictionary<string, string[]>())
         {
-            return problem;
+            foreach (var message in messages)
+            {
+                errors.Add(field, message); // each bad field named, the paging's with the filters'
+            }
         }
 
-        var errors = new ValidationErrors();
         ClubStatus? wanted = null;
         if (!string.IsNullOrWhiteSpace(status))
         {
