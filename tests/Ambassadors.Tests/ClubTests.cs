@@ -126,7 +126,7 @@ public sealed class ClubTests(AmbassadorsServers servers, AmbassadorsAppPerClass
         await AmbassadorsApp.WaitUntilAsync(async () => await App.ScalarAsync(
             "SELECT count(*) FROM club_participants WHERE person_id = @id", ("id", member)) == 0, "the member was erased");
         Assert.Equal(0, await App.ScalarAsync("SELECT count(*) FROM club_meetings WHERE @id = ANY (attendees)", ("id", member)));
-        Assert.Equal(2, await App.ScalarAsync("SELECT attendance_count FROM club_meetings WHERE club_id = @id", ("id", id)));
+        Assert.Equal(2, await App.ScalarAsync("SELECT attendance_count::bigint FROM club_meetings WHERE club_id = @id", ("id", id)));
     }
 
     [Fact]
