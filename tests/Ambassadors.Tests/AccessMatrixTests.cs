@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Scop.Aspire.Ambassadors.Tests.Support;
 using Scop.Aspire.ServiceDefaults.Security;
 using Scop.Aspire.Testing.Access;
@@ -23,6 +24,7 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
         // The record of the label's rows: a cooperative of Auvergne-Rhône-Alpes labelled through the workflow.
         var cooperative = await App.CooperativeAsync(name: "Scop Matrice du Label");
         var subject = new AccessSubject(cooperative, AmbassadorsApp.Aura, Guid.NewGuid());
+        var theMember = subject.Person!.Value;
         var ambassade = await App.ApplicationAsync(cooperative);
         await (await AmbassadorsApp.StepAsync(Client, ambassade, "review", App.Checklist())).ExpectAsync(200);
         await (await AmbassadorsApp.StepAsync(Client, ambassade, "approve", new { comment = "Accueil remarquable." })).ExpectAsync(200);
@@ -44,6 +46,18 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
         const string Project = "Projet de la matrice d'accès.";
         var (enquiry, followToken) = await App.SendEnquiryAsync(ambassade, Project);
         var enquiryBody = System.Text.Json.JsonSerializer.Serialize(AmbassadorsApp.Enquiry(ambassade, Project));
+
+        // The record's club: an EPCI of Auvergne-Rhône-Alpes, a qualified animator, the record's person a member, a meeting.
+        var epcis = new Queue<string>(App.AuraEpcis());
+        var animator = await App.QualifiedAnimatorAsync();
+        const string ClubName = "Club de la matrice d'accès";
+        var club = await AmbassadorsApp.OpenClubAsync(Client, epcis.Dequeue(), animator, ClubName);
+        await (await Client.PostAsJsonAsync($"{Api}/clubs/{club}/members", new { personId = theMember })).ExpectAsync(200);
+        const string Agenda = "Ordre du jour de la matrice.";
+        await (await Client.PostAsJsonAsync($"{Api}/clubs/{club}/meetings",
+            new { heldOn = App.Today, place = "Maison des SCOP", agenda = Agenda, attendance = new[] { animator, theMember } })).ExpectAsync(201);
+        Func<Caller, Task<HttpRequestMessage>> OpenClub() => _ => Task.FromResult(Post($"{Api}/clubs",
+            System.Text.Json.JsonSerializer.Serialize(new { name = "Club frais", epci = epcis.Dequeue(), animators = new[] { animator } })));
 
         var matrix = new AccessMatrix()
             //                                                       anon mem  self mgr  mgr2 elec dlg  dlg2 fed  adm  partner
@@ -109,6 +123,39 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
                 marker: Name)
             .Row("DELETE /api/ambassadors/me/ambassade/position",    "401 403  403  200  404  403  403  403  403  403  403",
                 _ => Task.FromResult(AnyVersion(Send(HttpMethod.Delete, $"{Api}/me/ambassade/position"))), marker: Name)
+            // Clubs: the public sees them without persons; staff and the area's union delegates open and close them; the
+            // roster and meetings are the club's people's, its union's and staff's (anyone else finds none).
+            .Row("GET /api/ambassadors/clubs",                      "* 200", () => Get($"{Api}/clubs?region=84&pageSize=100"), marker: ClubName)
+            .Row("GET /api/ambassadors/clubs/{id:guid}",            "* 200", () => Get($"{Api}/clubs/{club}"), marker: ClubName)
+            .Row("POST /api/ambassadors/clubs",                     "401 403  403  403  403  403  201  403  201  201  403", OpenClub(),
+                marker: "Club frais")
+            .Row("GET /api/ambassadors/clubs/{id:guid}/roster",     "401 404  200  404  404  404  200  404  200  200  403",
+                () => Get($"{Api}/clubs/{club}/roster?pageSize=100"), marker: theMember.ToString())
+            .Row("GET /api/ambassadors/clubs/{id:guid}/meetings",   "401 404  200  404  404  404  200  404  200  200  403",
+                () => Get($"{Api}/clubs/{club}/meetings"), marker: Agenda)
+            .Row("POST /api/ambassadors/clubs/{id:guid}/members",   "401 404  403  404  404  404  200  404  200  200  403",
+                () => Post($"{Api}/clubs/{club}/members", $$"""{"personId":"{{Guid.NewGuid()}}"}"""), marker: "\"Member\"")
+            .Row("POST /api/ambassadors/clubs/{id:guid}/animators", "401 404  403  404  404  404  200  404  200  200  403",
+                () => Post($"{Api}/clubs/{club}/animators", $$"""{"personId":"{{animator}}"}"""), marker: "\"Animator\"")
+            .Row("DELETE /api/ambassadors/clubs/{id:guid}/members/{personId:guid}", "401 404  403  404  404  404  204  404  204  204  403",
+                async _ =>
+                {
+                    var leaving = Guid.NewGuid();
+                    await (await Client.PostAsJsonAsync($"{Api}/clubs/{club}/members", new { personId = leaving })).ExpectAsync(200);
+                    return new HttpRequestMessage(HttpMethod.Delete, $"{Api}/clubs/{club}/members/{leaving}");
+                })
+            .Row("POST /api/ambassadors/clubs/{id:guid}/meetings",  "401 404  403  404  404  404  201  404  201  201  403",
+                () => Post($"{Api}/clubs/{club}/meetings",
+                    $$"""{"heldOn":"{{App.Today:yyyy-MM-dd}}","place":"Salle","agenda":"Réunion de la matrice.","attendance":[]}"""),
+                marker: "Réunion de la matrice.")
+            .Row("POST /api/ambassadors/clubs/{id:guid}/close",     "401 403  403  403  403  403  200  403  200  200  403",
+                async _ =>
+                {
+                    var fresh = await AmbassadorsApp.OpenClubAsync(Client, epcis.Dequeue(), animator, "Club à fermer");
+                    var request = Post($"{Api}/clubs/{fresh}/close", """{"reason":"Fusion avec le club voisin."}""");
+                    request.Headers.TryAddWithoutValidation("If-Match", "*");
+                    return request;
+                }, marker: "Fusion avec le club voisin.")
             // Last, as it changes the record: its manager asks for the renewal; the other manager's cooperative has no label.
             .Row("POST /api/ambassadors/me/ambassade/renewal",      "401 403  403  200  409  403  403  403  403  403  403",
                 _ =>

@@ -183,28 +183,14 @@ public sealed class ClubTests(AmbassadorsServers servers, AmbassadorsAppPerClass
         "WHERE i.consumer LIKE '%ClubDormancyConsumer' AND o.message_type LIKE '%ClubDormancyDue,%' AND o.body->>'clubId' = @id",
         ("id", id.ToString()));
 
-    /// <summary>EPCIs of Auvergne-Rhône-Alpes (région 84), the n-th of them by SIREN.</summary>
-    private string Epci(int n) => App.Services.GetRequiredService<FrenchReferenceData>().Communes
-        .Where(c => c.Region == "84" && c.Epci.Length == 9).Select(c => c.Epci).Distinct().Order(StringComparer.Ordinal)
-        .Where(e => App.Services.GetRequiredService<FrenchReferenceData>().Communes.Where(c => c.Epci == e).All(c => c.Region == "84"))
-        .Skip(n).First();
+    private string Epci(int n) => App.AuraEpcis()[n];
 
-    private static TrainingCompleted Completed(Guid person, string title, string path) => new(Guid.NewGuid(), DateTimeOffset.UtcNow,
-        person, Guid.NewGuid(), title, path, Guid.NewGuid(), $"CERT-{Guid.NewGuid():N}"[..16], new DateOnly(2026, 11, 20), "Employee",
-        AmbassadorsApp.Aura, null);
+    private static TrainingCompleted Completed(Guid person, string title, string path) =>
+        AmbassadorsApp.AnimatorModuleCompleted(person, title, path);
 
-    private async Task<Guid> QualifiedAsync()
-    {
-        var person = Guid.NewGuid();
-        await App.PublishAsync(Completed(person, "Animer un club inter-SCOP", "ElectedOfficials"));
-        await AmbassadorsApp.WaitUntilAsync(async () => await App.ScalarAsync(
-            "SELECT count(*) FROM qualified_animators WHERE person_id = @id", ("id", person)) == 1, "the animator is qualified");
-        return person;
-    }
+    private Task<Guid> QualifiedAsync() => App.QualifiedAnimatorAsync();
 
-    private async Task<Guid> OpenAsync(string epci, Guid animator) =>
-        (await (await Client.PostAsJsonAsync(Api, new { name = $"Club {epci}", epci, animators = new[] { animator } })).ExpectAsync(201))
-        .GetProperty("id").GetGuid();
+    private Task<Guid> OpenAsync(string epci, Guid animator) => AmbassadorsApp.OpenClubAsync(Client, epci, animator);
 
     private Task<long> ClubsOfAsync(string epci) => App.ScalarAsync("SELECT count(*) FROM clubs WHERE epci = @e", ("e", epci));
 

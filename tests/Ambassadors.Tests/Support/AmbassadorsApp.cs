@@ -184,6 +184,33 @@ public sealed class AmbassadorsApp(string databaseConnectionString, PlatformServ
         return (sent.GetProperty("id").GetGuid(), sent.GetProperty("followToken").GetString()!);
     }
 
+    /// <summary>The EPCIs lying wholly in Auvergne-Rhône-Alpes (région 84), by SIREN: each a club's area.</summary>
+    public IReadOnlyList<string> AuraEpcis()
+    {
+        var communes = Services.GetRequiredService<FrenchReferenceData>().Communes;
+        return communes.Where(c => c.Epci.Length == 9).GroupBy(c => c.Epci).Where(g => g.All(c => c.Region == "84"))
+            .Select(g => g.Key).Order(StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A person who completed the animators' module: training's <c>TrainingCompleted</c>, published on the bus.</summary>
+    public async Task<Guid> QualifiedAnimatorAsync(string title = "Animer un club inter-SCOP")
+    {
+        var person = Guid.NewGuid();
+        await PublishAsync(AnimatorModuleCompleted(person, title, "ElectedOfficials"));
+        await WaitUntilAsync(async () => await ScalarAsync(
+            "SELECT count(*) FROM qualified_animators WHERE person_id = @id", ("id", person)) == 1, "the animator is qualified");
+        return person;
+    }
+
+    public static Contracts.Training.TrainingCompleted AnimatorModuleCompleted(Guid person, string title, string path) => new(
+        Guid.NewGuid(), DateTimeOffset.UtcNow, person, Guid.NewGuid(), title, path, Guid.NewGuid(), $"CERT-{Guid.NewGuid():N}"[..16],
+        new DateOnly(2026, 11, 20), "Employee", Aura, null);
+
+    /// <summary>A club opened by <paramref name="client"/> (staff or the area's delegate) in <paramref name="epci"/>.</summary>
+    public static async Task<Guid> OpenClubAsync(HttpClient client, string epci, Guid animator, string? name = null) =>
+        (await (await client.PostAsJsonAsync("/api/ambassadors/clubs", new { name = name ?? $"Club {epci}", epci, animators = new[] { animator } }))
+            .ExpectAsync(201)).GetProperty("id").GetGuid();
+
     /// <summary>Outbox rows of one event type about one Ambassade.</summary>
     public Task<long> EventsAsync(string type, Guid ambassade) => ScalarAsync(
         "SELECT count(*) FROM outbox_messages WHERE message_type LIKE @type AND body->>'ambassadeId' = @id",
