@@ -5,6 +5,8 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Scop.Aspire.Contracts.Membership;
+using Scop.Aspire.Contracts.Training;
+using Scop.Aspire.ReferenceData;
 using Scop.Aspire.HostileInput.Tests.Contract;
 using Scop.Aspire.HostileInput.Tests.Support;
 using Scop.Aspire.ServiceDefaults;
@@ -116,6 +118,69 @@ public sealed class AmbassadorsExamples : ServiceExamples
             .Set("enquiries.id", toAnswer.GetProperty("id").GetGuid())
             .Set("FollowEnquiry.token", JsonValue.Create(toAnswer.GetProperty("followToken").GetString()))
             .Set("WithdrawEnquiry.token", JsonValue.Create(toWithdraw.GetProperty("followToken").GetString()));
+
+        // Clubs: a qualified animator (training's TrainingCompleted of the module, on the bus), a club of an EPCI of
+        // Auvergne-Rhône-Alpes with a member, another to close; each opening takes an area of its own.
+        var reference = context.Service.Services.GetRequiredService<FrenchReferenceData>();
+        var areas = new Queue<string>(reference.Communes.Where(c => c.Epci.Length == 9).GroupBy(c => c.Epci)
+            .Where(g => g.All(c => c.Region == "84")).Select(g => g.Key).Order(StringComparer.Ordinal));
+        var animator = await QualifiedAnimatorAsync(context);
+        var secondAnimator = await QualifiedAnimatorAsync(context);
+        using var clubStaff = context.Service.CreateClient(ServiceContext.Patience);
+        clubStaff.WithToken(await context.TokenAsync(PlatformRoles.ConfederationAdmin));
+        async Task<Guid> ClubAsync(string name) => (await (await clubStaff.PostAsJsonAsync("/api/ambassadors/clubs",
+            new { name, epci = areas.Dequeue(), animators = new[] { animator } })).ExpectAsync(201)).GetProperty("id").GetGuid();
+        var club = await ClubAsync("Club inter-SCOP de la matrice");
+        var leaving = Guid.NewGuid();
+        await (await clubStaff.PostAsJsonAsync($"/api/ambassadors/clubs/{club}/members", new { personId = leaving })).ExpectAsync(200);
+        var today = ParisCalendar.Today(TimeProvider.System).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        examples
+            .Set("clubs.id", club)
+            .Set("CloseClub.id", await ClubAsync("Club inter-SCOP à fermer"))
+            .Set("OpenClub.name", JsonValue.Create("Club inter-SCOP du Beaujolais"))
+            .Set("epci", () => JsonValue.Create(areas.Dequeue()))
+            .Set("animators", new JsonArray(JsonValue.Create(animator.ToString())))
+            .Set("AddClubMember.personId", () => JsonValue.Create(Guid.NewGuid().ToString()))
+            .Set("AddClubMember.cooperativeId", ExampleValues.Omitted)
+            .Set("AddClubAnimator.personId", secondAnimator)
+            .Set("AddClubAnimator.cooperativeId", ExampleValues.Omitted)
+            .Set("RemoveClubMember.personId", leaving)
+            .Set("ListClubs.status", JsonValue.Create("Open"))
+            .Set("heldOn", JsonValue.Create(today))
+            .Set("place", JsonValue.Create("Maison des SCOP, salle du rez-de-chaussée"))
+            .Set("RecordClubMeeting.communeCode", JsonValue.Create("69123"))
+            .Set("agenda", JsonValue.Create("Tour de table ; la reprise d'entreprises par les salariés."))
+            .Set("attendance", new JsonArray(JsonValue.Create(animator.ToString())));
+    }
+
+    /// <summary>A person who completed the animators' module, as training's event tells the service.</summary>
+    private static async Task<Guid> QualifiedAnimatorAsync(ServiceContext context)
+    {
+        var bus = context.Service.Services.GetRequiredService<IBus>();
+        var person = Guid.NewGuid();
+        var completed = new TrainingCompleted(Guid.NewGuid(), DateTimeOffset.UtcNow, person, Guid.NewGuid(), "Animer un club inter-SCOP",
+            "ElectedOfficials", Guid.NewGuid(), $"CERT-{Guid.NewGuid():N}"[..16], ParisCalendar.Today(TimeProvider.System), "Employee",
+            Callers.RegionalUnion, null);
+        await bus.Publish(completed, c => c.MessageId = completed.EventId);
+        await using var connection = new NpgsqlConnection(context.Service.DatabaseConnectionString);
+        await connection.OpenAsync();
+        var deadline = DateTime.UtcNow + ServiceContext.Patience;
+        while (true)
+        {
+            await using var known = new NpgsqlCommand("SELECT count(*) FROM qualified_animators WHERE person_id = @p", connection);
+            known.Parameters.AddWithValue("p", person);
+            if ((long)(await known.ExecuteScalarAsync())! == 1)
+            {
+                return person;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"ambassadors did not learn the animator from training's event within {ServiceContext.Patience.TotalSeconds} s");
+            }
+
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>A cooperative of Lyon as membership's events tell it to the service, its first dues paid.</summary>
