@@ -12,7 +12,7 @@ namespace Scop.Aspire.Web.Tests;
 [Collection(WebPlatformCollection.Name)]
 public sealed class OpenApiDocumentTests(WebPlatform platform)
 {
-    public static TheoryData<string> Services => new() { "membership", "portal", "training", "partner-hooks", "identity", "notifications", "reprise-watch" };
+    public static TheoryData<string> Services => new() { "membership", "portal", "training", "partner-hooks", "identity", "notifications", "reprise-watch", "ambassadors" };
 
     [Theory]
     [MemberData(nameof(Services))]

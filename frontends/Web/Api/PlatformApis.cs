@@ -19,6 +19,7 @@ public static class PlatformApis
         Add<Identity.IdentityClient>(builder);
         Add<Notifications.NotificationsClient>(builder);
         Add<RepriseWatch.RepriseWatchClient>(builder);
+        Add<Ambassadors.AmbassadorsClient>(builder);
         return builder;
     }
 
