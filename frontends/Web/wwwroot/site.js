@@ -19,3 +19,25 @@ if (reconnect) {
   });
   document.getElementById("components-reconnect-retry")?.addEventListener("click", () => location.reload());
 }
+
+// "Près de moi" on the SCOP Ambassades' search: the phone's position fills the form's latitude and longitude, which
+// the server searches from. Without geolocation (or refused) the search by commune works as before.
+document.addEventListener("click", (event) => {
+  const button = event.target instanceof Element ? event.target.closest("[data-near-me]") : null;
+  if (!button) return;
+  const form = button.closest("form");
+  const status = form?.querySelector("[data-near-me-status]");
+  if (!("geolocation" in navigator)) {
+    if (status) status.textContent = "Votre navigateur ne donne pas sa position : cherchez par commune.";
+    return;
+  }
+  if (status) status.textContent = "Recherche de votre position…";
+  navigator.geolocation.getCurrentPosition((position) => {
+    form.querySelector("[data-latitude]").value = position.coords.latitude.toFixed(5);
+    form.querySelector("[data-longitude]").value = position.coords.longitude.toFixed(5);
+    form.querySelector("#commune").value = "";
+    form.submit();
+  }, () => {
+    if (status) status.textContent = "Votre position n'est pas disponible : cherchez par commune.";
+  }, { timeout: 10000, maximumAge: 600000 });
+});
