@@ -83,6 +83,17 @@ namespace Scop.Aspire.Web.Api.RepriseWatch
     }
 }
 
+namespace Scop.Aspire.Web.Api.Ambassadors
+{
+    public partial class AmbassadorsClient
+    {
+        static partial void UpdateJsonSerializerSettings(JsonSerializerOptions settings) => ApiJson.Configure(settings);
+
+        // Errors keep their body's text, which ApiException.Problem reads (field errors and the rule a refusal names).
+        partial void Initialize() => ReadResponseAsString = true;
+    }
+}
+
 namespace Scop.Aspire.Web.Api.RepriseWatch
 {
     // A nullable enum is written in the documents as "null or the enum" (oneOf), of which NSwag makes an empty class:
