@@ -71,7 +71,7 @@ public sealed class TargetsDashboardTests(PortalServers servers, PortalAppPerCla
         Assert.Equal(1, Target(dashboard, "training-entries-employees")["byMonth"]![3]!.GetValue<long>());
 
         // Targets no service feeds yet say so and show no number.
-        foreach (var code in new[] { "clubs", "worker-members" })
+        foreach (var code in new[] { "worker-members" })
         {
             var target = Target(dashboard, code);
             Assert.False(target["fed"]!.GetValue<bool>());
@@ -115,7 +115,7 @@ public sealed class TargetsDashboardTests(PortalServers servers, PortalAppPerCla
         (await client.ReadAsync($"{path}?regionalUnion=urscop-ouest", PortalApp.DelegateToken("urscop-aura"))).Expect(HttpStatusCode.Forbidden);
         (await client.ReadAsync(path, PortalApp.MemberToken())).Expect(HttpStatusCode.Forbidden);
         (await client.ReadAsync(path)).Expect(HttpStatusCode.Unauthorized);
-        (await client.ReadAsync($"/api/portal/targets/{year}/clubs/facts", PortalApp.StaffToken)).Expect(HttpStatusCode.NotFound);
+        (await client.ReadAsync($"/api/portal/targets/{year}/worker-members/facts", PortalApp.StaffToken)).Expect(HttpStatusCode.NotFound);
     }
 
     [Fact]
@@ -254,6 +254,39 @@ public sealed class TargetsDashboardTests(PortalServers servers, PortalAppPerCla
         var titles = feed["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>()).ToList();
         Assert.Single(titles, t => t == $"{aura.Name} devient SCOP Ambassade");
         Assert.Contains($"{ouest.Name} devient SCOP Ambassade", titles);
+    }
+
+    [Fact]
+    public async Task Clubs_count_from_their_opening_day_until_closed_and_the_feed_tells_each_new_one()
+    {
+        var year = 2038; // a year of its own: no other club counts there
+        ClubOpened Opened(int month, string union, string name) => new(Guid.NewGuid(), new DateTimeOffset(year, month, 3, 9, 0, 0, TimeSpan.Zero),
+            Guid.NewGuid(), name, "200046977", "Métropole de Lyon", "84", union, new DateOnly(year, month, 3));
+        var lyon = Opened(2, "urscop-aura", "Club inter-SCOP de la Métropole de Lyon");
+        var rennes = Opened(4, "urscop-ouest", "Club inter-SCOP de Rennes Métropole");
+        foreach (var opened in new[] { lyon, lyon, rennes })
+        {
+            await app.PublishAsync(opened);
+        }
+
+        await Feed.EventuallyAsync(() => DashboardAsync(year), d => Value(d, "clubs") == 2, "the clubs to count");
+        await app.PublishAsync(new ClubClosed(Guid.NewGuid(), new DateTimeOffset(year, 9, 20, 9, 0, 0, TimeSpan.Zero), rennes.ClubId,
+            "urscop-ouest", "53", new DateOnly(year, 9, 20), "Plus d'animateur."));
+        var dashboard = await Feed.EventuallyAsync(() => DashboardAsync(year), d => Value(d, "clubs") == 1, "the closing to count");
+        await Feed.EventuallyAsync(() => Task.FromResult(app.ConsumedCount(lyon.EventId)), n => n >= 2, "both deliveries consumed");
+        dashboard = await DashboardAsync(year);
+
+        var clubs = Target(dashboard, "clubs");
+        Assert.True(clubs["fed"]!.GetValue<bool>());
+        Assert.Equal(50, clubs["target"]!.GetValue<long>());
+        Assert.Contains("ClubOpened", clubs["source"]!.GetValue<string>());
+        Assert.Equal([0, 1, 1, 2, 2, 2, 2, 2, 1, 1, 1, 1], Months(clubs));
+        Assert.Equal(1, clubs["byRegion"]!["urscop-aura"]!.GetValue<long>());
+
+        var feed = (await client.ReadAsync("/api/portal/feed?kind=club-opened&limit=100")).Expect(HttpStatusCode.OK).Body;
+        var titles = feed["items"]!.AsArray().Select(i => i!["title"]!.GetValue<string>()).ToList();
+        Assert.Single(titles, t => t == "Nouveau club inter-SCOP : Club inter-SCOP de la Métropole de Lyon (Métropole de Lyon)");
+        Assert.Contains(titles, t => t.Contains("Rennes Métropole", StringComparison.Ordinal));
     }
 
     private static long[] Months(JsonNode target) => target["byMonth"]!.AsArray().Select(v => v!.GetValue<long>()).ToArray();

@@ -55,11 +55,12 @@ public sealed class PublicPagesTests(WebPlatform platform)
         // The yearly targets, in French, as training computes them from the register.
         await page.ExpectTargetShownAsync(platform, "Salarié·es et associé·es", "employees");
         await page.ExpectTargetShownAsync(platform, "Dirigeant·es", "managers");
-        // Every target of the Congress, from the portal's dashboard: the Ambassades against 200; the clubs, which no
-        // service publishes yet, without a number.
+        // Every target of the Congress, from the portal's dashboard: the Ambassades against 200, the clubs against 50; the
+        // worker-members, which no service publishes yet, without a number.
         var congress = page.Locator("#objectifs-congres");
         await Assertions.Expect(congress.Locator("tr", new() { HasText = "SCOP Ambassades labellisées" })).ToContainTextAsync("200");
-        await Assertions.Expect(congress.Locator("tr", new() { HasText = "Clubs inter-SCOP" })).ToContainTextAsync("Pas encore publié");
+        await Assertions.Expect(congress.Locator("tr", new() { HasText = "Clubs inter-SCOP" })).ToContainTextAsync("50");
+        await Assertions.Expect(congress.Locator("tr", new() { HasText = "Coopérateurs et coopératrices" })).ToContainTextAsync("Pas encore publié");
         var months = page.GetByRole(AriaRole.Table, new() { Name = "SCOP Ambassades labellisées, mois par mois", Exact = false });
         await Assertions.Expect(months).ToBeHiddenAsync(); // folded until asked for
         await page.Locator("summary", new() { HasText = "SCOP Ambassades labellisées, mois par mois" }).ClickAsync();

@@ -10,6 +10,8 @@ using Scop.Aspire.ServiceDefaults.Messaging;
 
 namespace Scop.Aspire.Portal.Consumers;
 
+// The ambassadors service's facts: labelled Ambassades and inter-SCOP clubs towards their Congress targets, and the feed.
+
 /// <summary>
 /// A cooperative became a SCOP Ambassade: one more labelled Ambassade from its label's first day, in its union, and the
 /// watch feed says so — once, whatever the redeliveries. A renewal changes neither: the label was counted when granted.
@@ -91,5 +93,46 @@ public sealed class AmbassadeExpiredConsumer(PortalDbContext db, TimeProvider ti
             new DateTimeOffset(context.Message.LabelEndedOn.AddDays(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ct);
 
     protected override Task AfterCommitAsync(ConsumeContext<AmbassadeExpired> context, CancellationToken ct) =>
+        cache.InvalidateAsync(PortalCache.AllSites);
+}
+
+/// <summary>
+/// An inter-SCOP club opened: one more club from its opening day, in its union, and the watch feed says so — once,
+/// whatever the redeliveries. A dormant club still counts: it is open, and a meeting wakes it.
+/// </summary>
+public sealed class ClubOpenedConsumer(PortalDbContext db, TimeProvider time, PortalCache cache)
+    : InboxConsumer<ClubOpened, PortalDbContext>(db, time)
+{
+    protected override async Task HandleAsync(ConsumeContext<ClubOpened> context, CancellationToken ct)
+    {
+        var opened = context.Message;
+        await TargetFacts.CountAsync(Db, CongressTargets.Clubs, opened.ClubId, opened.OpenedOn.Year, opened.RegionalUnion,
+            new DateTimeOffset(opened.OpenedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ct);
+        Db.FeedItems.Add(new FeedItem
+        {
+            Id = opened.EventId,
+            Kind = FeedItem.ClubOpenedKind,
+            Title = $"Nouveau club inter-SCOP : {opened.Name} ({opened.EpciName})",
+            SubjectId = opened.ClubId,
+            Region = opened.RegionalUnion,
+            OccurredAt = opened.OccurredAt,
+            PublishedAt = Time.GetUtcNow(),
+            TraceId = Activity.Current?.TraceId.ToString(),
+        });
+    }
+
+    protected override Task AfterCommitAsync(ConsumeContext<ClubOpened> context, CancellationToken ct) =>
+        cache.InvalidateAsync(PortalCache.AllSites);
+}
+
+/// <summary>A club was closed: it stops counting from its closing day.</summary>
+public sealed class ClubClosedConsumer(PortalDbContext db, TimeProvider time, PortalCache cache)
+    : InboxConsumer<ClubClosed, PortalDbContext>(db, time)
+{
+    protected override Task HandleAsync(ConsumeContext<ClubClosed> context, CancellationToken ct) =>
+        TargetFacts.SetEndedAsync(Db, CongressTargets.Clubs, context.Message.ClubId,
+            new DateTimeOffset(context.Message.ClosedOn.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero), ct);
+
+    protected override Task AfterCommitAsync(ConsumeContext<ClubClosed> context, CancellationToken ct) =>
         cache.InvalidateAsync(PortalCache.AllSites);
 }

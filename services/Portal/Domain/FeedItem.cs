@@ -11,12 +11,13 @@ public sealed class FeedItem
     public const string ExperienceSheetPublishedKind = "experience-sheet-published";
     public const string NewsPublishedKind = "news-published";
     public const string AmbassadeLabelledKind = "ambassade-labelled";
+    public const string ClubOpenedKind = "club-opened";
     public const string TakeoverReportedKind = "takeover-reported";
     public const string TakeoverConvertedKind = "takeover-converted";
 
     /// <summary>The kinds the feed carries today (the watch filters accept these).</summary>
     public static readonly IReadOnlyList<string> Kinds =
-        [CooperativeJoinedKind, AmbassadeLabelledKind, TakeoverReportedKind, TakeoverConvertedKind, GoodPracticePublishedKind,
+        [CooperativeJoinedKind, AmbassadeLabelledKind, ClubOpenedKind, TakeoverReportedKind, TakeoverConvertedKind, GoodPracticePublishedKind,
             ExperienceSheetPublishedKind, NewsPublishedKind];
 
     public Guid Id { get; set; }

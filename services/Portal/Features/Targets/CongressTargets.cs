@@ -14,9 +14,8 @@ public enum TargetKind
 public sealed record CongressTarget(string Code, string Label, long Target, TargetKind Kind, string Source, string? NotFedBecause);
 
 /// <summary>
-/// Every target of the seed. Those no service feeds yet say so and show no number: the clubs are the ambassadors
-/// service's, which publishes no club events yet; the register's <c>PersonHired</c> does not say
-/// whether a person is a worker-member.
+/// Every target of the seed. Those no service feeds yet say so and show no number: the register's <c>PersonHired</c>
+/// does not say whether a person is a worker-member.
 /// </summary>
 public static class CongressTargets
 {
@@ -27,6 +26,7 @@ public static class CongressTargets
     public const string TakeoversConverted = "takeovers-converted";
     public const string JobsKept = "jobs-kept";
     public const string Ambassades = "ambassades";
+    public const string Clubs = "clubs";
 
     public static readonly IReadOnlyList<CongressTarget> All =
     [
@@ -42,8 +42,8 @@ public static class CongressTargets
             "portal: visit beacons (a visitor counts once a day)", null),
         new(Ambassades, "SCOP Ambassades labellisées", 200, TargetKind.Standing,
             "ambassadors: AmbassadeLabelled (a first label, from its first day); AmbassadeSuspended, AmbassadeWithdrawn and AmbassadeExpired end it, AmbassadeReinstated counts it again", null),
-        new("clubs", "Clubs inter-SCOP", 50, TargetKind.Standing,
-            "ambassadors", "The ambassadors service publishes no club events on the platform yet."),
+        new(Clubs, "Clubs inter-SCOP", 50, TargetKind.Standing,
+            "ambassadors: ClubOpened (from its opening day), ended by ClubClosed", null),
         // The seed sets no figure for these two (0): their progress is a count.
         new(TakeoversConverted, "Reprises transformées en SCOP", 0, TargetKind.PerYear,
             "reprise-watch: TakeoverOpportunityConverted, each opportunity once, in the year it converted", null),
