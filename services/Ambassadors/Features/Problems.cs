@@ -21,19 +21,4 @@ public static class Problems
         return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: rule.Title, detail: rule.Detail,
             extensions: extensions);
     }
-
-    public static ProblemHttpResult IfMatchRequired() => TypedResults.Problem(
-        statusCode: StatusCodes.Status428PreconditionRequired, title: "If-Match required",
-        detail: "Send the ETag of the version you read (GET) in an If-Match header.");
-
-    public static ProblemHttpResult Stale(string path) => TypedResults.Problem(
-        statusCode: StatusCodes.Status412PreconditionFailed, title: "The Ambassade changed since you read it",
-        detail: $"Read {path} again and apply your change to the current version.");
-
-    /// <summary>The entity tag of a row version: it changes with every committed change.</summary>
-    public static string ETagOf(uint version) => $"\"{version}\"";
-
-    /// <summary>The If-Match header names <paramref name="etag"/> (or <c>*</c>).</summary>
-    public static bool Matches(string ifMatch, string etag) =>
-        ifMatch.Split(',').Select(t => t.Trim()).Any(t => t == "*" || t == etag);
 }

@@ -135,7 +135,7 @@ public static class ManageClubs
             return Problems.Broken(ClubRules.OneOpenClubPerEpci); // another club of the area committed first
         }
 
-        http.HttpContext.Response.Headers.ETag = Problems.ETagOf(club.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(club.Version);
         return TypedResults.Created($"/api/ambassadors/clubs/{club.Id}", ClubResponse.From(club));
     }
 
@@ -157,7 +157,7 @@ public static class ManageClubs
         var ifMatch = http.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return Problems.IfMatchRequired();
+            return Preconditions.IfMatchRequired();
         }
 
         var (request, problem) = await JsonBody.ReadAsync<CloseClubRequest>(http, ct);
@@ -174,9 +174,9 @@ public static class ManageClubs
         }
 
         var path = $"/api/ambassadors/clubs/{id}";
-        if (!Problems.Matches(ifMatch, Problems.ETagOf(club.Version)))
+        if (!Preconditions.Matches(ifMatch, Preconditions.ETagOf(club.Version)))
         {
-            return Problems.Stale(path);
+            return Preconditions.Stale("club", path);
         }
 
         if (club.Status == ClubStatus.Closed)
@@ -195,10 +195,10 @@ public static class ManageClubs
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Stale(path);
+            return Preconditions.Stale("club", path);
         }
 
-        http.HttpContext.Response.Headers.ETag = Problems.ETagOf(club.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(club.Version);
         return TypedResults.Ok(ClubResponse.From(club));
     }
 }

@@ -102,7 +102,7 @@ public static class PublicClubs
             return Problems.NotFound("Club", id);
         }
 
-        http.Response.Headers.ETag = Problems.ETagOf(club.Version);
+        http.Response.Headers.ETag = Preconditions.ETagOf(club.Version);
         return TypedResults.Ok(ClubResponse.From(club));
     }
 }

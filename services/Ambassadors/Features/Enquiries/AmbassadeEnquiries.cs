@@ -103,7 +103,7 @@ public static class AmbassadeEnquiries
             return Problems.NotFound("Enquiry", id);
         }
 
-        response.Headers.ETag = Problems.ETagOf(enquiry.Version);
+        response.Headers.ETag = Preconditions.ETagOf(enquiry.Version);
         return TypedResults.Ok(View(enquiry, ParisCalendar.Today(time)));
     }
 
@@ -119,7 +119,7 @@ public static class AmbassadeEnquiries
         var ifMatch = http.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return Problems.IfMatchRequired();
+            return Preconditions.IfMatchRequired();
         }
 
         var (request, problem) = await JsonBody.ReadAsync<AnswerRequest>(http, ct);
@@ -135,9 +135,8 @@ public static class AmbassadeEnquiries
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        var stale = TypedResults.Problem(statusCode: StatusCodes.Status412PreconditionFailed, title: "The enquiry changed since you read it",
-            detail: $"Read /api/ambassadors/enquiries/{id} again.");
-        if (!Problems.Matches(ifMatch, Problems.ETagOf(enquiry.Version)))
+        var stale = Preconditions.Stale("enquiry", $"/api/ambassadors/enquiries/{id}");
+        if (!Preconditions.Matches(ifMatch, Preconditions.ETagOf(enquiry.Version)))
         {
             return stale;
         }
@@ -166,7 +165,7 @@ public static class AmbassadeEnquiries
             return stale; // withdrawn or answered meanwhile
         }
 
-        http.HttpContext.Response.Headers.ETag = Problems.ETagOf(enquiry.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(enquiry.Version);
         return TypedResults.Ok(View(enquiry, ParisCalendar.Today(time)));
     }
 

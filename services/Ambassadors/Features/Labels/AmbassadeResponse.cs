@@ -1,5 +1,6 @@
 using Scop.Aspire.Ambassadors.Domain;
 using Scop.Aspire.ReferenceData;
+using Scop.Aspire.ServiceDefaults.Http;
 
 namespace Scop.Aspire.Ambassadors.Features.Labels;
 
@@ -45,7 +46,7 @@ public sealed record AmbassadeResponse(
         a.Name, a.LegalForm, a.NafCode, a.CommuneCode, places.FindCommune(a.CommuneCode)?.Name ?? a.CommuneCode, a.Departement,
         a.Region, a.RegionalUnion, a.Status, a.Motivation, a.AppliedAt, a.RenewalRequestedAt, a.AwaitsDecision, a.VisitOn,
         a.SignageInPlace, a.CanWelcomeAndInform, a.LocalRepresentation, a.MembershipCurrent, membershipCurrent,
-        a.MissingCriteria(), a.ReviewedAt, a.DecidedAt, a.Reason, a.LabelledOn, a.LabelEndsOn, a.Latitude, a.Longitude, a.PositionSource, Problems.ETagOf(a.Version));
+        a.MissingCriteria(), a.ReviewedAt, a.DecidedAt, a.Reason, a.LabelledOn, a.LabelEndsOn, a.Latitude, a.Longitude, a.PositionSource, Preconditions.ETagOf(a.Version));
 }
 
 /// <summary>One line of a label's history: the step, from which status to which, when, who and why.</summary>

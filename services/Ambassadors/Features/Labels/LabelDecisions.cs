@@ -190,7 +190,7 @@ public static class LabelDecisions
         var ifMatch = http.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return Problems.IfMatchRequired();
+            return Preconditions.IfMatchRequired();
         }
 
         var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
@@ -209,9 +209,9 @@ public static class LabelDecisions
         }
 
         var path = $"/api/ambassadors/ambassades/{id}";
-        if (!Problems.Matches(ifMatch, Problems.ETagOf(ambassade.Version)))
+        if (!Preconditions.Matches(ifMatch, Preconditions.ETagOf(ambassade.Version)))
         {
-            return Problems.Stale(path);
+            return Preconditions.Stale("Ambassade", path);
         }
 
         if (LabelRules.Breaks(step, ambassade) is { } rule)
@@ -231,10 +231,10 @@ public static class LabelDecisions
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Stale(path); // another step committed first
+            return Preconditions.Stale("Ambassade", path); // another step committed first
         }
 
-        http.HttpContext.Response.Headers.ETag = Problems.ETagOf(ambassade.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(ambassade.Version);
         return TypedResults.Ok(AmbassadeResponse.From(ambassade, membership, places));
     }
 

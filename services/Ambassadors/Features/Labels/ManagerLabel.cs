@@ -62,7 +62,7 @@ public static class ManagerLabel
                 detail: "Your cooperative has not applied for the label.");
         }
 
-        http.Response.Headers.ETag = Problems.ETagOf(ambassade.Version);
+        http.Response.Headers.ETag = Preconditions.ETagOf(ambassade.Version);
         return TypedResults.Ok(AmbassadeResponse.From(ambassade, await MembershipCurrentAsync(db, cooperative, ct), places));
     }
 
@@ -132,7 +132,7 @@ public static class ManagerLabel
             return Problems.Broken(LabelRules.OneLiveLabelPerCooperative); // a concurrent application came first
         }
 
-        http.HttpContext.Response.Headers.ETag = Problems.ETagOf(ambassade.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(ambassade.Version);
         return TypedResults.Created($"/api/ambassadors/ambassades/{ambassade.Id}",
             AmbassadeResponse.From(ambassade, cooperative.MembershipCurrent, places));
     }
@@ -156,7 +156,7 @@ public static class ManagerLabel
         var ifMatch = http.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return Problems.IfMatchRequired();
+            return Preconditions.IfMatchRequired();
         }
 
         var (request, problem) = await JsonBody.ReadAsync<RenewalRequest>(http, ct);
@@ -174,9 +174,9 @@ public static class ManagerLabel
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        if (!Problems.Matches(ifMatch, Problems.ETagOf(ambassade.Version)))
+        if (!Preconditions.Matches(ifMatch, Preconditions.ETagOf(ambassade.Version)))
         {
-            return Problems.Stale("/api/ambassadors/me/ambassade");
+            return Preconditions.Stale("Ambassade", "/api/ambassadors/me/ambassade");
         }
 
         if (LabelRules.Breaks(LabelStep.RequestRenewal, ambassade) is { } rule)
@@ -194,10 +194,10 @@ public static class ManagerLabel
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Stale("/api/ambassadors/me/ambassade");
+            return Preconditions.Stale("Ambassade", "/api/ambassadors/me/ambassade");
         }
 
-        http.HttpContext.Response.Headers.ETag = Problems.ETagOf(ambassade.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(ambassade.Version);
         return TypedResults.Ok(AmbassadeResponse.From(ambassade, await MembershipCurrentAsync(db, cooperativeId, ct), places));
     }
 

@@ -98,12 +98,12 @@ public static class ManagerPosition
         var ifMatch = http.Headers.IfMatch.ToString();
         if (string.IsNullOrWhiteSpace(ifMatch))
         {
-            return Problems.IfMatchRequired();
+            return Preconditions.IfMatchRequired();
         }
 
-        if (!Problems.Matches(ifMatch, Problems.ETagOf(ambassade.Version)))
+        if (!Preconditions.Matches(ifMatch, Preconditions.ETagOf(ambassade.Version)))
         {
-            return Problems.Stale("/api/ambassadors/me/ambassade");
+            return Preconditions.Stale("Ambassade", "/api/ambassadors/me/ambassade");
         }
 
         var comment = place(ambassade, places.FindCommune(ambassade.CommuneCode));
@@ -120,10 +120,10 @@ public static class ManagerPosition
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Problems.Stale("/api/ambassadors/me/ambassade");
+            return Preconditions.Stale("Ambassade", "/api/ambassadors/me/ambassade");
         }
 
-        http.HttpContext.Response.Headers.ETag = Problems.ETagOf(ambassade.Version);
+        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(ambassade.Version);
         return TypedResults.Ok(AmbassadeResponse.From(ambassade, await ManagerLabel.MembershipCurrentAsync(db, cooperativeId, ct), places));
     }
 }

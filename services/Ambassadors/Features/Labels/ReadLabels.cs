@@ -98,7 +98,7 @@ public static class ReadLabels
             return Problems.NotFound("Ambassade", id);
         }
 
-        http.Response.Headers.ETag = Problems.ETagOf(ambassade.Version);
+        http.Response.Headers.ETag = Preconditions.ETagOf(ambassade.Version);
         return TypedResults.Ok(AmbassadeResponse.From(ambassade,
             await ManagerLabel.MembershipCurrentAsync(db, ambassade.CooperativeId, ct), places));
     }
