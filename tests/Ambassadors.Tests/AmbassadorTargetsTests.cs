@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Scop.Aspire.Ambassadors.Tests.Support;
 using Scop.Aspire.ServiceDefaults;
@@ -6,7 +7,7 @@ namespace Scop.Aspire.Ambassadors.Tests;
 
 /// <summary>
 /// The targets as anyone reads them: labels in force at the end of each month by région against 200 and against 12 % of
-/// the current member cooperatives, and enquiries answered in time — from the labels' steps and the enquiries as they
+/// the current member cooperatives, clubs open against 50, and enquiries answered in time — from the labels' steps and the enquiries as they
 /// happened over a few months of the service's clock.
 /// </summary>
 [Collection(AmbassadorsServersCollection.Name)]
@@ -21,12 +22,14 @@ public sealed class AmbassadorTargetsTests(AmbassadorsServers servers, Ambassado
         void MoveTo(int month, int day) =>
             App.Advance(ParisCalendar.StartOf(new DateOnly(year, month, day)).AddHours(10) - App.Time.GetUtcNow());
 
-        // This year: an Ambassade in Lyon (Auvergne-Rhône-Alpes, 84).
+        // This year: an Ambassade in Lyon (Auvergne-Rhône-Alpes, 84), and a club of the Métropole de Lyon.
         var (_, lyon) = await App.LabelledAsync(Client);
+        await AmbassadorsApp.OpenClubAsync(Client, "200046977", await App.QualifiedAnimatorAsync());
         // January next year: one in Rennes (Bretagne, 53); an enquiry to Lyon's, answered a month later: late.
         MoveTo(1, 14);
         var (_, rennes) = await App.LabelledAsync(Client, AmbassadorsApp.Ouest);
         var late = await App.SendEnquiryAsync(lyon);
+        var rennesClub = await AmbassadorsApp.OpenClubAsync(Client, "243500139", await App.QualifiedAnimatorAsync());
         // February: Lyon's label is suspended; two enquiries to Rennes', one answered the same day, one never.
         MoveTo(2, 15);
         await AmbassadorsApp.WaitUntilAsync(async () => await App.ScalarAsync(
@@ -34,6 +37,13 @@ public sealed class AmbassadorTargetsTests(AmbassadorsServers servers, Ambassado
             "the late enquiry escalated to the union, then to the federation");
         await (await EnquiryTests.AnswerAsync(Client, late.Id, "Rappelé, désolé du délai.")).ExpectAsync(200);
         await (await AmbassadorsApp.StepAsync(Client, lyon, "suspend", new { reason = "Locaux en travaux." })).ExpectAsync(200);
+        using (var close = new HttpRequestMessage(HttpMethod.Post, $"/api/ambassadors/clubs/{rennesClub}/close")
+               { Content = JsonContent.Create(new { reason = "Plus d'animateur disponible." }) })
+        {
+            close.Headers.TryAddWithoutValidation("If-Match", "*");
+            await (await Client.SendAsync(close)).ExpectAsync(200);
+        }
+
         var onTime = await App.SendEnquiryAsync(rennes);
         await (await EnquiryTests.AnswerAsync(Client, onTime.Id, "Rendez-vous pris pour jeudi.")).ExpectAsync(200);
         await App.SendEnquiryAsync(rennes);
@@ -52,6 +62,15 @@ public sealed class AmbassadorTargetsTests(AmbassadorsServers servers, Ambassado
         Assert.Equal(12, ambassades.GetProperty("sharePercent").GetInt32());
         Assert.Equal(2, ambassades.GetProperty("memberCooperatives").GetInt64());
         Assert.Equal(1, ambassades.GetProperty("shareTarget").GetInt64());
+
+        // Clubs: Lyon's all along, Rennes' from January until closed in February.
+        var clubs = figures.GetProperty("clubs");
+        Assert.Equal(50, clubs.GetProperty("target").GetInt32());
+        Assert.Equal(1, clubs.GetProperty("open").GetInt64());
+        Assert.Equal(0, clubs.GetProperty("dormant").GetInt64());
+        Assert.Equal([2, 1, 1, null, null, null, null, null, null, null, null, null], Months(clubs));
+        Assert.Equal(1, clubs.GetProperty("byRegion").GetProperty("84").GetInt64());
+        Assert.False(clubs.GetProperty("byRegion").TryGetProperty("53", out _));
 
         var enquiries = figures.GetProperty("enquiries");
         var whole = enquiries.GetProperty("year");

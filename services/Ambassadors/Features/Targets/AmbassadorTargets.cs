@@ -29,11 +29,20 @@ public sealed record EnquiryFigures(long Received, long AnsweredOnTime, long Ans
 public sealed record EnquiryTargetFigures(EnquiryFigures Year, IReadOnlyList<EnquiryFigures> ByMonth,
     IReadOnlyDictionary<string, EnquiryFigures> ByRegion);
 
-public sealed record AmbassadorTargetsResponse(int Year, string? Region, AmbassadeTargetFigures Ambassades, EnquiryTargetFigures Enquiries);
+/// <summary>
+/// The inter-SCOP clubs against the seed's <see cref="Target"/>: <see cref="Open"/> (dormant ones included: they are
+/// open, and a meeting wakes them) at the end of the year, or now for the current one, of which <see cref="Dormant"/>
+/// now; <see cref="ByMonth"/> at the end of each month (null for months to come); <see cref="ByRegion"/> with
+/// <see cref="Open"/>.
+/// </summary>
+public sealed record ClubTargetFigures(long Open, int Target, long Dormant, IReadOnlyList<long?> ByMonth, IReadOnlyDictionary<string, long> ByRegion);
+
+public sealed record AmbassadorTargetsResponse(int Year, string? Region, AmbassadeTargetFigures Ambassades, ClubTargetFigures Clubs,
+    EnquiryTargetFigures Enquiries);
 
 /// <summary>
-/// <c>GET /api/ambassadors/targets/{year}?region=</c> (anonymous: counts only): the year's labels against the seed's
-/// targets, month by month and by région, and the enquiries answered in time, read live from the labels' history and the
+/// <c>GET /api/ambassadors/targets/{year}?region=</c> (anonymous: counts only): the year's labels and clubs against the
+/// seed's targets, month by month and by région, and the enquiries answered in time, read live from the labels' history and the
 /// enquiries. The portal's Congress dashboard gets the same labels from the events.
 /// </summary>
 public static class AmbassadorTargets
@@ -42,6 +51,9 @@ public static class AmbassadorTargets
     public const int AmbassadesTarget = 200;
 
     public const int SharePercent = 12;
+
+    /// <summary>The seed: 50 clubs by the next Congress.</summary>
+    public const int ClubsTarget = 50;
 
     private sealed record MonthRegionCount(int Month, string Region, long Count);
 
@@ -76,6 +88,7 @@ public static class AmbassadorTargets
         var now = time.GetUtcNow();
         return TypedResults.Ok(new AmbassadorTargetsResponse(year, region,
             await AmbassadesAsync(db, places, year, region, today, now, ct),
+            await ClubsAsync(db, year, region, today, ct),
             await EnquiriesAsync(db, year, region, today, ct)));
     }
 
@@ -111,6 +124,25 @@ public static class AmbassadorTargets
         var members = region is null ? communes.Count : communes.Count(c => places.FindCommune(c)?.Commune.Region == region);
         return new AmbassadeTargetFigures(standing.Values.Sum(), AmbassadesTarget, SharePercent, members,
             (long)Math.Ceiling(members * SharePercent / 100.0), byMonth, standing);
+    }
+
+    /// <summary>A club is open at the end of a month when it opened by then and had not closed.</summary>
+    private static async Task<ClubTargetFigures> ClubsAsync(AmbassadorsDbContext db, int year, string? region, DateOnly today,
+        CancellationToken ct)
+    {
+        var currentMonth = today.Year == year ? today.Month : today.Year > year ? 12 : 0;
+        var yearEnd = new DateOnly(year, 12, 31);
+        var clubs = await db.Clubs.AsNoTracking()
+            .Where(c => c.OpenedOn <= yearEnd && (c.ClosedOn == null || c.ClosedOn > new DateOnly(year, 1, 1)))
+            .Where(c => region == null || c.Region == region)
+            .Select(c => new { c.Region, c.OpenedOn, c.ClosedOn, c.Status }).ToListAsync(ct);
+        bool OpenAt(DateOnly day, DateOnly openedOn, DateOnly? closedOn) => openedOn <= day && (closedOn is null || closedOn > day);
+        DateOnly EndOf(int month) => month == currentMonth && today.Year == year ? today : new DateOnly(year, month, 1).AddMonths(1).AddDays(-1);
+        var byMonth = Enumerable.Range(1, 12)
+            .Select(m => m <= currentMonth ? clubs.LongCount(c => OpenAt(EndOf(m), c.OpenedOn, c.ClosedOn)) : (long?)null).ToList();
+        var standing = currentMonth == 0 ? [] : clubs.Where(c => OpenAt(EndOf(currentMonth), c.OpenedOn, c.ClosedOn)).ToList();
+        return new ClubTargetFigures(standing.Count, ClubsTarget, standing.LongCount(c => c.Status == ClubStatus.Dormant), byMonth,
+            standing.GroupBy(c => c.Region).OrderBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.LongCount()));
     }
 
     private static async Task<EnquiryTargetFigures> EnquiriesAsync(AmbassadorsDbContext db, int year, string? region, DateOnly today,
