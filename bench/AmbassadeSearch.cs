@@ -157,49 +157,34 @@ public sealed class AmbassadeSearch(BenchOptions options, HttpClient http, Scena
     }
 
     /// <summary>One search; ok only if it answers as many as asked (unless a sector narrows them), nearest first, the sector kept.</summary>
-    private async Task<Outcome> SearchAsync(Query query, CancellationToken ct)
+    private Task<Outcome> SearchAsync(Query query, CancellationToken ct) => CheckedRead.GetAsync(http, query.Url, root =>
     {
-        using var response = await http.GetAsync(query.Url, ct);
-        var body = await response.Content.ReadAsByteArrayAsync(ct);
-        if (response.StatusCode != HttpStatusCode.OK)
+        var items = root.GetProperty("items");
+        var count = items.GetArrayLength();
+        if (count > query.Limit || (query.Sector is null && count != query.Limit) || count == 0)
         {
-            return Outcome.Status(response.StatusCode);
+            return Outcome.BadBody("not as many as asked");
         }
 
-        try
+        var previous = 0.0;
+        foreach (var item in items.EnumerateArray())
         {
-            using var json = JsonDocument.Parse(body);
-            var items = json.RootElement.GetProperty("items");
-            var count = items.GetArrayLength();
-            if (count > query.Limit || (query.Sector is null && count != query.Limit) || count == 0)
+            var distance = item.GetProperty("distanceKm").GetDouble();
+            if (distance < previous - 1e-6)
             {
-                return Outcome.BadBody("not as many as asked");
+                return Outcome.BadBody("not nearest first");
             }
 
-            var previous = 0.0;
-            foreach (var item in items.EnumerateArray())
+            if (query.Sector is not null && !item.GetProperty("nafCode").GetString()!.StartsWith(query.Sector, StringComparison.Ordinal))
             {
-                var distance = item.GetProperty("distanceKm").GetDouble();
-                if (distance < previous - 1e-6)
-                {
-                    return Outcome.BadBody("not nearest first");
-                }
-
-                if (query.Sector is not null && !item.GetProperty("nafCode").GetString()!.StartsWith(query.Sector, StringComparison.Ordinal))
-                {
-                    return Outcome.BadBody("outside the sector");
-                }
-
-                previous = distance;
+                return Outcome.BadBody("outside the sector");
             }
 
-            return Outcome.Ok(query.Kind);
+            previous = distance;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
-        {
-            return Outcome.BadBody("not the expected JSON");
-        }
-    }
+
+        return Outcome.Ok(query.Kind);
+    }, ct);
 
     private async Task<Outcome> SendEnquiryAsync(string run, CancellationToken ct)
     {

@@ -164,50 +164,25 @@ public sealed class PipelineSearch(BenchOptions options, HttpClient http, Scenar
     private static string Pick(Random random, string[] values) => values[random.Next(values.Length)];
 
     /// <summary>One read; ok only if the page is no larger than asked and every item is inside the filters.</summary>
-    private async Task<Outcome> ReadAsync(Query query, CancellationToken ct)
+    private Task<Outcome> ReadAsync(Query query, CancellationToken ct) => CheckedRead.GetAsync(http, query.Url, root =>
     {
-        using var response = await http.GetAsync(query.Url, ct);
-        var body = await response.Content.ReadAsByteArrayAsync(ct);
-        if (response.StatusCode != HttpStatusCode.OK)
+        if (!CheckedRead.TryPage(root, out var items, out var count))
         {
-            return Outcome.Status(response.StatusCode);
+            return Outcome.BadBody("no items or totalCount");
         }
 
-        try
+        if (items.GetArrayLength() > query.PageSize)
         {
-            using var json = JsonDocument.Parse(body);
-            var root = json.RootElement;
-            if (!root.TryGetProperty("items", out var items) || items.ValueKind != JsonValueKind.Array
-                || !root.TryGetProperty("totalCount", out var total) || !total.TryGetInt64(out var count))
-            {
-                return Outcome.BadBody("no items or totalCount");
-            }
-
-            if (items.GetArrayLength() > query.PageSize)
-            {
-                return Outcome.BadBody("page larger than asked");
-            }
-
-            if (query.Siren is not null && count != 1)
-            {
-                return Outcome.BadBody("a demo SIREN not found once");
-            }
-
-            foreach (var item in items.EnumerateArray())
-            {
-                if (!Inside(item, query))
-                {
-                    return Outcome.BadBody("item outside the filters");
-                }
-            }
-
-            return Outcome.Ok(query.Kind);
+            return Outcome.BadBody("page larger than asked");
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or KeyNotFoundException)
+
+        if (query.Siren is not null && count != 1)
         {
-            return Outcome.BadBody("not the expected JSON");
+            return Outcome.BadBody("a demo SIREN not found once");
         }
-    }
+
+        return items.EnumerateArray().All(item => Inside(item, query)) ? Outcome.Ok(query.Kind) : Outcome.BadBody("item outside the filters");
+    }, ct);
 
     private static bool Inside(JsonElement item, Query query) =>
         (query.Stage is null || item.GetProperty("stage").GetString() == query.Stage)
