@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Npgsql;
 
 namespace Scop.Aspire.Bench;
@@ -63,18 +60,10 @@ public sealed class AmbassadeSearch(BenchOptions options, HttpClient http, Scena
 
         var gatewayFloor = await scenarios.GatewayPingAsync("gateway-floor (short)", Clients, options.FloorDuration, options.Warmup, ct);
         progress.WriteLine($"[bench] ambassade-search: {Clients} clients x {duration.TotalSeconds:0.#} s of nearest searches on GET {NearestPath}...");
-        var byKind = new ConcurrentDictionary<string, ConcurrentQueue<double>>(StringComparer.Ordinal);
-        var search = await HttpLoad.ClosedLoopAsync("nearest", Clients, duration, options.Warmup, async token =>
+        var (search, kinds) = await HttpLoad.ClosedLoopByKindAsync("nearest", Clients, duration, options.Warmup, () =>
         {
             var query = Next(Random.Shared);
-            var start = Stopwatch.GetTimestamp();
-            var outcome = await SearchAsync(query, token);
-            if (outcome.Kind == OutcomeKind.Ok)
-            {
-                byKind.GetOrAdd(query.Kind, _ => new ConcurrentQueue<double>()).Enqueue(HttpLoad.Milliseconds(start, Stopwatch.GetTimestamp()));
-            }
-
-            return outcome;
+            return (query.Kind, token => SearchAsync(query, token));
         }, cpu, ct);
         progress.WriteLine($"[bench] {search.Line()}");
 
@@ -94,7 +83,6 @@ public sealed class AmbassadeSearch(BenchOptions options, HttpClient http, Scena
         progress.WriteLine($"[bench] {enquiries.Line()}");
         var (stored, timers) = await EnquiriesOfRunAsync(run, ct);
 
-        var kinds = byKind.OrderBy(k => k.Key, StringComparer.Ordinal).ToDictionary(k => k.Key, k => (object?)LatencySummary.From(k.Value));
         var targets = new List<TargetCheck>
         {
             new(string.Create(Invariant, $"nearest p95 < {TargetP95Ms:0} ms with {Clients} clients over {DemoLabelled:N0} labelled Ambassades, 0 errors, every answer nearest first"),

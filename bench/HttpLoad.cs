@@ -113,6 +113,31 @@ public static class HttpLoad
     /// (requests in flight at the end finish and count), after an unmeasured warm-up with the same loops (its errors
     /// still count).
     /// </summary>
+    /// <summary>
+    /// A closed loop of mixed requests, each of a kind (<paramref name="next"/> draws one: its kind and how to send it):
+    /// the phase, and the latency of each kind's successful requests (warm-up included), by kind in order.
+    /// </summary>
+    public static async Task<(PhaseResult Phase, Dictionary<string, object?> LatencyByKind)> ClosedLoopByKindAsync(string name,
+        int clients, TimeSpan duration, TimeSpan warmup, Func<(string Kind, Func<CancellationToken, Task<Outcome>> Send)> next,
+        CpuSampler? cpu, CancellationToken ct)
+    {
+        var byKind = new System.Collections.Concurrent.ConcurrentDictionary<string, System.Collections.Concurrent.ConcurrentQueue<double>>(
+            StringComparer.Ordinal);
+        var phase = await ClosedLoopAsync(name, clients, duration, warmup, async token =>
+        {
+            var (kind, send) = next();
+            var start = Stopwatch.GetTimestamp();
+            var outcome = await send(token);
+            if (outcome.Kind == OutcomeKind.Ok)
+            {
+                byKind.GetOrAdd(kind, _ => new System.Collections.Concurrent.ConcurrentQueue<double>()).Enqueue(Milliseconds(start, Stopwatch.GetTimestamp()));
+            }
+
+            return outcome;
+        }, cpu, ct);
+        return (phase, byKind.OrderBy(k => k.Key, StringComparer.Ordinal).ToDictionary(k => k.Key, k => (object?)LatencySummary.From(k.Value)));
+    }
+
     public static async Task<PhaseResult> ClosedLoopAsync(string name, int clients, TimeSpan duration, TimeSpan warmup,
         Func<CancellationToken, Task<Outcome>> send, CpuSampler? cpu, CancellationToken ct)
     {

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 
 namespace Scop.Aspire.Bench;
@@ -69,22 +66,12 @@ public sealed class MembershipSearch(BenchOptions options, HttpClient http, Scen
         var gatewayFloor = await scenarios.GatewayPingAsync("gateway-floor (short)", Clients, options.FloorDuration, options.Warmup, ct);
 
         progress.WriteLine($"[bench] membership-search: {Clients} clients x {duration.TotalSeconds:0.#} s of mixed searches on GET {Requests.RegisterPath}...");
-        var byKind = new ConcurrentDictionary<string, ConcurrentQueue<double>>(StringComparer.Ordinal);
-        var search = await HttpLoad.ClosedLoopAsync("membership-search", Clients, duration, options.Warmup, async token =>
+        var (search, kinds) = await HttpLoad.ClosedLoopByKindAsync("membership-search", Clients, duration, options.Warmup, () =>
         {
             var query = Next();
-            var start = Stopwatch.GetTimestamp();
-            var outcome = await SearchAsync(query, token);
-            if (outcome.Kind == OutcomeKind.Ok)
-            {
-                byKind.GetOrAdd(query.Kind, _ => new ConcurrentQueue<double>()).Enqueue(HttpLoad.Milliseconds(start, Stopwatch.GetTimestamp()));
-            }
-
-            return outcome;
+            return (query.Kind, token => SearchAsync(query, token));
         }, cpu, ct);
         progress.WriteLine($"[bench] {search.Line()}");
-        var kinds = byKind.OrderBy(k => k.Key, StringComparer.Ordinal)
-            .ToDictionary(k => k.Key, k => (object?)LatencySummary.From(k.Value));
 
         // Registration beside pgbench -N, measured after the searches so its outbox traffic does not run under them.
         var registration = await scenarios.RegisterCooperativeAsync(pgbench, gatewayFloor, ct);

@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Text.Json;
 
 namespace Scop.Aspire.Bench;
@@ -67,21 +64,12 @@ public sealed class PipelineSearch(BenchOptions options, HttpClient http, Scenar
 
         var gatewayFloor = await scenarios.GatewayPingAsync("gateway-floor (short)", Clients, options.FloorDuration, options.Warmup, ct);
         progress.WriteLine($"[bench] pipeline-search: {Clients} clients x {duration.TotalSeconds:0.#} s of mixed reads on GET {Path}...");
-        var byKind = new ConcurrentDictionary<string, ConcurrentQueue<double>>(StringComparer.Ordinal);
-        var search = await HttpLoad.ClosedLoopAsync("pipeline-search", Clients, duration, options.Warmup, async token =>
+        var (search, kinds) = await HttpLoad.ClosedLoopByKindAsync("pipeline-search", Clients, duration, options.Warmup, () =>
         {
             var query = Next();
-            var start = Stopwatch.GetTimestamp();
-            var outcome = await ReadAsync(query, token);
-            if (outcome.Kind == OutcomeKind.Ok)
-            {
-                byKind.GetOrAdd(query.Kind, _ => new ConcurrentQueue<double>()).Enqueue(HttpLoad.Milliseconds(start, Stopwatch.GetTimestamp()));
-            }
-
-            return outcome;
+            return (query.Kind, token => ReadAsync(query, token));
         }, cpu, ct);
         progress.WriteLine($"[bench] {search.Line()}");
-        var kinds = byKind.OrderBy(k => k.Key, StringComparer.Ordinal).ToDictionary(k => k.Key, k => (object?)LatencySummary.From(k.Value));
 
         var targets = new List<TargetCheck>
         {
