@@ -338,7 +338,8 @@ public sealed class DemoAmbassades(Random random, FrenchPlaces places, Ambassado
 
     private static readonly string[] Sectors = ["10", "16", "25", "41", "43", "47", "56", "62", "71", "85", "88", "90"];
 
-    private static bool IsCurrent(RegisterCooperative c) => c.PaidThrough is { } paid && paid.AddDays(MembershipGraceDays) >= DateOnly.FromDateTime(DateTime.UtcNow);
+    /// <summary>Its membership current on the demo's day, as the service learns it (<see cref="SeedDemo"/>'s teaching).</summary>
+    private bool IsCurrent(RegisterCooperative c) => c.PaidThrough is { } paid && paid.AddDays(MembershipGraceDays) >= today;
 
     /// <summary>The history in the order its steps happened (the identity column numbers them as they are inserted).</summary>
     private static void Save(AmbassadorsDbContext db, List<AmbassadeHistoryLine> history) => db.History.AddRange(history.OrderBy(l => l.At));
