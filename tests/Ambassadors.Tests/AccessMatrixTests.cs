@@ -68,6 +68,8 @@ public sealed class AccessMatrixTests(AmbassadorsServers servers, AmbassadorsApp
             // The public directory is everyone's, signed in or not, and shows no person.
             .Row("GET /api/ambassadors/directory",                  "* 200", () => Get($"{Api}/directory?region=84"),
                 marker: labelled.ToString())
+            .Row("GET /api/ambassadors/directory/{id:guid}",        "* 200", () => Get($"{Api}/directory/{labelled}"),
+                marker: "Coopérative lyonnaise")
             .Row("GET /api/ambassadors/directory/nearest",          "* 200", () => Get($"{Api}/directory/nearest?communeCode=69266"),
                 marker: labelled.ToString())
             // The manager's side: their own cooperative's Ambassade only; another cooperative's manager finds none.

@@ -113,6 +113,7 @@ public sealed class AmbassadorsExamples : ServiceExamples
             .Set("website", ExampleValues.Omitted)
             .Set("note", JsonValue.Create("Rappelé le porteur de projet : rendez-vous jeudi."))
             .Set("ambassadeId", receiving)
+            .Set("GetDirectoryEntry.id", receiving)
             .Set("ListAmbassades.status", JsonValue.Create("Labelled"))
             .Set("ListEnquiries.status", JsonValue.Create("Received"))
             .Set("enquiries.id", toAnswer.GetProperty("id").GetGuid())

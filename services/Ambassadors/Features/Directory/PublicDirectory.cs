@@ -9,15 +9,30 @@ namespace Scop.Aspire.Ambassadors.Features.Directory;
 
 /// <summary>
 /// <c>GET /api/ambassadors/directory?region=&amp;departement=&amp;commune=&amp;naf=</c>: the labelled Ambassades, by
-/// name, paged. Anonymous: project holders find them without an account. Only labelled ones: an application, a
+/// name, paged; <c>GET /api/ambassadors/directory/{id}</c>: one of them. Anonymous: project holders find them without an
+/// account. Only labelled ones: an application, a
 /// suspended, withdrawn or expired label never appears.
 /// </summary>
 public static class PublicDirectory
 {
-    public static RouteHandlerBuilder MapPublicDirectory(this RouteGroupBuilder group) =>
+    public static RouteGroupBuilder MapPublicDirectory(this RouteGroupBuilder group)
+    {
         group.MapGet("/directory", ListAsync).WithName("ListDirectory")
             .WithSummary("The labelled Ambassades by région, département, commune or NAF division, paged")
             .AllowAnonymous();
+        group.MapGet("/directory/{id:guid}", GetAsync).WithName("GetDirectoryEntry")
+            .WithSummary("One labelled Ambassade as the directory shows it (404 for any other)")
+            .AllowAnonymous();
+        return group;
+    }
+
+    /// <summary>One Ambassade of the directory, as an enquiry form names it; an application or a label not in force is not found.</summary>
+    public static async Task<Results<Ok<DirectoryEntry>, ProblemHttpResult>> GetAsync(Guid id, AmbassadorsDbContext db, FrenchPlaces places,
+        CancellationToken ct)
+    {
+        var ambassade = await db.Ambassades.AsNoTracking().SingleOrDefaultAsync(a => a.Id == id && a.Status == LabelStatus.Labelled, ct);
+        return ambassade is null ? Problems.NotFound("Labelled Ambassade", id) : TypedResults.Ok(Entry(ambassade, places));
+    }
 
     public static async Task<Results<Ok<PagedList<DirectoryEntry>>, ValidationProblem>> ListAsync(AmbassadorsDbContext db,
         FrenchPlaces places, CancellationToken ct, int? page = null, int? pageSize = null, string? region = null,
