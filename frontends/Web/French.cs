@@ -42,13 +42,15 @@ public static class French
     /// <summary>« 36 000 ».</summary>
     public static string Number(long value) => value.ToString("N0", Culture);
 
+    /// <summary>« janvier » for 1.</summary>
+    public static string Month(int month) => Culture.DateTimeFormat.GetMonthName(month);
+
     /// <summary>« 12,5 % ».</summary>
     public static string Percent(double value) => (value / 100).ToString("P1", Culture);
 
     /// <summary>An ISO date for a machine-readable <c>datetime</c> attribute.</summary>
     public static string Iso(DateTimeOffset moment) => moment.ToString("yyyy-MM-ddTHH:mm:ssK", CultureInfo.InvariantCulture);
 
-    /// <summary>A région's name from its INSEE code (the register gives codes): « 84 » → « Auvergne-Rhône-Alpes ».</summary>
     /// <summary>A distance in kilometres, one decimal under 10 km (« 3,4 km »), whole above (« 27 km »).</summary>
     public static string Kilometres(double km) => (km < 10 ? km.ToString("0.0", Culture) : km.ToString("N0", Culture)) + "\u00a0km";
 
@@ -56,6 +58,7 @@ public static class French
     public static IEnumerable<(string Code, string Name)> RegionNames =>
         Regions.OrderBy(region => region.Value, StringComparer.Create(Culture, false)).Select(region => (region.Key, region.Value));
 
+    /// <summary>A région's name from its INSEE code (the register gives codes): « 84 » → « Auvergne-Rhône-Alpes ».</summary>
     public static string Region(string? code) => code is not null && Regions.TryGetValue(code, out var name) ? name : code ?? "—";
 
     private static readonly Dictionary<string, string> Regions = new()

@@ -36,6 +36,15 @@ public static partial class PlatformRequests
         return await AnswerAsync(platform, request, HttpStatusCode.Created, HttpStatusCode.OK);
     }
 
+    /// <summary>A PUT on the version read (<paramref name="ifMatch"/>) that must succeed; its answer.</summary>
+    public static async Task<JsonElement> PutAsync(this WebPlatform platform, string token, string path, object body, string ifMatch)
+    {
+        using var request = Authorized(HttpMethod.Put, path, token);
+        request.Content = JsonContent.Create(body);
+        request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        return await AnswerAsync(platform, request, HttpStatusCode.OK);
+    }
+
     /// <summary>A GET that must succeed; its answer.</summary>
     public static async Task<JsonElement> GetAsync(this WebPlatform platform, string token, string path)
     {

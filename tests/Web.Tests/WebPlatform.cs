@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Scop.Aspire.Bench.Platform;
+using Scop.Aspire.ServiceDefaults;
 
 namespace Scop.Aspire.Web.Tests;
 
@@ -38,7 +40,12 @@ public sealed class WebPlatform : IAsyncLifetime
         playwright = await Playwright.CreateAsync();
         Browser = await DebianChromium.LaunchAsync(playwright);
         // The platform as the end-to-end tests and the bench start it.
-        platform = await HostedPlatform.StartAsync(new PlatformOptions(), CancellationToken.None);
+        // The portal flushes its visit counters every two seconds instead of every minute, for the statistics page's test.
+        platform = await HostedPlatform.StartAsync(new PlatformOptions
+        {
+            Configure = builder => builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Portal)
+                .WithEnvironment("Scop__Portal__Visits__FlushInterval", TimeSpan.FromSeconds(2).ToString("c")),
+        }, CancellationToken.None);
         Gateway = platform.CreateGatewayClient();
     }
 
@@ -47,9 +54,13 @@ public sealed class WebPlatform : IAsyncLifetime
             File.ReadAllText(Path.Combine(DataRoot, "identity", "dev-credentials.json")))
         .RootElement.GetProperty("Passwords").GetProperty(user).GetString()!;
 
-    /// <summary>A fresh browser context (its own cookies) at the desktop size or at a phone's 360 × 740.</summary>
-    public async Task<IBrowserContext> NewContextAsync(bool phone = false) => await Browser.NewContextAsync(new BrowserNewContextOptions
+    /// <summary>
+    /// A fresh browser context (its own cookies) at the desktop size or at a phone's 360 × 740; with
+    /// <paramref name="userAgent"/> instead of headless Chromium's own, which says « HeadlessChrome » as robots do.
+    /// </summary>
+    public async Task<IBrowserContext> NewContextAsync(bool phone = false, string? userAgent = null) => await Browser.NewContextAsync(new BrowserNewContextOptions
     {
+        UserAgent = userAgent,
         BaseURL = Address.ToString(),
         ViewportSize = phone ? new ViewportSize { Width = 360, Height = 740 } : new ViewportSize { Width = 1280, Height = 900 },
         IsMobile = phone,

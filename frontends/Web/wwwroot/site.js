@@ -41,3 +41,22 @@ document.addEventListener("click", (event) => {
     if (status) status.textContent = "Votre position n'est pas disponible : cherchez par commune.";
   }, { timeout: 10000, maximumAge: 600000 });
 });
+
+// The portal's visit statistics: one beacon per page view, to the site the page belongs to (a /sites/{slug} page to
+// that site, every other page to the national site). Nothing identifies the reader: no cookie goes with it, no path
+// is sent (a follow-up link holds a private token), and the portal keeps only a daily-salted hash of address and
+// browser. A failed beacon is lost on purpose: a page view must never wait for its count.
+function countPageView() {
+  const match = /^\/sites\/([a-z0-9-]+)(\/|$)/.exec(location.pathname);
+  fetch("/api/portal/visits", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ site: match ? match[1] : "confederation" }),
+    credentials: "omit",
+    keepalive: true,
+  }).catch(() => { /* offline or refused: not counted */ });
+}
+
+countPageView();
+// Blazor's enhanced navigation changes the page without loading a document: each one is a page view too.
+window.Blazor?.addEventListener?.("enhancedload", countPageView);
