@@ -93,6 +93,8 @@ public sealed class AccessMatrixTests(PortalServers servers, PortalAppPerClass p
             .Row("GET /api/portal/sites/{slug}/sitemap.xml",             "* 200", () => Get($"/api/portal/sites/{site}/sitemap.xml"))
             .Row("POST /api/portal/sites",                               "401 403 403 403 403 403 403 403 201 201 403",
                 () => Post("/api/portal/sites", Json(new { kind = "partner", name = $"Banque {Guid.NewGuid():N}" })))
+            .Row("GET /api/portal/me/sites",                             "401 200- 200- 200 200- 200- 200- 200- 200 200 403",
+                () => Get("/api/portal/me/sites?kind=cooperative&pageSize=100"), marker: joined.Name)
             .Row("GET /api/portal/sites/{slug}/edit",                    "401 403 403 200 403 403 403 403 200 200 403", () => Get($"/api/portal/sites/{site}/edit"))
             .Row("PUT /api/portal/sites/{slug}",                         "401 403 403 200 403 403 403 403 200 200 403",
                 () => WithIfMatch(Put($"/api/portal/sites/{site}", Json(new { menu = Array.Empty<object>(), links = new[] { "confederation" } }))))

@@ -62,6 +62,9 @@ public static class Sites
         group.MapPost("/sites", CreateAsync).WithName("CreateSite").WithSummary("Open a partner's or a trade federation's site")
             .Accepts<CreateSiteRequest>("application/json").RequireAuthorization(PlatformPolicies.Staff)
             .WithIdempotency<PortalDbContext>();
+        group.MapGet("/me/sites", MineAsync).WithName("ListMySites")
+            .WithSummary("The sites I edit (every site for confederation and federation staff), by kind").Produces<PagedList<SiteSummary>>()
+            .RequireAuthorization(PlatformPolicies.Person);
         group.MapGet("/sites/{slug}/edit", GetForEditAsync).WithName("GetSiteForEditors")
             .WithSummary("A site with its ETag, for its editors").RequireAuthorization(PlatformPolicies.Person);
         group.MapPut("/sites/{slug}", UpdateAsync).WithName("UpdateSite").WithSummary("Change a site's menu and links (If-Match required)")
@@ -109,6 +112,46 @@ public static class Sites
                 .ToListAsync(ct);
             return TypedResults.Ok(new PagedList<SiteSummary>(sites.Select(Summary).ToList(), paging.Page, paging.PageSize, total));
         });
+
+    /// <summary>
+    /// The sites the caller edits (<see cref="PortalAccess.CanEdit"/>): a manager's cooperative's, a delegate's union's,
+    /// every site for staff; closed ones too, for staff reopen them. Never cached: it is the caller's own.
+    /// </summary>
+    public static async Task<Results<Ok<PagedList<SiteSummary>>, ValidationProblem>> MineAsync(ClaimsPrincipal user, PortalDbContext db,
+        CancellationToken ct, string? kind = null, int? page = null, int? pageSize = null)
+    {
+        var (paging, problem) = PageRequest.From(page, pageSize);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var kindFilter = kind is null ? null : Enum.GetValues<SiteKind>().Cast<SiteKind?>().FirstOrDefault(k => KindName(k!.Value) == kind);
+        if (kind is not null && kindFilter is null)
+        {
+            return JsonBody.Invalid("kind", $"One of {string.Join(", ", Enum.GetValues<SiteKind>().Select(KindName))}.");
+        }
+
+        var scope = CallerScope.Of(user);
+        var cooperatives = scope.Cooperatives.ToList();
+        var unions = scope.RegionalUnions.ToList();
+        var query = db.Sites.AsNoTracking();
+        if (!scope.Nationwide)
+        {
+            query = query.Where(s => (s.Kind == SiteKind.Cooperative && s.CooperativeId != null && cooperatives.Contains(s.CooperativeId.Value))
+                                     || (s.Kind == SiteKind.RegionalUnion && s.RegionalUnion != null && unions.Contains(s.RegionalUnion)));
+        }
+
+        if (kindFilter is { } k)
+        {
+            query = query.Where(s => s.Kind == k);
+        }
+
+        var total = await query.LongCountAsync(ct);
+        var sites = await query.OrderBy(s => s.Kind).ThenBy(s => s.Name).ThenBy(s => s.Slug).Skip(paging.Skip).Take(paging.PageSize)
+            .ToListAsync(ct);
+        return TypedResults.Ok(new PagedList<SiteSummary>(sites.Select(Summary).ToList(), paging.Page, paging.PageSize, total));
+    }
 
     public static Task<IResult> GetAsync(string slug, HttpContext http, PortalDbContext db, PortalCache cache, CancellationToken ct) =>
         cache.ServeAsync(http, slug, async () =>
