@@ -60,9 +60,51 @@ public sealed class DemoDataTests(AmbassadorsServers servers)
         Assert.Equal(0L, await Scalar<long>(
             "SELECT count(*) FROM enquiries WHERE answered_at IS NULL AND status = 'Received' AND due_on < current_date AND escalated_to_union_at IS NULL"));
 
-        // No news published: only the timers of the labels in force (or suspended) and of the enquiries awaiting an answer.
+        // The clubs: one per area, where the register's cooperatives are, across the régions; each led by animators who
+        // completed the module, with members of the area's cooperatives; meetings since their opening, only their people
+        // present; a few dormant for half a year without a meeting, the others met within it.
+        Assert.Equal(SeedDemo.DefaultClubs, await Scalar<long>("SELECT count(*) FROM clubs"));
+        Assert.Equal(SeedDemo.DefaultClubs, await Scalar<long>("SELECT count(DISTINCT epci) FROM clubs"));
+        Assert.True(await Scalar<long>("SELECT count(DISTINCT region) FROM clubs") >= 8, "the clubs spread over the régions");
+        Assert.True(await Scalar<long>("SELECT count(DISTINCT regional_union) FROM clubs") >= 6, "the clubs spread over the unions");
         Assert.Equal(0L, await Scalar<long>(
-            "SELECT count(*) FROM outbox_messages WHERE message_type NOT LIKE '%LabelRenewalNoticeDue%' AND message_type NOT LIKE '%LabelEndDue%' AND message_type NOT LIKE '%EnquiryDeadlineDue%'"));
+            """
+            SELECT count(*) FROM clubs k WHERE NOT EXISTS (
+                SELECT 1 FROM club_participants p JOIN cooperatives c ON c.id = p.cooperative_id
+                WHERE p.club_id = k.id AND c.regional_union = k.regional_union)
+            """));
+        Assert.Equal(0L, await Scalar<long>(
+            "SELECT count(*) FROM clubs k WHERE NOT EXISTS (SELECT 1 FROM club_participants p WHERE p.club_id = k.id AND p.role = 'Animator')"));
+        Assert.Equal(0L, await Scalar<long>(
+            "SELECT count(*) FROM club_participants p WHERE p.role = 'Animator' AND NOT EXISTS (SELECT 1 FROM qualified_animators q WHERE q.person_id = p.person_id)"));
+        Assert.True(await Scalar<long>("SELECT count(*) FROM club_participants WHERE role = 'Member'") >= 4 * SeedDemo.DefaultClubs);
+        var meetings = await Scalar<long>("SELECT count(*) FROM club_meetings");
+        Assert.True(meetings >= 3 * SeedDemo.DefaultClubs, $"{meetings} meetings");
+        Assert.Equal(meetings, await Scalar<long>("SELECT sum(meeting_count) FROM clubs"));
+        Assert.Equal(0L, await Scalar<long>(
+            """
+            SELECT count(*) FROM club_meetings m JOIN clubs k ON k.id = m.club_id
+            WHERE m.held_on < k.opened_on OR m.held_on > current_date OR m.attendance_count <> cardinality(m.attendees)
+               OR EXISTS (SELECT 1 FROM unnest(m.attendees) a WHERE NOT EXISTS (
+                          SELECT 1 FROM club_participants p WHERE p.club_id = m.club_id AND p.person_id = a))
+            """));
+        Assert.Equal(0L, await Scalar<long>(
+            "SELECT count(*) FROM clubs k WHERE last_meeting_on IS DISTINCT FROM (SELECT max(held_on) FROM club_meetings m WHERE m.club_id = k.id)"));
+        var dormant = await Scalar<long>("SELECT count(*) FROM clubs WHERE status = 'Dormant'");
+        Assert.InRange(dormant, 2, SeedDemo.DefaultClubs / 4);
+        Assert.Equal(0L, await Scalar<long>(
+            "SELECT count(*) FROM clubs WHERE status = 'Dormant' AND (dormant_since IS NULL OR last_meeting_on > current_date - 183)"));
+        Assert.Equal(0L, await Scalar<long>(
+            "SELECT count(*) FROM clubs WHERE status = 'Open' AND (dormant_since IS NOT NULL OR last_meeting_on <= current_date - 183)"));
+        Assert.True(await Scalar<long>("SELECT count(*) FROM club_meetings WHERE held_on > current_date - 92") >= SeedDemo.DefaultClubs / 2,
+            "the clubs met over the past months");
+
+        // No news published: only the timers of the labels in force (or suspended), of the enquiries awaiting an answer and
+        // of the clubs not dormant.
+        Assert.Equal(0L, await Scalar<long>(
+            "SELECT count(*) FROM outbox_messages WHERE message_type NOT LIKE '%LabelRenewalNoticeDue%' AND message_type NOT LIKE '%LabelEndDue%' AND message_type NOT LIKE '%EnquiryDeadlineDue%' AND message_type NOT LIKE '%ClubDormancyDue%'"));
+        Assert.Equal(await Scalar<long>("SELECT count(*) FROM clubs WHERE status = 'Open'"),
+            await Scalar<long>("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%ClubDormancyDue%'"));
         Assert.Equal(await Scalar<long>("SELECT count(*) FROM ambassades WHERE status IN ('Labelled', 'Suspended')"),
             await Scalar<long>("SELECT count(*) FROM outbox_messages WHERE message_type LIKE '%LabelEndDue%'"));
         Assert.Equal(0L, await Scalar<long>("SELECT count(*) FROM outbox_messages WHERE not_before < now()"));
@@ -78,10 +120,18 @@ public sealed class DemoDataTests(AmbassadorsServers servers)
             var targets = await (await anonymous.GetAsync($"/api/ambassadors/targets/{app.Today.Year}")).ExpectAsync(200);
             Assert.Equal(SeedDemo.DefaultAmbassades, targets.GetProperty("ambassades").GetProperty("labelled").GetInt64());
             Assert.True(targets.GetProperty("enquiries").GetProperty("year").GetProperty("received").GetInt64() > 0);
+            var clubs = await (await anonymous.GetAsync("/api/ambassadors/clubs?pageSize=100")).ExpectAsync(200);
+            Assert.Equal(SeedDemo.DefaultClubs, clubs.GetProperty("totalCount").GetInt64());
+            var dormantClubs = await (await anonymous.GetAsync("/api/ambassadors/clubs?status=Dormant")).ExpectAsync(200);
+            Assert.Equal(dormant, dormantClubs.GetProperty("totalCount").GetInt64());
         }
 
-        // A second run finds Ambassades and adds nothing.
+        // A second run finds Ambassades and clubs and adds nothing.
+        var outbox = await Scalar<long>("SELECT count(*) FROM outbox_messages");
         Assert.Equal(0, await SeedDemo.RunAsync(args));
         Assert.Equal(SeedDemo.DefaultAmbassades, await Scalar<long>("SELECT count(*) FROM ambassades WHERE status = 'Labelled'"));
+        Assert.Equal(SeedDemo.DefaultClubs, await Scalar<long>("SELECT count(*) FROM clubs"));
+        Assert.Equal(meetings, await Scalar<long>("SELECT count(*) FROM club_meetings"));
+        Assert.Equal(outbox, await Scalar<long>("SELECT count(*) FROM outbox_messages"));
     }
 }

@@ -11,22 +11,26 @@ using Scop.Aspire.ServiceDefaults.Messaging;
 namespace Scop.Aspire.Ambassadors.DemoData;
 
 /// <summary>
-/// <c>dotnet run --project services/Ambassadors -- seed-demo [--ambassades N] [--ConnectionStrings:ambassadorsdb=...]
+/// <c>dotnet run --project services/Ambassadors -- seed-demo [--ambassades N] [--clubs N] [--ConnectionStrings:ambassadorsdb=...]
 /// [--ConnectionStrings:membershipdb=...]</c>: loads the Ambassades of the last years for demonstrations and the bench —
 /// <c>N</c> labelled ones (120 by default, as many as the whole register for the bench) with the applications, refusals,
 /// suspensions, withdrawals and expiries around them, every step in their history, and a year of enquiries from project
-/// holders, answered on time, late or not yet.
+/// holders, answered on time, late or not yet; and <c>N</c> inter-SCOP clubs (30 by default) in employment areas drawn where the
+/// register's cooperatives are, with their animators, members and meetings over the last two years, a few dormant.
 /// <para>
 /// It stands on membership's demo register (<c>seed-demo</c> there, loaded first), read once from membership's database:
 /// the register never published its demo as events, so the service learns its cooperatives and their membership here.
 /// The Ambassades are a draw of the register, so they spread as it does. Deterministic over the same register and day,
-/// refuses to load twice, publishes no events (the demo is not news): only the durable timers of the labels in force
-/// and of the enquiries still awaiting an answer are set.
+/// refuses to load twice (the Ambassades when the service holds some, the clubs likewise), publishes no events (the demo
+/// is not news): only the durable timers of the labels in force, of the enquiries still awaiting an answer and of the
+/// clubs not dormant are set.
 /// </para>
 /// </summary>
 public static class SeedDemo
 {
     public const int DefaultAmbassades = 120;
+
+    public const int DefaultClubs = 30;
 
     public const string DefaultConnection = "Host=127.0.0.1;Port=25432;Username=scop;Database=ambassadors";
     public const string DefaultRegisterConnection = "Host=127.0.0.1;Port=25432;Username=scop;Database=membership";
@@ -52,21 +56,33 @@ public static class SeedDemo
             return 2;
         }
 
+        var clubs = builder.Configuration.GetValue("clubs", DefaultClubs);
+        if (clubs is < 0 or > 1_000)
+        {
+            Console.Error.WriteLine("--clubs takes a number from 0 to 1000.");
+            return 2;
+        }
+
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         builder.AddServiceDatabase<AmbassadorsDbContext>(ResourceNames.AmbassadorsDatabase);
         var options = builder.Configuration.GetSection(AmbassadorsOptions.Section).Get<AmbassadorsOptions>() ?? new AmbassadorsOptions();
-        var places = FrenchPlaces.Load(FrenchReferenceData.Load());
+        var reference = FrenchReferenceData.Load();
+        var places = FrenchPlaces.Load(reference);
+        var unions = RegionalUnions.From(builder.Configuration, reference);
         await using var services = builder.Services.BuildServiceProvider();
 
         var clock = Stopwatch.StartNew();
+        bool hasAmbassades, hasClubs;
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AmbassadorsDbContext>();
             Console.WriteLine("Applying migrations…");
             await db.Database.MigrateAsync();
-            if (await db.Ambassades.AnyAsync())
+            hasAmbassades = await db.Ambassades.AnyAsync();
+            hasClubs = await db.Clubs.AnyAsync();
+            if (hasAmbassades && (hasClubs || clubs == 0))
             {
-                Console.WriteLine("The service already holds Ambassades; nothing to do.");
+                Console.WriteLine("The service already holds Ambassades and clubs; nothing to do.");
                 return 0;
             }
         }
@@ -85,7 +101,41 @@ public static class SeedDemo
             return 2;
         }
 
-        var demo = new DemoAmbassades(new Random(2026), places, options, DateTimeOffset.UtcNow);
+        var now = DateTimeOffset.UtcNow;
+        if (hasAmbassades)
+        {
+            Console.WriteLine("The service already holds Ambassades: the clubs only.");
+        }
+        else
+        {
+            await LoadAmbassadesAsync(services, register, labelled, places, options, now, clock);
+        }
+
+        if (hasClubs || clubs == 0)
+        {
+            Console.WriteLine("The service already holds clubs: none added.");
+        }
+        else
+        {
+            await LoadClubsAsync(services, register, clubs, reference, unions, options, now, clock);
+        }
+
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AmbassadorsDbContext>();
+            // Statistics and the visibility map now, not at autovacuum's next pass: the first searches would otherwise be
+            // planned for empty tables.
+            await db.Database.ExecuteSqlRawAsync(
+                "VACUUM (ANALYZE) ambassades, ambassade_history, enquiries, cooperatives, clubs, club_participants, club_meetings");
+        }
+
+        return 0;
+    }
+
+    private static async Task LoadAmbassadesAsync(ServiceProvider services, IReadOnlyList<RegisterCooperative> register, int labelled,
+        FrenchPlaces places, AmbassadorsOptions options, DateTimeOffset now, Stopwatch clock)
+    {
+        var demo = new DemoAmbassades(new Random(2026), places, options, now);
         await using (var scope = services.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AmbassadorsDbContext>();
@@ -109,18 +159,27 @@ public static class SeedDemo
             Console.WriteLine($"{Math.Min(start + batch, drawn.Count),6} / {drawn.Count} Ambassades ({clock.Elapsed.TotalSeconds:0.0} s)");
         }
 
-        await using (var scope = services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AmbassadorsDbContext>();
-            // Statistics and the visibility map now, not at autovacuum's next pass: the first searches would otherwise be
-            // planned for empty tables.
-            await db.Database.ExecuteSqlRawAsync("VACUUM (ANALYZE) ambassades, ambassade_history, enquiries, cooperatives");
-        }
-
         Console.WriteLine($"Loaded {demo.Counts[LabelStatus.Labelled]} labelled Ambassades ({string.Join(", ",
             demo.Counts.Where(c => c.Key != LabelStatus.Labelled).Select(c => $"{c.Value} {c.Key.ToString().ToLowerInvariant()}"))}) and " +
             $"{demo.Enquiries} enquiries in {clock.Elapsed.TotalSeconds:0.0} s.");
-        return 0;
+    }
+
+    /// <summary>The clubs, in one transaction: about one in eight dormant.</summary>
+    private static async Task LoadClubsAsync(ServiceProvider services, IReadOnlyList<RegisterCooperative> register, int count,
+        FrenchReferenceData reference, RegionalUnions unions, AmbassadorsOptions options, DateTimeOffset now, Stopwatch clock)
+    {
+        var demo = new DemoClubs(new Random(2027), reference, unions, options, now);
+        var areas = demo.Draw(register, count);
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AmbassadorsDbContext>();
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        for (var i = 0; i < areas.Count; i++)
+        {
+            demo.Club(db, areas[i].Epci, areas[i].Cooperatives, dormant: i % 8 == 3);
+        }
+
+        await db.SaveChangesAsync();
+        Console.WriteLine($"Loaded {areas.Count} clubs ({demo.Dormant} dormant) and {demo.Meetings} meetings in {clock.Elapsed.TotalSeconds:0.0} s.");
     }
 
     private static async Task<List<RegisterCooperative>> ReadRegisterAsync(string connectionString)
