@@ -102,8 +102,19 @@ public sealed class ClubTests(AmbassadorsServers servers, AmbassadorsAppPerClass
             .ExpectInvalidAsync("heldOn", "place", "agenda");
         Assert.Equal(0, await App.ScalarAsync("SELECT count(*) FROM club_meetings WHERE club_id = @id", ("id", id)));
 
-        var held = await (await animatorClient.PostAsJsonAsync($"{Api}/{id}/meetings", meeting with { attendance = new[] { animator, member } }))
-            .ExpectAsync(201);
+        // Sent twice with its Idempotency-Key (as the web's form does): recorded once, the same answer twice.
+        async Task<JsonElement> RecordOnceAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{Api}/{id}/meetings")
+            {
+                Content = JsonContent.Create(meeting with { attendance = new[] { animator, member } }),
+            };
+            request.Headers.Add("Idempotency-Key", "meeting-of-the-club");
+            return await (await animatorClient.SendAsync(request)).ExpectAsync(201);
+        }
+
+        var held = await RecordOnceAsync();
+        Assert.Equal(held.GetProperty("id").GetGuid(), (await RecordOnceAsync()).GetProperty("id").GetGuid());
         Assert.Equal(2, held.GetProperty("attendanceCount").GetInt32());
         Assert.Equal(1, await EventsAsync("ClubMeetingHeld", id));
         var meetings = await (await memberClient.GetAsync($"{Api}/{id}/meetings")).ExpectAsync(200);

@@ -116,7 +116,9 @@ public static class ClubMeetings
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Under an Idempotency-Key the request already runs in the key's transaction (which keeps the answer with the
+        // meeting): the club is locked in it; without one, in a transaction of its own.
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         var club = await ClubWorkflow.LockAsync(db, id, ct);
         if (club is null || club.Status == ClubStatus.Closed)
         {
@@ -159,7 +161,11 @@ public static class ClubMeetings
 
         ClubWorkflow.MeetingHeld(db, club, meeting, revived, options.Value, now);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
+
         return TypedResults.Created($"/api/ambassadors/clubs/{id}/meetings/{meeting.Id}", From(meeting));
     }
 
