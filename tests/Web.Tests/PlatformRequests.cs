@@ -116,6 +116,27 @@ public static partial class PlatformRequests
         return new NewMember(cooperative, siren, person, email);
     }
 
+    /// <summary>
+    /// A cooperative the union of <paramref name="communeCode"/> registers (membership paid), and the account of its
+    /// manager, who signs in with <paramref name="managerPassword"/>: the cooperative's id and name, the manager's user name.
+    /// </summary>
+    public static async Task<(Guid Id, string Name, string ManagerUserName)> NewManagedCooperativeAsync(this WebPlatform platform,
+        string name, string communeCode, string nafCode, string managerPassword)
+    {
+        var today = ParisCalendar.Today(TimeProvider.System);
+        var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
+        var id = (await platform.PostAsync(delegateToken, "/api/membership/cooperatives",
+            new { name, siren = Siren.Next(), legalForm = "SCOP", communeCode, nafCode })).GetProperty("id").GetGuid();
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership", new { termKind = "rolling", duesCents = 90_000 });
+        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership/payments", new { amountCents = 90_000, paidOn = today });
+        var userName = $"gerant.{Guid.NewGuid():N}"[..16];
+        await platform.PostAsync(await platform.TokenAsync("admin", "openid identity"), "/api/identity/users", new
+        {
+            userName, displayName = "Dominique Éditrice", password = managerPassword, roles = new[] { "cooperative-manager" }, cooperativeId = id,
+        });
+        return (id, name, userName);
+    }
+
     /// <summary>The link of the invitation a hire sends, from the e-mail the platform's mail server delivered to <paramref name="email"/>.</summary>
     public static async Task<string> InvitationLinkAsync(this WebPlatform platform, string email)
     {
