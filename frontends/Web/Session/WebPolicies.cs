@@ -15,8 +15,11 @@ public static class WebPolicies
     /// <summary>The reprise watch's pipeline and pool: a regional union's delegates, federation and confederation staff.</summary>
     public const string RepriseWatch = "web:reprise-watch";
 
-    /// <summary>Opening an inter-SCOP club: a regional union's delegates (their union's areas), federation and confederation staff.</summary>
+    /// <summary>A regional union's delegates (their union's), federation and confederation staff: opening an inter-SCOP club, the SCOP Ambassade labels and enquiries.</summary>
     public const string StaffOrDelegate = "web:staff-or-delegate";
+
+    /// <summary>One enquiry to an Ambassade: its cooperative's manager, its union's delegates and staff (the API says whose).</summary>
+    public const string AmbassadeEnquiry = "web:ambassade-enquiry";
 
     public static AuthorizationBuilder AddWebPolicies(this AuthorizationBuilder authorization) => authorization
         .AddPolicy(SignedIn, policy => policy.RequireAuthenticatedUser())
@@ -25,5 +28,7 @@ public static class WebPolicies
         .AddPolicy(Staff, policy => policy.RequireRole(PlatformRoles.Federation, PlatformRoles.ConfederationAdmin))
         .AddPolicy(Admin, policy => policy.RequireRole(PlatformRoles.ConfederationAdmin))
         .AddPolicy(RepriseWatch, policy => policy.RequireRole(PlatformRoles.Delegate, PlatformRoles.Federation, PlatformRoles.ConfederationAdmin))
-        .AddPolicy(StaffOrDelegate, policy => policy.RequireRole(PlatformRoles.Delegate, PlatformRoles.Federation, PlatformRoles.ConfederationAdmin));
+        .AddPolicy(StaffOrDelegate, policy => policy.RequireRole(PlatformRoles.Delegate, PlatformRoles.Federation, PlatformRoles.ConfederationAdmin))
+        .AddPolicy(AmbassadeEnquiry, policy => policy.RequireRole(PlatformRoles.CooperativeManager, PlatformRoles.Delegate,
+            PlatformRoles.Federation, PlatformRoles.ConfederationAdmin));
 }
