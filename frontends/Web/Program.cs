@@ -32,6 +32,7 @@ app.UseAntiforgery();
 app.MapHealthEndpoints();
 app.MapStaticAssets();
 app.MapWebSession();
+app.MapSpaceDocuments();
 app.MapRazorComponents<App>()
     // BrowserHeaders sends the whole policy, frame-ancestors 'none' included.
     .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
