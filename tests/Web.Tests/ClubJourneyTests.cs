@@ -140,6 +140,44 @@ public sealed class ClubJourneyTests(WebPlatform platform)
         await page.CheckAsync(platform, "club-closed");
     }
 
+    [Fact]
+    public async Task A_member_sees_the_club_s_people_and_meetings_and_leads_nothing()
+    {
+        const string password = "Un-club-pour-tous-42";
+        var today = ParisCalendar.Today(TimeProvider.System);
+        await using var context = await platform.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var member = await platform.NewMemberAsync(page, "Maëlle", "Clubiste", password);
+
+        // A club of the member's area (their cooperative is in Lyon's union), the member in it and present at its meeting.
+        var animator = Guid.NewGuid();
+        await platform.PublishAsync(new TrainingCompleted(Guid.NewGuid(), DateTimeOffset.UtcNow, animator, Guid.NewGuid(), ModuleTitle,
+            "ElectedOfficials", Guid.NewGuid(), $"SCOP-{today.Year - 1}-{Random.Shared.Next(100_000, 999_999)}", today.AddMonths(-2),
+            "Employee", "urscop-aura", null));
+        await Eventually.HoldsAsync(async () => await QualifiedAsync(animator), "the ambassadors service knows the animator qualified");
+        var (epci, area) = await FreeAreaAsync();
+        var token = await platform.TokenAsync("delegate-aura", "openid ambassadors");
+        var club = (await platform.PostAsync(token, "/api/ambassadors/clubs",
+            new { name = $"Club inter-SCOP {area}", epci, animators = new[] { animator } })).GetProperty("id").GetGuid();
+        await platform.PostAsync(token, $"/api/ambassadors/clubs/{club}/members", new { personId = member.Person });
+        await platform.PostAsync(token, $"/api/ambassadors/clubs/{club}/meetings",
+            new { heldOn = today, place = "Maison des coopératives", agenda = "Accueil des nouveaux membres.", attendance = new[] { member.Person } });
+
+        await page.SignInAsync(platform, member.Email, check: null, password: password);
+        await page.GotoAsync($"/clubs/{club}");
+        var me = $"Vous ({member.Person.ToString()[..8]})";
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Ses personnes" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator($"[data-person='{member.Person}']")).ToContainTextAsync($"{me}Membre");
+        await Assertions.Expect(page.Locator($"[data-person='{animator}']")).ToContainTextAsync("Animateur·rice");
+        await Assertions.Expect(page.Locator("[data-meeting]")).ToContainTextAsync($"1 présent·e(s) : {me}");
+        foreach (var action in new[] { "Ajouter le membre", "Enregistrer la réunion", "Fermer le club", "Retirer du club" })
+        {
+            await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = action })).ToHaveCountAsync(0);
+        }
+
+        await page.CheckAsync(platform, "club-member");
+    }
+
     /// <summary>An area of the union with no club open yet (the platform lives for the whole run).</summary>
     private async Task<(string Epci, string Name)> FreeAreaAsync()
     {

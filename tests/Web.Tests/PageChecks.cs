@@ -49,6 +49,9 @@ public static class Shown
     /// <summary>« 6 décembre 2026 ».</summary>
     public static string Date(DateOnly date) => date.ToString("d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
 
+    /// <summary>« 1 600 »: a count as the pages say it.</summary>
+    public static string Number(long value) => value.ToString("N0", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
+
     /// <summary>« 30 000 € »: whole euros, as the reprise watch's pages say them.</summary>
     public static string Euros(long euros) => euros.ToString("C0", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
 }
