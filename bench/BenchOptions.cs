@@ -10,7 +10,7 @@ public sealed record BenchOptions
     public const string DefaultPg = "Host=127.0.0.1;Port=25432;Username=scop";
 
     public static readonly string[] Scenarios =
-        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "seed-fund-requests", "identity", "membership-search", "pipeline-search", "ambassade-search", "webhook-delivery", "notification-delivery", "web-pages", "all",
+        ["gateway-floor", "register-cooperative", "event-latency", "training-bookings", "seed-fund-requests", "identity", "membership-search", "pipeline-search", "ambassade-search", "portal", "webhook-delivery", "notification-delivery", "web-pages", "all",
             "faults"];
 
     public required string Scenario { get; init; }
@@ -65,6 +65,9 @@ public sealed record BenchOptions
           ambassade-search      N clients (32) asking for the nearest Ambassades (commune, postcode, point, sector;
                                 target p95 < 30 ms over 1,600 labelled), then enquiries/s to the nearest, each checked
                                 stored with its two timers; floor: the gateway ping. Needs both seed-demos (bench/README).
+          portal                N clients (32) reading a cached public page (target >= 50 % of the gateway ping's
+                                throughput), then French searches (target p95 < 50 ms over 50,000 items), then visit
+                                beacons at 2,000/s, the statistics checked after the flush. Needs portal's seed-demo.
           webhook-delivery      a receiver in the bench subscribed through partner-hooks; open-loop registrations at
                                 R/s, each a signed CooperativeJoined webhook; latency from the event to the receiver's 2xx.
           notification-delivery managers of cooperatives made for the run; open-loop dues payments at R/s, each a

@@ -140,6 +140,7 @@ switch (options.Scenario)
                 "ambassade-search" => await new AmbassadeSearch(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "webhook-delivery" => await new WebhookDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "notification-delivery" => await new NotificationDelivery(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
+                "portal" => await new PortalReads(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 "web-pages" => await new WebPages(options, http, scenarios, new CpuSampler(pgPort), Console.Error).RunAsync(stop.Token),
                 _ => await scenarios.EventLatencyAsync(stop.Token),
             };
