@@ -201,24 +201,6 @@ public sealed class AmbassadeSearch(BenchOptions options, HttpClient http, Scena
             WHERE o.message_type LIKE '%EnquiryDeadlineDue%' AND o.sent_at IS NULL AND e.project LIKE @run
             """, $"bench {run}:%", ct));
 
-    private async Task<long> ScalarAsync(string sql, string? run, CancellationToken ct)
-    {
-        var connection = new NpgsqlConnectionStringBuilder(options.Pg) { Database = "ambassadors", Pooling = false, Timeout = 10 };
-        try
-        {
-            await using var db = new NpgsqlConnection(connection.ConnectionString);
-            await db.OpenAsync(ct);
-            await using var command = new NpgsqlCommand(sql, db);
-            if (run is not null)
-            {
-                command.Parameters.AddWithValue("run", run);
-            }
-
-            return (long)(await command.ExecuteScalarAsync(ct))!;
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            throw new BenchSetupException($"Cannot read the ambassadors database with --pg \"{options.Pg}\": {e.Message}");
-        }
-    }
+    private Task<long> ScalarAsync(string sql, string? run, CancellationToken ct) =>
+        DemoDataCount.ScalarAsync(options, "ambassadors", sql, run, ct);
 }

@@ -242,7 +242,7 @@ public sealed class PortalReads(BenchOptions options, HttpClient http, Scenarios
     /// <summary>Published items to read, spread over the sites: (site slug, item slug).</summary>
     private async Task<List<(string Site, string Item)>> PublishedPagesAsync(int count, CancellationToken ct)
     {
-        await using var db = await OpenAsync(ct);
+        await using var db = await DemoDataCount.OpenAsync(options, "portal", ct);
         await using var command = new NpgsqlCommand(
             "SELECT s.slug, i.slug FROM items i JOIN sites s ON s.id = i.site_id WHERE i.status = 'Published' AND NOT s.closed ORDER BY random() LIMIT @count", db);
         command.Parameters.AddWithValue("count", count);
@@ -256,25 +256,5 @@ public sealed class PortalReads(BenchOptions options, HttpClient http, Scenarios
         return pages;
     }
 
-    private async Task<long> ScalarAsync(string sql, CancellationToken ct)
-    {
-        await using var db = await OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, db);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    private async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
-    {
-        var connection = new NpgsqlConnectionStringBuilder(options.Pg) { Database = "portal", Pooling = false, Timeout = 10 };
-        try
-        {
-            var db = new NpgsqlConnection(connection.ConnectionString);
-            await db.OpenAsync(ct);
-            return db;
-        }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            throw new BenchSetupException($"Cannot read the portal database with --pg \"{options.Pg}\": {e.Message}");
-        }
-    }
+    private Task<long> ScalarAsync(string sql, CancellationToken ct) => DemoDataCount.ScalarAsync(options, "portal", sql, null, ct);
 }

@@ -21,7 +21,7 @@ public sealed class AmbassadeJourneyTests(WebPlatform platform)
     public async Task A_project_holder_finds_the_nearest_ambassade_from_a_commune_writes_to_it_follows_and_withdraws_the_enquiry(bool phone)
     {
         // A labelled Ambassade in Aurillac (15014), of an uncommon sector (91, libraries and museums).
-        var (_, name, _) = await LabelledAmbassadeAsync("Médiathèque", communeCode: "15014", nafCode: "91.01Z");
+        var (_, name, _) = await platform.LabelledAmbassadeAsync("Médiathèque", "15014", "91.01Z", ManagerPassword);
 
         await using var context = await platform.NewContextAsync(phone);
         var page = await context.NewPageAsync();
@@ -96,83 +96,5 @@ public sealed class AmbassadeJourneyTests(WebPlatform platform)
         // A wrong link follows nothing.
         await page.GotoAsync("/ambassades/suivi/pas-un-jeton");
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("Ce lien de suivi ne correspond à aucune demande.");
-    }
-
-    /// <summary>
-    /// A cooperative of the union of <paramref name="communeCode"/>, its membership paid, whose manager applies for the
-    /// label and the union's delegate reviews and approves it, through the API: the labelled Ambassade's id and name.
-    /// </summary>
-    private async Task<(Guid Id, string Name, string ManagerUserName)> LabelledAmbassadeAsync(string kind, string communeCode, string nafCode)
-    {
-        var (cooperative, name, manager) = await ManagedCooperativeAsync(kind, communeCode, nafCode);
-        using var browser = CodeFlow.NewBrowser(platform.Address);
-        var managerToken = (await CodeFlow.SignInAsync(browser, manager, ManagerPassword, "openid ambassadors")).AccessToken!;
-
-        // The service learns the cooperative from membership's events: the application waits for them.
-        var applied = await Eventually.HoldsAsync(
-            () => SendAsync(HttpMethod.Post, "/api/ambassadors/me/ambassade", managerToken,
-                new { motivation = "Accueillir les porteurs de projet du territoire." }),
-            answer => answer.Status is HttpStatusCode.Created or HttpStatusCode.OK,
-            Eventually.Patience, "the application for the label");
-        var id = applied.Body.GetProperty("id").GetGuid();
-
-        var delegateToken = await platform.TokenAsync("delegate-aura", "openid ambassadors");
-        var read = await SendAsync(HttpMethod.Get, $"/api/ambassadors/ambassades/{id}", delegateToken);
-        var reviewed = await SendAsync(HttpMethod.Post, $"/api/ambassadors/ambassades/{id}/review", delegateToken, new
-        {
-            visitOn = ParisCalendar.Today(TimeProvider.System), signageInPlace = true, canWelcomeAndInform = true, localRepresentation = true,
-        }, read.ETag);
-        Assert.True(reviewed.Status == HttpStatusCode.OK, $"review: {(int)reviewed.Status} {reviewed.Body}");
-
-        // The membership current, as membership's events told the service: the approval waits for them too.
-        var etag = reviewed.ETag;
-        await Eventually.HoldsAsync(async () =>
-            {
-                var answer = await SendAsync(HttpMethod.Post, $"/api/ambassadors/ambassades/{id}/approve", delegateToken, new { comment = "Visite concluante." }, etag);
-                if (answer.Status != HttpStatusCode.OK)
-                {
-                    etag = (await SendAsync(HttpMethod.Get, $"/api/ambassadors/ambassades/{id}", delegateToken)).ETag;
-                }
-                return answer;
-            },
-            answer => answer.Status == HttpStatusCode.OK, Eventually.Patience, "the approval of the label");
-        return (id, name, manager);
-    }
-
-    private async Task<(Guid Id, string Name, string ManagerUserName)> ManagedCooperativeAsync(string kind, string communeCode, string nafCode)
-    {
-        var today = ParisCalendar.Today(TimeProvider.System);
-        var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
-        var name = $"{kind} {Guid.NewGuid():N}"[..(kind.Length + 9)];
-        var id = (await platform.PostAsync(delegateToken, "/api/membership/cooperatives",
-            new { name, siren = Siren.Next(), legalForm = "SCOP", communeCode, nafCode })).GetProperty("id").GetGuid();
-        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership", new { termKind = "rolling", duesCents = 90_000 });
-        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership/payments", new { amountCents = 90_000, paidOn = today });
-        var userName = $"gerant.{Guid.NewGuid():N}"[..16];
-        await platform.PostAsync(await platform.TokenAsync("admin", "openid identity"), "/api/identity/users", new
-        {
-            userName, displayName = "Sasha Ambassadrice", password = ManagerPassword, roles = new[] { "cooperative-manager" }, cooperativeId = id,
-        });
-        return (id, name, userName);
-    }
-
-    private sealed record Answer(HttpStatusCode Status, JsonElement Body, string? ETag);
-
-    private async Task<Answer> SendAsync(HttpMethod method, string path, string token, object? body = null, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Headers = { Authorization = new("Bearer", token) } };
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        }
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        using var response = await platform.Gateway.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        var json = string.IsNullOrEmpty(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
-        return new Answer(response.StatusCode, json, response.Headers.ETag?.ToString());
     }
 }

@@ -21,7 +21,7 @@ public sealed class AmbassadeLabelJourneyTests(WebPlatform platform)
     [InlineData(true)]
     public async Task A_manager_applies_the_delegate_reviews_and_approves_and_the_manager_sees_the_label_and_its_history(bool phone)
     {
-        var (_, name, manager) = await ManagedCooperativeAsync("Atelier", communeCode: "69123", nafCode: "62.01Z");
+        var (_, name, manager) = await platform.ManagedCooperativeAsync("Atelier", "69123", "62.01Z", ManagerPassword);
 
         // The manager, from their space: no label yet.
         await using var managerContext = await platform.NewContextAsync(phone);
@@ -122,7 +122,7 @@ public sealed class AmbassadeLabelJourneyTests(WebPlatform platform)
     [Fact]
     public async Task The_delegate_suspends_with_a_reason_and_reinstates_a_label_and_a_missing_reason_writes_nothing()
     {
-        var (id, name, _) = await LabelledAmbassadeAsync("Imprimerie", communeCode: "69123", nafCode: "18.12Z");
+        var (id, name, _) = await platform.LabelledAmbassadeAsync("Imprimerie", "69123", "18.12Z", ManagerPassword);
         var delegateToken = await platform.TokenAsync("delegate-aura", "openid ambassadors");
         var stepsBefore = (await platform.GetAsync(delegateToken, $"/api/ambassadors/ambassades/{id}/history")).GetArrayLength();
 
@@ -175,7 +175,7 @@ public sealed class AmbassadeLabelJourneyTests(WebPlatform platform)
     [Fact]
     public async Task A_door_100_km_from_the_commune_is_refused_in_french_and_a_near_one_is_set_then_back_to_the_commune()
     {
-        var (_, _, manager) = await LabelledAmbassadeAsync("Boulangerie", communeCode: "69123", nafCode: "10.71C");
+        var (_, _, manager) = await platform.LabelledAmbassadeAsync("Boulangerie", "69123", "10.71C", ManagerPassword);
         using var browser = CodeFlow.NewBrowser(platform.Address);
         var managerToken = (await CodeFlow.SignInAsync(browser, manager, ManagerPassword, "openid ambassadors")).AccessToken!;
         var before = await platform.GetAsync(managerToken, "/api/ambassadors/me/ambassade");
@@ -224,7 +224,7 @@ public sealed class AmbassadeLabelJourneyTests(WebPlatform platform)
     [InlineData(true)]
     public async Task An_enquiry_reaches_the_manager_and_the_delegate_who_answers_it_and_the_project_holder_sees_the_answer(bool phone)
     {
-        var (id, name, manager) = await LabelledAmbassadeAsync("Menuiserie", communeCode: "69123", nafCode: "16.23Z");
+        var (id, name, manager) = await platform.LabelledAmbassadeAsync("Menuiserie", "69123", "16.23Z", ManagerPassword);
         var project = "Reprendre l'atelier <script>alert(1)</script> de mon oncle, voir https://example.org/atelier.";
         using var sent = await platform.Gateway.PostAsJsonAsync("/api/ambassadors/enquiries", new
         {
@@ -309,84 +309,5 @@ public sealed class AmbassadeLabelJourneyTests(WebPlatform platform)
             Assert.True(DateTime.UtcNow < until, $"{what} did not succeed within {Eventually.Patience}");
             await Task.Delay(500);
         }
-    }
-
-    /// <summary>
-    /// A cooperative of the union of <paramref name="communeCode"/>, its membership paid, whose manager applies for the
-    /// label and the union's delegate reviews and approves it, through the API: the labelled Ambassade's id and name.
-    /// </summary>
-    private async Task<(Guid Id, string Name, string ManagerUserName)> LabelledAmbassadeAsync(string kind, string communeCode, string nafCode)
-    {
-        var (_, name, manager) = await ManagedCooperativeAsync(kind, communeCode, nafCode);
-        using var browser = CodeFlow.NewBrowser(platform.Address);
-        var managerToken = (await CodeFlow.SignInAsync(browser, manager, ManagerPassword, "openid ambassadors")).AccessToken!;
-
-        // The service learns the cooperative from membership's events: the application waits for them.
-        var applied = await Eventually.HoldsAsync(
-            () => SendAsync(HttpMethod.Post, "/api/ambassadors/me/ambassade", managerToken,
-                new { motivation = "Accueillir les porteurs de projet du territoire." }),
-            answer => answer.Status is HttpStatusCode.Created or HttpStatusCode.OK,
-            Eventually.Patience, "the application for the label");
-        var id = applied.Body.GetProperty("id").GetGuid();
-
-        var delegateToken = await platform.TokenAsync("delegate-aura", "openid ambassadors");
-        var read = await SendAsync(HttpMethod.Get, $"/api/ambassadors/ambassades/{id}", delegateToken);
-        var reviewed = await SendAsync(HttpMethod.Post, $"/api/ambassadors/ambassades/{id}/review", delegateToken, new
-        {
-            visitOn = ParisCalendar.Today(TimeProvider.System), signageInPlace = true, canWelcomeAndInform = true, localRepresentation = true,
-        }, read.ETag);
-        Assert.True(reviewed.Status == HttpStatusCode.OK, $"review: {(int)reviewed.Status} {reviewed.Body}");
-
-        // The membership current, as membership's events told the service: the approval waits for them too.
-        var etag = reviewed.ETag;
-        await Eventually.HoldsAsync(async () =>
-            {
-                var answer = await SendAsync(HttpMethod.Post, $"/api/ambassadors/ambassades/{id}/approve", delegateToken, new { comment = "Visite concluante." }, etag);
-                if (answer.Status != HttpStatusCode.OK)
-                {
-                    etag = (await SendAsync(HttpMethod.Get, $"/api/ambassadors/ambassades/{id}", delegateToken)).ETag;
-                }
-                return answer;
-            },
-            answer => answer.Status == HttpStatusCode.OK, Eventually.Patience, "the approval of the label");
-        return (id, name, manager);
-    }
-
-    /// <summary>A cooperative registered by delegate-aura, its membership paid today, and its manager's account.</summary>
-    private async Task<(Guid Id, string Name, string ManagerUserName)> ManagedCooperativeAsync(string kind, string communeCode, string nafCode)
-    {
-        var today = ParisCalendar.Today(TimeProvider.System);
-        var delegateToken = await platform.TokenAsync("delegate-aura", "openid membership");
-        var name = $"{kind} {Guid.NewGuid():N}"[..(kind.Length + 9)];
-        var id = (await platform.PostAsync(delegateToken, "/api/membership/cooperatives",
-            new { name, siren = Siren.Next(), legalForm = "SCOP", communeCode, nafCode })).GetProperty("id").GetGuid();
-        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership", new { termKind = "rolling", duesCents = 90_000 });
-        await platform.PostAsync(delegateToken, $"/api/membership/cooperatives/{id}/membership/payments", new { amountCents = 90_000, paidOn = today });
-        var userName = $"gerant.{Guid.NewGuid():N}"[..16];
-        await platform.PostAsync(await platform.TokenAsync("admin", "openid identity"), "/api/identity/users", new
-        {
-            userName, displayName = "Camille Ambassadrice", password = ManagerPassword, roles = new[] { "cooperative-manager" }, cooperativeId = id,
-        });
-        return (id, name, userName);
-    }
-
-    private sealed record Answer(HttpStatusCode Status, JsonElement Body, string? ETag);
-
-    private async Task<Answer> SendAsync(HttpMethod method, string path, string token, object? body = null, string? ifMatch = null)
-    {
-        using var request = new HttpRequestMessage(method, path) { Headers = { Authorization = new("Bearer", token) } };
-        if (body is not null)
-        {
-            request.Content = JsonContent.Create(body);
-            request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        }
-        if (ifMatch is not null)
-        {
-            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
-        }
-        using var response = await platform.Gateway.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        var json = string.IsNullOrEmpty(text) ? default : JsonDocument.Parse(text).RootElement.Clone();
-        return new Answer(response.StatusCode, json, response.Headers.ETag?.ToString());
     }
 }

@@ -84,41 +84,38 @@ public static class Sites
         string? kind = null, string? regionalUnion = null, int? page = null, int? pageSize = null) =>
         cache.ServeAsync(http, PortalCache.AllSites, async () =>
         {
-            var (paging, problem) = PageRequest.From(page, pageSize);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            var kindFilter = kind is null ? null : Enum.GetValues<SiteKind>().Cast<SiteKind?>().FirstOrDefault(k => KindName(k!.Value) == kind);
-            if (kind is not null && kindFilter is null)
-            {
-                return JsonBody.Invalid("kind", $"One of {string.Join(", ", Enum.GetValues<SiteKind>().Select(KindName))}.");
-            }
-
-            var query = db.Sites.AsNoTracking().Where(s => !s.Closed);
-            if (kindFilter is { } k)
-            {
-                query = query.Where(s => s.Kind == k);
-            }
-
+            var open = db.Sites.AsNoTracking().Where(s => !s.Closed);
             if (regionalUnion is not null)
             {
-                query = query.Where(s => s.RegionalUnion == regionalUnion);
+                open = open.Where(s => s.RegionalUnion == regionalUnion);
             }
 
-            var total = await query.LongCountAsync(ct);
-            var sites = await query.OrderBy(s => s.Kind).ThenBy(s => s.Name).ThenBy(s => s.Slug).Skip(paging.Skip).Take(paging.PageSize)
-                .ToListAsync(ct);
-            return TypedResults.Ok(new PagedList<SiteSummary>(sites.Select(Summary).ToList(), paging.Page, paging.PageSize, total));
+            return (await PageOfAsync(open, kind, page, pageSize, ct)).Result;
         });
 
     /// <summary>
     /// The sites the caller edits (<see cref="PortalAccess.CanEdit"/>): a manager's cooperative's, a delegate's union's,
     /// every site for staff; closed ones too, for staff reopen them. Never cached: it is the caller's own.
     /// </summary>
-    public static async Task<Results<Ok<PagedList<SiteSummary>>, ValidationProblem>> MineAsync(ClaimsPrincipal user, PortalDbContext db,
+    public static Task<Results<Ok<PagedList<SiteSummary>>, ValidationProblem>> MineAsync(ClaimsPrincipal user, PortalDbContext db,
         CancellationToken ct, string? kind = null, int? page = null, int? pageSize = null)
+    {
+        var scope = CallerScope.Of(user);
+        var cooperatives = scope.Cooperatives.ToList();
+        var unions = scope.RegionalUnions.ToList();
+        var sites = db.Sites.AsNoTracking();
+        if (!scope.Nationwide)
+        {
+            sites = sites.Where(s => (s.Kind == SiteKind.Cooperative && s.CooperativeId != null && cooperatives.Contains(s.CooperativeId.Value))
+                                     || (s.Kind == SiteKind.RegionalUnion && s.RegionalUnion != null && unions.Contains(s.RegionalUnion)));
+        }
+
+        return PageOfAsync(sites, kind, page, pageSize, ct);
+    }
+
+    /// <summary>A page of <paramref name="sites"/> of one kind or all, by kind then name.</summary>
+    private static async Task<Results<Ok<PagedList<SiteSummary>>, ValidationProblem>> PageOfAsync(IQueryable<Site> sites, string? kind,
+        int? page, int? pageSize, CancellationToken ct)
     {
         var (paging, problem) = PageRequest.From(page, pageSize);
         if (problem is not null)
@@ -132,25 +129,15 @@ public static class Sites
             return JsonBody.Invalid("kind", $"One of {string.Join(", ", Enum.GetValues<SiteKind>().Select(KindName))}.");
         }
 
-        var scope = CallerScope.Of(user);
-        var cooperatives = scope.Cooperatives.ToList();
-        var unions = scope.RegionalUnions.ToList();
-        var query = db.Sites.AsNoTracking();
-        if (!scope.Nationwide)
-        {
-            query = query.Where(s => (s.Kind == SiteKind.Cooperative && s.CooperativeId != null && cooperatives.Contains(s.CooperativeId.Value))
-                                     || (s.Kind == SiteKind.RegionalUnion && s.RegionalUnion != null && unions.Contains(s.RegionalUnion)));
-        }
-
         if (kindFilter is { } k)
         {
-            query = query.Where(s => s.Kind == k);
+            sites = sites.Where(s => s.Kind == k);
         }
 
-        var total = await query.LongCountAsync(ct);
-        var sites = await query.OrderBy(s => s.Kind).ThenBy(s => s.Name).ThenBy(s => s.Slug).Skip(paging.Skip).Take(paging.PageSize)
+        var total = await sites.LongCountAsync(ct);
+        var found = await sites.OrderBy(s => s.Kind).ThenBy(s => s.Name).ThenBy(s => s.Slug).Skip(paging.Skip).Take(paging.PageSize)
             .ToListAsync(ct);
-        return TypedResults.Ok(new PagedList<SiteSummary>(sites.Select(Summary).ToList(), paging.Page, paging.PageSize, total));
+        return TypedResults.Ok(new PagedList<SiteSummary>(found.Select(Summary).ToList(), paging.Page, paging.PageSize, total));
     }
 
     public static Task<IResult> GetAsync(string slug, HttpContext http, PortalDbContext db, PortalCache cache, CancellationToken ct) =>
