@@ -48,9 +48,10 @@ public static class GuideEndpoints
             .WithSummary("Publish an accepted proposal as the entry's current version").RequireAuthorization(PlatformPolicies.Staff);
 
         group.MapGet("/guide/{entry}/versions", ListVersionsAsync).WithName("ListGuideVersions")
-            .WithSummary("An entry's published versions, the current one marked").AllowAnonymous();
+            .WithSummary("An entry's published versions, the current one marked").Produces<List<GuideVersionSummary>>().ProducesProblem(404)
+            .AllowAnonymous();
         group.MapGet("/guide/{entry}/versions/{number:int}", GetVersionAsync).WithName("GetGuideVersion")
-            .WithSummary("One published version of an entry").AllowAnonymous();
+            .WithSummary("One published version of an entry").Produces<GuideVersionResponse>().ProducesProblem(404).AllowAnonymous();
         return group;
     }
 
