@@ -43,7 +43,7 @@ public sealed class PortalEditingTests(WebPlatform platform)
 
         // A title left empty: said next to it, and nothing written.
         await page.GetByRole(AriaRole.Link, new() { Name = "Nouvelle publication" }).ClickAsync();
-        await page.GetByLabel("Texte (Markdown) *").FillAsync("Sans titre.");
+        await page.GetByLabel("Texte (Markdown)").FillAsync("Sans titre.");
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer et prévisualiser" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToHaveTextAsync("La publication n'est pas enregistrée : corrigez les champs signalés.");
         await Assertions.Expect(page.Locator("#erreur-title")).ToHaveTextAsync("Ce champ est obligatoire.");
@@ -52,7 +52,7 @@ public sealed class PortalEditingTests(WebPlatform platform)
         // Written in Markdown, with a script: saved as a draft, previewed rendered and without it.
         await page.GetByLabel("Titre *").FillAsync("Nos presses tournent au solaire");
         await page.GetByLabel("Adresse de la page").FillAsync("presses-solaires");
-        await page.GetByLabel("Texte (Markdown) *").FillAsync(
+        await page.GetByLabel("Texte (Markdown)").FillAsync(
             "## Trois presses\n\nAlimentées par **nos panneaux**. <script>document.title='pris'</script>[Voir](javascript:alert(1))");
         await page.GetByRole(AriaRole.Button, new() { Name = "Enregistrer et prévisualiser" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("La publication est enregistrée ; l'aperçu est en bas de la page.");
