@@ -5,6 +5,7 @@ using Scop.Aspire.Portal.Domain;
 using Scop.Aspire.Portal.Features;
 using Scop.Aspire.Portal.Features.Caching;
 using Scop.Aspire.Portal.Features.Content;
+using Scop.Aspire.Portal.Features.Search;
 using Scop.Aspire.Portal.Features.Visits;
 using Scop.Aspire.ServiceDefaults;
 using Scop.Aspire.ServiceDefaults.Data;
@@ -30,6 +31,7 @@ builder.Services.Configure<PortalOptions>(builder.Configuration.GetSection(Porta
 builder.Services.AddSingleton<Markdown>();
 builder.Services.AddSingleton<PortalCache>();
 builder.Services.AddSingleton<SearchLexicon>();
+builder.Services.AddSingleton<SearchIndex>();
 builder.Services.AddSingleton<Publication>();
 builder.Services.Configure<VisitOptions>(builder.Configuration.GetSection(VisitOptions.Section));
 builder.Services.AddSingleton<VisitCounter>();

@@ -1,5 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Scop.Aspire.Portal.Features.Search;
 using Scop.Aspire.Portal.Tests.Support;
 
 namespace Scop.Aspire.Portal.Tests;
@@ -101,6 +105,76 @@ public sealed class SearchTests(PortalServers servers, PortalAppPerClass perClas
         Assert.Equal(1, (await SearchAsync($"q=boulangerie&site={other}"))["totalCount"]!.GetValue<int>());
     }
 
+    [Fact]
+    public async Task A_search_sees_every_change_acknowledged_before_it()
+    {
+        var site = await NewSiteAsync();
+        var item = await PublishAsync(site, "La verrerie ouvrière", "Des souffleurs de verre.");
+        Assert.Equal(1, await TotalAsync($"q=verrerie&site={site}"));
+
+        (await client.PostJsonAsync($"/api/portal/items/{item["id"]}/unpublish", new { }, Staff)).Expect(HttpStatusCode.OK);
+        Assert.Equal(0, await TotalAsync($"q=verreries&site={site}"));
+        await client.PublishAsync(item, Staff);
+        Assert.Equal(1, await TotalAsync($"q=verrerie+ouvriere&site={site}"));
+
+        (await client.PostJsonAsync($"/api/portal/sites/{site}/close", new { }, Staff)).Expect(HttpStatusCode.NoContent);
+        Assert.Equal(0, await TotalAsync("q=verrerie+ouvrieres"));
+        (await client.PostJsonAsync($"/api/portal/sites/{site}/reopen", new { }, Staff)).Expect(HttpStatusCode.NoContent);
+        Assert.Equal(1, await TotalAsync($"q=verreries+ouvrieres&site={site}"));
+    }
+
+    [Fact]
+    public async Task A_change_committed_after_a_later_one_is_still_found()
+    {
+        var site = await NewSiteAsync();
+        var early = await PublishAsync(site, "La verrerie du port", "Des bouteilles.");
+        await using var slow = new NpgsqlConnection(app.DatabaseConnectionString);
+        await slow.OpenAsync();
+        await using var transaction = await slow.BeginTransactionAsync();
+        await using (var rename = new NpgsqlCommand("UPDATE items SET title = 'La cristallerie du port' WHERE id = @id", slow, transaction))
+        {
+            rename.Parameters.AddWithValue("id", Guid.Parse(early["id"]!.GetValue<string>()));
+            await rename.ExecuteNonQueryAsync();
+        }
+
+        // Begun after the rename, acknowledged before it commits: the index reads it while the rename is still running.
+        await PublishAsync(site, "Cristallerie du Nord", "Des verres.");
+        Assert.Equal(1, await TotalAsync($"q=cristallerie&site={site}"));
+        await transaction.CommitAsync();
+
+        Assert.Equal(2, await TotalAsync($"q=cristalleries&site={site}"));
+    }
+
+    [Fact]
+    public async Task An_index_compacting_after_every_change_answers_as_the_service_does()
+    {
+        var site = await NewSiteAsync();
+        var items = new List<JsonNode>();
+        foreach (var town in new[] { "Lyon", "Nantes", "Rennes", "Lille" })
+        {
+            items.Add(await PublishAsync(site, $"Imprimerie de {town}", $"Une imprimerie coopérative à {town}.", theme: $"t-{town}"));
+        }
+
+        var compacting = new SearchIndex(app.Services.GetRequiredService<NpgsqlDataSource>(), NullLogger<SearchIndex>.Instance,
+            compactAfterDeadSlots: 1);
+        await compacting.RefreshAsync(CancellationToken.None);
+        foreach (var item in items.Take(2))
+        {
+            (await client.PostJsonAsync($"/api/portal/items/{item["id"]}/unpublish", new { }, Staff)).Expect(HttpStatusCode.OK);
+        }
+
+        await client.PublishAsync(items[0], Staff);
+        await compacting.RefreshAsync(CancellationToken.None);
+
+        var found = compacting.Search([[["imprimer"]]], new IndexFilters(site, null, null, null, null), 0, 10);
+        var service = await SearchAsync($"q=imprimeries&site={site}");
+        Assert.Equal(3, found.Total);
+        Assert.Equal(service["totalCount"]!.GetValue<long>(), found.Total);
+        Assert.Equal(new[] { "t-Lille", "t-Lyon", "t-Rennes" }, found.Facets["theme"].Select(f => f.Value).Order());
+        Assert.Equal(service["items"]!.AsArray().Select(i => i!["slug"]!.GetValue<string>()).Order(),
+            items.Where((_, n) => n != 1).Select(i => i["slug"]!.GetValue<string>()).Order());
+    }
+
     [Theory]
     [InlineData("", "q")]
     [InlineData("q=%20%20", "q")]
@@ -117,6 +191,8 @@ public sealed class SearchTests(PortalServers servers, PortalAppPerClass perClas
     private static long Count(JsonNode results, string facet, string value) =>
         results["facets"]![facet]!.AsArray().SingleOrDefault(f => f!["value"]!.GetValue<string>() == value)?["count"]!.GetValue<long>() ?? 0;
 
+    private async Task<long> TotalAsync(string query) => (await SearchAsync(query))["totalCount"]!.GetValue<long>();
+
     private async Task<JsonNode> SearchAsync(string query) =>
         (await client.ReadAsync($"/api/portal/search?{query}")).Expect(HttpStatusCode.OK).Body;
 
@@ -127,7 +203,7 @@ public sealed class SearchTests(PortalServers servers, PortalAppPerClass perClas
         return slug;
     }
 
-    private async Task PublishAsync(string site, string title, string body, string kind = "news", string? region = null,
+    private async Task<JsonNode> PublishAsync(string site, string title, string body, string kind = "news", string? region = null,
         string? sector = null, string? theme = null)
     {
         object extra = kind == "experience-sheet"
@@ -135,5 +211,6 @@ public sealed class SearchTests(PortalServers servers, PortalAppPerClass perClas
             : new { region, sector, theme };
         var item = await client.CreateItemAsync(site, Staff, title, body, kind, extra);
         await client.PublishAsync(item, Staff);
+        return item;
     }
 }

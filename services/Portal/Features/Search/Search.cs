@@ -1,6 +1,4 @@
-using System.Text;
 using Npgsql;
-using NpgsqlTypes;
 using Scop.Aspire.Portal.Domain;
 using Scop.Aspire.Portal.Features.Caching;
 using Scop.Aspire.Portal.Features.Content;
@@ -24,12 +22,12 @@ public sealed record SearchResults(string Query, IReadOnlyList<SearchCorrection>
 
 /// <summary>
 /// <c>GET /api/portal/search?q=&amp;site=&amp;kind=&amp;region=&amp;sector=&amp;theme=</c>: French full-text search over
-/// every published item of every open site, or of one. PostgreSQL does the work: the <c>scop_french</c> configuration
-/// folds accents (unaccent) before the French stemmer, so "coopératives" finds "coopérative" and "cooperatives"; a word
-/// of the query that no published item holds is searched together with its nearest known words (trigram similarity,
-/// pg_trgm), so a typo still finds; results are ranked with title matches first, then by <c>ts_rank</c> (title, then
-/// summary and facts, then body), with extracts whose matches are marked (<c>&lt;mark&gt;</c>, the rest HTML-escaped),
-/// and facets (kind, région, sector, theme, site) counted over every match. Answers come from the page cache.
+/// every published item of every open site, or of one. The <c>scop_french</c> configuration of PostgreSQL folds accents
+/// (unaccent) before the French stemmer, so "coopératives" finds "coopérative" and "cooperatives"; a word of the query
+/// that no published item holds is searched together with its nearest known words (trigram similarity, pg_trgm), so a
+/// typo still finds. The matching, ranking (title matches first) and facet counts over every match are done by the
+/// <see cref="SearchIndex"/> in memory; PostgreSQL then marks the page's extracts (<c>&lt;mark&gt;</c>, the rest
+/// HTML-escaped). Answers come from the page cache.
 /// </summary>
 public static class SearchEndpoint
 {
@@ -46,7 +44,8 @@ public static class SearchEndpoint
         return group;
     }
 
-    public static Task<IResult> HandleAsync(HttpContext http, NpgsqlDataSource dataSource, PortalCache cache, CancellationToken ct,
+    public static Task<IResult> HandleAsync(HttpContext http, NpgsqlDataSource dataSource, SearchIndex index, PortalCache cache,
+        CancellationToken ct,
         string? q = null, string? site = null, string? kind = null, string? region = null, string? sector = null,
         string? theme = null, int? page = null, int? pageSize = null) =>
         cache.ServeAsync(http, PortalCache.AllSites, async () =>
@@ -84,145 +83,103 @@ public static class SearchEndpoint
                 return TypedResults.ValidationProblem(errors.ToDictionary());
             }
 
+            await index.RefreshAsync(ct);
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            var corrections = await CorrectionsAsync(connection, terms, ct);
-
-            // One (term OR its alternatives) group per word, all groups required.
-            var parameters = new List<NpgsqlParameter>();
-            var groups = new List<string>();
-            for (var t = 0; t < terms.Length; t++)
-            {
-                var words = new[] { terms[t] }.Concat(corrections.GetValueOrDefault(terms[t]) ?? []).ToList();
-                groups.Add("(" + string.Join(" || ", words.Select((w, a) =>
-                {
-                    parameters.Add(new NpgsqlParameter($"w{t}_{a}", w));
-                    return $"plainto_tsquery('scop_french', @w{t}_{a})";
-                })) + ")");
-            }
-
-            var filters = new StringBuilder();
-            void Filter(string? value, string column, string name, NpgsqlDbType type = NpgsqlDbType.Text)
-            {
-                if (value is not null)
-                {
-                    filters.Append($" AND {column} = @{name}");
-                    parameters.Add(new NpgsqlParameter(name, type) { Value = value });
-                }
-            }
-
-            Filter(site, "s.slug", "site");
-            Filter(kindFilter?.ToString(), "i.kind", "kind");
-            Filter(region, "i.region", "region");
-            Filter(sector, "i.sector", "sector");
-            Filter(theme, "i.theme", "theme");
-            var matched = $"""
-                WITH q AS (SELECT {string.Join(" && ", groups)} AS query),
-                matched AS (
-                    SELECT i.id, s.slug AS site, i.kind, i.slug, i.title, i.region, i.sector, i.theme, i.published_at,
-                           i.body_text, i.summary, i.title_vector @@ q.query AS in_title,
-                           ts_rank(i.search_vector, q.query) AS rank, q.query
-                    FROM items i JOIN sites s ON s.id = i.site_id, q
-                    WHERE i.status = 'Published' AND NOT s.closed AND i.search_vector @@ q.query{filters})
-                """;
-
-            await using var batch = new NpgsqlBatch(connection);
-            var pageCommand = new NpgsqlBatchCommand($"""
-                {matched}
-                SELECT site, kind, slug,
-                       ts_headline('scop_french', title, query, 'HighlightAll=true, StartSel={MarkStart}, StopSel={MarkStop}'),
-                       ts_headline('scop_french', coalesce(summary, '') || ' ' || left(body_text, 20000), query,
-                           'MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … ", StartSel={MarkStart}, StopSel={MarkStop}'),
-                       region, sector, theme, published_at, rank
-                FROM (SELECT * FROM matched ORDER BY in_title DESC, rank DESC, published_at DESC, id
-                      LIMIT @limit OFFSET @offset) page
-                ORDER BY in_title DESC, rank DESC, published_at DESC, id
-                """);
-            var facetCommand = new NpgsqlBatchCommand($"""
-                {matched}
-                SELECT CASE WHEN GROUPING(kind) = 0 THEN 'kind' WHEN GROUPING(region) = 0 THEN 'region'
-                            WHEN GROUPING(sector) = 0 THEN 'sector' WHEN GROUPING(theme) = 0 THEN 'theme' ELSE 'site' END,
-                       coalesce(kind, region, sector, theme, site), count(*)
-                FROM matched
-                GROUP BY GROUPING SETS ((kind), (region), (sector), (theme), (site))
-                """);
-            foreach (var command in new[] { pageCommand, facetCommand })
-            {
-                foreach (var parameter in parameters)
-                {
-                    command.Parameters.Add(parameter.Clone());
-                }
-
-                batch.BatchCommands.Add(command);
-            }
-
-            pageCommand.Parameters.AddWithValue("limit", paging.PageSize);
-            pageCommand.Parameters.AddWithValue("offset", paging.Skip);
-
-            var hits = new List<SearchHit>();
-            var facets = new Dictionary<string, List<FacetCount>>
-            {
-                ["kind"] = [], ["region"] = [], ["sector"] = [], ["theme"] = [], ["site"] = [],
-            };
-            await using (var reader = await batch.ExecuteReaderAsync(ct))
-            {
-                while (await reader.ReadAsync(ct))
-                {
-                    hits.Add(new SearchHit(reader.GetString(0), ItemInput.KindName(Enum.Parse<ContentKind>(reader.GetString(1))),
-                        reader.GetString(2), Marked(reader.GetString(3)), Marked(reader.GetString(4).Trim()) is { Length: > 0 } e ? e : null,
-                        reader.IsDBNull(5) ? null : reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6),
-                        reader.IsDBNull(7) ? null : reader.GetString(7), reader.GetFieldValue<DateTimeOffset>(8),
-                        Math.Round(reader.GetFloat(9), 6)));
-                }
-
-                await reader.NextResultAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    if (!reader.IsDBNull(1))
-                    {
-                        var facet = reader.GetString(0);
-                        var value = reader.GetString(1);
-                        facets[facet].Add(new FacetCount(facet == "kind" ? ItemInput.KindName(Enum.Parse<ContentKind>(value)) : value,
-                            reader.GetInt64(2)));
-                    }
-                }
-            }
+            var words = await WordsAsync(connection, terms, ct);
+            var found = index.Search(terms.Select(t => (IReadOnlyList<IReadOnlyList<string>>)words[t].Select(w => w.Lexemes).ToList()).ToList(),
+                new IndexFilters(site, kindFilter?.ToString(), region, sector, theme), paging.Skip, paging.PageSize);
+            var hits = await PageAsync(connection, terms.Select(t => words[t].Select(w => w.Word).ToList()).ToList(), found.Page, ct);
 
             IReadOnlyList<FacetCount> Sorted(string facet) =>
-                facets[facet].OrderByDescending(f => f.Count).ThenBy(f => f.Value, StringComparer.Ordinal).Take(50).ToList();
-            var total = facets["kind"].Sum(f => f.Count);
-            return TypedResults.Ok(new SearchResults(query,
-                corrections.Select(c => new SearchCorrection(c.Key, c.Value)).ToList(), hits, paging.Page, paging.PageSize, total,
+                found.Facets[facet].Select(f => new FacetCount(facet == "kind" ? ItemInput.KindName(Enum.Parse<ContentKind>(f.Value)) : f.Value, f.Count))
+                    .OrderByDescending(f => f.Count).ThenBy(f => f.Value, StringComparer.Ordinal).Take(50).ToList();
+            var corrections = terms.Where(t => words[t].Count > 1)
+                .Select(t => new SearchCorrection(t, words[t].Where(w => w.Word != t).Select(w => w.Word).ToList())).ToList();
+            return TypedResults.Ok(new SearchResults(query, corrections, hits, paging.Page, paging.PageSize, found.Total,
                 new SearchFacets(Sorted("kind"), Sorted("region"), Sorted("sector"), Sorted("theme"), Sorted("site"))));
         });
 
+    private sealed record SearchWord(string Word, IReadOnlyList<string> Lexemes);
+
     /// <summary>
-    /// For each term no published item holds, its nearest known words: trigram similarity over the lexicon, through its
-    /// GIN index (the <c>%</c> operator, pg_trgm's default threshold 0.3), the closest three.
+    /// Each term's words to search for, with their lexemes as the <c>scop_french</c> configuration makes them: the term
+    /// itself, and for a term no published item holds, its nearest known words — trigram similarity over the lexicon,
+    /// through its GIN index (the <c>%</c> operator, pg_trgm's default threshold 0.3), the closest three.
     /// </summary>
-    private static async Task<Dictionary<string, string[]>> CorrectionsAsync(NpgsqlConnection connection, string[] terms,
+    private static async Task<Dictionary<string, List<SearchWord>>> WordsAsync(NpgsqlConnection connection, string[] terms,
         CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
             """
-            SELECT t.term, array_agg(w.word ORDER BY w.similarity DESC, w.word)
-            FROM unnest(@terms) AS t(term)
-            CROSS JOIN LATERAL (
-                SELECT word, similarity(word, t.term) AS similarity FROM search_words
-                WHERE word % t.term AND length(t.term) >= 3
-                ORDER BY similarity(word, t.term) DESC, word LIMIT @alternatives) w
-            WHERE NOT EXISTS (SELECT FROM search_words known WHERE known.word = t.term)
-            GROUP BY t.term
+            WITH terms AS (SELECT term FROM unnest(@terms) AS t(term)),
+            alternatives AS (
+                SELECT t.term, w.word, w.similarity FROM terms t
+                CROSS JOIN LATERAL (
+                    SELECT word, similarity(word, t.term) AS similarity FROM search_words
+                    WHERE word % t.term AND length(t.term) >= 3
+                    ORDER BY similarity(word, t.term) DESC, word LIMIT @alternatives) w
+                WHERE NOT EXISTS (SELECT FROM search_words known WHERE known.word = t.term))
+            SELECT term, word, lexemes FROM (
+                SELECT term, term AS word, 2::real AS similarity FROM terms
+                UNION ALL
+                SELECT term, word, similarity FROM alternatives) words
+            CROSS JOIN LATERAL (SELECT array(SELECT lexeme FROM unnest(to_tsvector('scop_french', word)) ORDER BY lexeme) AS lexemes) l
+            ORDER BY term, similarity DESC, word
             """, connection);
         command.Parameters.AddWithValue("terms", terms);
         command.Parameters.AddWithValue("alternatives", MaxAlternatives);
-        var corrections = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var words = terms.ToDictionary(t => t, _ => new List<SearchWord>(), StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            corrections[reader.GetString(0)] = reader.GetFieldValue<string[]>(1);
+            words[reader.GetString(0)].Add(new SearchWord(reader.GetString(1), reader.GetFieldValue<string[]>(2)));
         }
 
-        return corrections;
+        return words;
+    }
+
+    /// <summary>
+    /// The page's items, in the index's order, with their title and an extract whose matches PostgreSQL marks
+    /// (<c>ts_headline</c> over the query the words make). One unpublished since the index looked is left out.
+    /// </summary>
+    private static async Task<List<SearchHit>> PageAsync(NpgsqlConnection connection, List<List<string>> words,
+        IReadOnlyList<(Guid Id, double Rank)> page, CancellationToken ct)
+    {
+        if (page.Count == 0)
+        {
+            return [];
+        }
+
+        // One (term OR its alternatives) group per word, all groups required.
+        await using var command = new NpgsqlCommand { Connection = connection };
+        var groups = words.Select((alternatives, t) => "(" + string.Join(" || ", alternatives.Select((w, a) =>
+        {
+            command.Parameters.AddWithValue($"w{t}_{a}", w);
+            return $"plainto_tsquery('scop_french', @w{t}_{a})";
+        })) + ")");
+        command.CommandText = $"""
+            WITH q AS (SELECT {string.Join(" && ", groups)} AS query)
+            SELECT i.id, s.slug, i.kind, i.slug,
+                   ts_headline('scop_french', i.title, q.query, 'HighlightAll=true, StartSel={MarkStart}, StopSel={MarkStop}'),
+                   ts_headline('scop_french', coalesce(i.summary, '') || ' ' || left(i.body_text, 20000), q.query,
+                       'MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … ", StartSel={MarkStart}, StopSel={MarkStop}'),
+                   i.region, i.sector, i.theme, i.published_at
+            FROM items i JOIN sites s ON s.id = i.site_id, q
+            WHERE i.id = ANY(@ids) AND i.status = 'Published' AND NOT s.closed
+            """;
+        command.Parameters.AddWithValue("ids", page.Select(p => p.Id).ToArray());
+        var hits = new Dictionary<Guid, SearchHit>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetGuid(0);
+            hits[id] = new SearchHit(reader.GetString(1), ItemInput.KindName(Enum.Parse<ContentKind>(reader.GetString(2))),
+                reader.GetString(3), Marked(reader.GetString(4)), Marked(reader.GetString(5).Trim()) is { Length: > 0 } e ? e : null,
+                reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetFieldValue<DateTimeOffset>(9), 0);
+        }
+
+        return page.Where(p => hits.ContainsKey(p.Id)).Select(p => hits[p.Id] with { Rank = Math.Round(p.Rank, 6) }).ToList();
     }
 
     /// <summary>Extracts are text: escaped for HTML, then the matches marked.</summary>
