@@ -32,6 +32,7 @@ builder.Services.AddSingleton<Markdown>();
 builder.Services.AddSingleton<PortalCache>();
 builder.Services.AddSingleton<SearchLexicon>();
 builder.Services.AddSingleton<SearchIndex>();
+builder.Services.AddSingleton<FrenchLexemes>();
 builder.Services.AddSingleton<Publication>();
 builder.Services.Configure<VisitOptions>(builder.Configuration.GetSection(VisitOptions.Section));
 builder.Services.AddSingleton<VisitCounter>();

@@ -81,6 +81,25 @@ public sealed class SearchTests(PortalServers servers, PortalAppPerClass perClas
     }
 
     [Fact]
+    public async Task A_long_text_is_quoted_around_its_matches_and_a_title_match_alone_quotes_its_beginning()
+    {
+        var site = await NewSiteAsync();
+        var filler = string.Join(" ", Enumerable.Range(1, 100).Select(n => $"mot{n}"));
+        await PublishAsync(site, "Rapport annuel", $"Début du rapport. {filler} La sérigraphie ouvre. {filler} Les sérigraphies ferment. {filler}");
+        await PublishAsync(site, "La sérigraphie du quartier", $"Début du texte. {filler}");
+
+        var items = (await SearchAsync($"q=serigraphie&site={site}"))["items"]!.AsArray();
+
+        Assert.Equal("La <mark>sérigraphie</mark> du quartier", items[0]!["title"]!.GetValue<string>());
+        Assert.StartsWith("Début du texte. mot1 mot2", items[0]!["extract"]!.GetValue<string>());
+        var fragments = items[1]!["extract"]!.GetValue<string>().Split(" … ");
+        Assert.Equal(2, fragments.Length);
+        Assert.Contains("La <mark>sérigraphie</mark> ouvre", fragments[0]);
+        Assert.Contains("Les <mark>sérigraphies</mark> ferment", fragments[1]);
+        Assert.DoesNotContain("Début du rapport", fragments[0]);
+    }
+
+    [Fact]
     public async Task Facets_count_every_match_and_filters_narrow_them()
     {
         var site = await NewSiteAsync();

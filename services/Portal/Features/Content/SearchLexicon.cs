@@ -33,6 +33,7 @@ public sealed partial class SearchLexicon
         }
     }
 
+    /// <summary>A word: letters and digits; everything else separates.</summary>
     [GeneratedRegex(@"[\p{L}\p{N}]+")]
-    private static partial Regex WordPattern();
+    public static partial Regex WordPattern();
 }

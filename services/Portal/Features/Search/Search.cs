@@ -34,8 +34,10 @@ public static class SearchEndpoint
     public const int MaxQueryLength = 200;
     public const int MaxTerms = 8;
     public const int MaxAlternatives = 3;
-    private const string MarkStart = "\u2063[[";
-    private const string MarkStop = "]]\u2063";
+    private const int MinCorrectedLength = 3;
+
+    /// <summary>How much of a hit's summary and body its extract is taken from.</summary>
+    private const int ExtractSourceLength = 20_000;
 
     public static RouteGroupBuilder MapSearch(this RouteGroupBuilder group)
     {
@@ -44,7 +46,8 @@ public static class SearchEndpoint
         return group;
     }
 
-    public static Task<IResult> HandleAsync(HttpContext http, NpgsqlDataSource dataSource, SearchIndex index, PortalCache cache,
+    public static Task<IResult> HandleAsync(HttpContext http, NpgsqlDataSource dataSource, SearchIndex index, FrenchLexemes lexemes,
+        PortalCache cache,
         CancellationToken ct,
         string? q = null, string? site = null, string? kind = null, string? region = null, string? sector = null,
         string? theme = null, int? page = null, int? pageSize = null) =>
@@ -84,17 +87,23 @@ public static class SearchEndpoint
             }
 
             await index.RefreshAsync(ct);
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            var words = await WordsAsync(connection, terms, ct);
-            var found = index.Search(terms.Select(t => (IReadOnlyList<IReadOnlyList<string>>)words[t].Select(w => w.Lexemes).ToList()).ToList(),
+            var termLexemes = await lexemes.OfAsync(terms, ct);
+            var unknown = terms.Where(t => t.Length >= MinCorrectedLength && termLexemes[t].Length > 0 && !termLexemes[t].All(index.Holds))
+                .ToArray();
+            var alternatives = await AlternativesAsync(dataSource, unknown, ct);
+            var alternativeLexemes = await lexemes.OfAsync(alternatives.Values.SelectMany(a => a), ct);
+            var words = terms.Select(t => new[] { new SearchWord(t, termLexemes[t]) }
+                .Concat(alternatives.GetValueOrDefault(t, []).Select(a => new SearchWord(a, alternativeLexemes[a]))).ToList()).ToList();
+
+            var found = index.Search(words.Select(w => (IReadOnlyList<IReadOnlyList<string>>)w.Select(a => a.Lexemes).ToList()).ToList(),
                 new IndexFilters(site, kindFilter?.ToString(), region, sector, theme), paging.Skip, paging.PageSize);
-            var hits = await PageAsync(connection, terms.Select(t => words[t].Select(w => w.Word).ToList()).ToList(), found.Page, ct);
+            var hits = await PageAsync(dataSource, lexemes, words.SelectMany(w => w.SelectMany(a => a.Lexemes)).ToHashSet(StringComparer.Ordinal),
+                found.Page, ct);
 
             IReadOnlyList<FacetCount> Sorted(string facet) =>
                 found.Facets[facet].Select(f => new FacetCount(facet == "kind" ? ItemInput.KindName(Enum.Parse<ContentKind>(f.Value)) : f.Value, f.Count))
                     .OrderByDescending(f => f.Count).ThenBy(f => f.Value, StringComparer.Ordinal).Take(50).ToList();
-            var corrections = terms.Where(t => words[t].Count > 1)
-                .Select(t => new SearchCorrection(t, words[t].Where(w => w.Word != t).Select(w => w.Word).ToList())).ToList();
+            var corrections = alternatives.Where(a => a.Value.Length > 0).Select(a => new SearchCorrection(a.Key, a.Value)).ToList();
             return TypedResults.Ok(new SearchResults(query, corrections, hits, paging.Page, paging.PageSize, found.Total,
                 new SearchFacets(Sorted("kind"), Sorted("region"), Sorted("sector"), Sorted("theme"), Sorted("site"))));
         });
@@ -102,93 +111,78 @@ public static class SearchEndpoint
     private sealed record SearchWord(string Word, IReadOnlyList<string> Lexemes);
 
     /// <summary>
-    /// Each term's words to search for, with their lexemes as the <c>scop_french</c> configuration makes them: the term
-    /// itself, and for a term no published item holds, its nearest known words — trigram similarity over the lexicon,
-    /// through its GIN index (the <c>%</c> operator, pg_trgm's default threshold 0.3), the closest three.
+    /// For each term no published item holds, its nearest known words: trigram similarity over the lexicon, through its
+    /// GIN index (the <c>%</c> operator, pg_trgm's default threshold 0.3), the closest three.
     /// </summary>
-    private static async Task<Dictionary<string, List<SearchWord>>> WordsAsync(NpgsqlConnection connection, string[] terms,
+    private static async Task<Dictionary<string, string[]>> AlternativesAsync(NpgsqlDataSource dataSource, string[] terms,
         CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
+        var alternatives = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (terms.Length == 0)
+        {
+            return alternatives;
+        }
+
+        await using var command = dataSource.CreateCommand(
             """
-            WITH terms AS (SELECT term FROM unnest(@terms) AS t(term)),
-            alternatives AS (
-                SELECT t.term, w.word, w.similarity FROM terms t
-                CROSS JOIN LATERAL (
-                    SELECT word, similarity(word, t.term) AS similarity FROM search_words
-                    WHERE word % t.term AND length(t.term) >= 3
-                    ORDER BY similarity(word, t.term) DESC, word LIMIT @alternatives) w
-                WHERE NOT EXISTS (SELECT FROM search_words known WHERE known.word = t.term))
-            SELECT term, word, lexemes FROM (
-                SELECT term, term AS word, 2::real AS similarity FROM terms
-                UNION ALL
-                SELECT term, word, similarity FROM alternatives) words
-            CROSS JOIN LATERAL (SELECT array(SELECT lexeme FROM unnest(to_tsvector('scop_french', word)) ORDER BY lexeme) AS lexemes) l
-            ORDER BY term, similarity DESC, word
-            """, connection);
+            SELECT t.term, array_agg(w.word ORDER BY w.similarity DESC, w.word)
+            FROM unnest(@terms) AS t(term)
+            CROSS JOIN LATERAL (
+                SELECT word, similarity(word, t.term) AS similarity FROM search_words
+                WHERE word % t.term AND word <> t.term
+                ORDER BY similarity(word, t.term) DESC, word LIMIT @alternatives) w
+            GROUP BY t.term
+            """);
         command.Parameters.AddWithValue("terms", terms);
         command.Parameters.AddWithValue("alternatives", MaxAlternatives);
-        var words = terms.ToDictionary(t => t, _ => new List<SearchWord>(), StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            words[reader.GetString(0)].Add(new SearchWord(reader.GetString(1), reader.GetFieldValue<string[]>(2)));
+            alternatives[reader.GetString(0)] = reader.GetFieldValue<string[]>(1);
         }
 
-        return words;
+        return alternatives;
     }
 
     /// <summary>
-    /// The page's items, in the index's order, with their title and an extract whose matches PostgreSQL marks
-    /// (<c>ts_headline</c> over the query the words make). One unpublished since the index looked is left out.
+    /// The page's items, in the index's order, their title and extract marked (<see cref="Extracts"/>). One unpublished
+    /// since the index looked is left out.
     /// </summary>
-    private static async Task<List<SearchHit>> PageAsync(NpgsqlConnection connection, List<List<string>> words,
-        IReadOnlyList<(Guid Id, double Rank)> page, CancellationToken ct)
+    private static async Task<List<SearchHit>> PageAsync(NpgsqlDataSource dataSource, FrenchLexemes lexemes,
+        IReadOnlySet<string> queryLexemes, IReadOnlyList<(Guid Id, double Rank)> page, CancellationToken ct)
     {
         if (page.Count == 0)
         {
             return [];
         }
 
-        // One (term OR its alternatives) group per word, all groups required.
-        await using var command = new NpgsqlCommand { Connection = connection };
-        var groups = words.Select((alternatives, t) => "(" + string.Join(" || ", alternatives.Select((w, a) =>
-        {
-            command.Parameters.AddWithValue($"w{t}_{a}", w);
-            return $"plainto_tsquery('scop_french', @w{t}_{a})";
-        })) + ")");
-        command.CommandText = $"""
-            WITH q AS (SELECT {string.Join(" && ", groups)} AS query)
-            SELECT i.id, s.slug, i.kind, i.slug,
-                   ts_headline('scop_french', i.title, q.query, 'HighlightAll=true, StartSel={MarkStart}, StopSel={MarkStop}'),
-                   ts_headline('scop_french', coalesce(i.summary, '') || ' ' || left(i.body_text, 20000), q.query,
-                       'MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=" … ", StartSel={MarkStart}, StopSel={MarkStop}'),
+        await using var command = dataSource.CreateCommand(
+            $"""
+            SELECT i.id, s.slug, i.kind, i.slug, i.title, concat_ws(' ', i.summary, left(i.body_text, {ExtractSourceLength})),
                    i.region, i.sector, i.theme, i.published_at
-            FROM items i JOIN sites s ON s.id = i.site_id, q
+            FROM items i JOIN sites s ON s.id = i.site_id
             WHERE i.id = ANY(@ids) AND i.status = 'Published' AND NOT s.closed
-            """;
+            """);
         command.Parameters.AddWithValue("ids", page.Select(p => p.Id).ToArray());
-        var hits = new Dictionary<Guid, SearchHit>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        var rows = new Dictionary<Guid, (SearchHit Hit, string Text)>();
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            var id = reader.GetGuid(0);
-            hits[id] = new SearchHit(reader.GetString(1), ItemInput.KindName(Enum.Parse<ContentKind>(reader.GetString(2))),
-                reader.GetString(3), Marked(reader.GetString(4)), Marked(reader.GetString(5).Trim()) is { Length: > 0 } e ? e : null,
-                reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(7) ? null : reader.GetString(7),
-                reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetFieldValue<DateTimeOffset>(9), 0);
+            while (await reader.ReadAsync(ct))
+            {
+                rows[reader.GetGuid(0)] = (new SearchHit(reader.GetString(1), ItemInput.KindName(Enum.Parse<ContentKind>(reader.GetString(2))),
+                    reader.GetString(3), reader.GetString(4), null, reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
+                    reader.GetFieldValue<DateTimeOffset>(9), 0), reader.GetString(5));
+            }
         }
 
-        return page.Where(p => hits.ContainsKey(p.Id)).Select(p => hits[p.Id] with { Rank = Math.Round(p.Rank, 6) }).ToList();
+        var wordLexemes = await lexemes.OfAsync(rows.Values.SelectMany(r => Extracts.Words(r.Hit.Title).Concat(Extracts.Words(r.Text))), ct);
+        var marked = wordLexemes.Where(w => w.Value.Any(queryLexemes.Contains)).Select(w => w.Key).ToHashSet(StringComparer.Ordinal);
+        return page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id].Hit with
+        {
+            Title = Extracts.Title(rows[p.Id].Hit.Title, marked),
+            Extract = Extracts.Extract(rows[p.Id].Text, marked),
+            Rank = Math.Round(p.Rank, 6),
+        }).ToList();
     }
-
-    /// <summary>Extracts are text: escaped for HTML, then the matches marked.</summary>
-    private static string Marked(string headline) =>
-        Escape(headline).Replace(Escape(MarkStart), "<mark>", StringComparison.Ordinal)
-            .Replace(Escape(MarkStop), "</mark>", StringComparison.Ordinal);
-
-    /// <summary>The five characters that mean something in HTML; accents stay as they are.</summary>
-    private static string Escape(string text) => text.Replace("&", "&amp;", StringComparison.Ordinal)
-        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal)
-        .Replace("\"", "&quot;", StringComparison.Ordinal).Replace("'", "&#39;", StringComparison.Ordinal);
 }

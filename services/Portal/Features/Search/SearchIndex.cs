@@ -231,6 +231,20 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
         deadSlots = 0;
     }
 
+    /// <summary>Whether some published item holds the lexeme (or did, until the lists are next compacted).</summary>
+    public bool Holds(string lexeme)
+    {
+        content.EnterReadLock();
+        try
+        {
+            return postings.ContainsKey(lexeme);
+        }
+        finally
+        {
+            content.ExitReadLock();
+        }
+    }
+
     /// <summary>
     /// The items matching every word of <paramref name="query"/> (a word: any of its alternatives; an alternative: all
     /// its lexemes) and the filters: their count, the facets over all of them, and the page, title matches first, then
