@@ -18,18 +18,16 @@ public static class Extracts
     public const int WordsBefore = 5;
     public const string FragmentSeparator = " … ";
 
-    /// <summary>The folded words of a text, as <see cref="FrenchLexemes"/> is asked for them.</summary>
-    public static IEnumerable<string> Words(string text) => Tokens(text).Select(t => t.Folded);
+    /// <summary>A text's words, where they are and folded (as <see cref="FrenchLexemes"/> is asked for them).</summary>
+    public static List<Token> Tokens(string text) =>
+        SearchLexicon.WordPattern().Matches(text).Where(m => m.Length <= SearchLexicon.MaxWordLength)
+            .Select(m => new Token(m.Index, m.Length, Text.Fold(m.Value))).ToList();
 
-    public static string Title(string title, IReadOnlySet<string> marked)
-    {
-        var tokens = Tokens(title).ToList();
-        return tokens.Count == 0 ? Escape(title) : Html(title, tokens, 0, tokens.Count - 1, marked, wholeText: true);
-    }
+    public static string Title(string title, List<Token> tokens, IReadOnlySet<string> marked) =>
+        tokens.Count == 0 ? Escape(title) : Html(title, tokens, 0, tokens.Count - 1, marked, wholeText: true);
 
-    public static string? Extract(string text, IReadOnlySet<string> marked)
+    public static string? Extract(string text, List<Token> tokens, IReadOnlySet<string> marked)
     {
-        var tokens = Tokens(text).ToList();
         if (tokens.Count == 0)
         {
             return null;
@@ -53,11 +51,7 @@ public static class Extracts
         return string.Join(FragmentSeparator, fragments.Select(f => Html(text, tokens, f.First, f.Last, marked, wholeText: false)));
     }
 
-    private sealed record Token(int Start, int Length, string Folded);
-
-    private static IEnumerable<Token> Tokens(string text) =>
-        SearchLexicon.WordPattern().Matches(text).Where(m => m.Length <= SearchLexicon.MaxWordLength)
-            .Select(m => new Token(m.Index, m.Length, Text.Fold(m.Value)));
+    public sealed record Token(int Start, int Length, string Folded);
 
     /// <summary>The text from the first token to the last (the whole text for a title), escaped, its matches marked.</summary>
     private static string Html(string text, List<Token> tokens, int first, int last, IReadOnlySet<string> marked, bool wholeText)

@@ -164,25 +164,30 @@ public static class SearchEndpoint
             WHERE i.id = ANY(@ids) AND i.status = 'Published' AND NOT s.closed
             """);
         command.Parameters.AddWithValue("ids", page.Select(p => p.Id).ToArray());
-        var rows = new Dictionary<Guid, (SearchHit Hit, string Text)>();
+        var rows = new Dictionary<Guid, (SearchHit Hit, List<Extracts.Token> TitleWords, string Text, List<Extracts.Token> TextWords)>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
             {
+                var (title, text) = (reader.GetString(4), reader.GetString(5));
                 rows[reader.GetGuid(0)] = (new SearchHit(reader.GetString(1), ItemInput.KindName(Enum.Parse<ContentKind>(reader.GetString(2))),
-                    reader.GetString(3), reader.GetString(4), null, reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.GetString(3), title, null, reader.IsDBNull(6) ? null : reader.GetString(6),
                     reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8),
-                    reader.GetFieldValue<DateTimeOffset>(9), 0), reader.GetString(5));
+                    reader.GetFieldValue<DateTimeOffset>(9), 0), Extracts.Tokens(title), text, Extracts.Tokens(text));
             }
         }
 
-        var wordLexemes = await lexemes.OfAsync(rows.Values.SelectMany(r => Extracts.Words(r.Hit.Title).Concat(Extracts.Words(r.Text))), ct);
+        var wordLexemes = await lexemes.OfAsync(rows.Values.SelectMany(r => r.TitleWords.Concat(r.TextWords)).Select(t => t.Folded), ct);
         var marked = wordLexemes.Where(w => w.Value.Any(queryLexemes.Contains)).Select(w => w.Key).ToHashSet(StringComparer.Ordinal);
-        return page.Where(p => rows.ContainsKey(p.Id)).Select(p => rows[p.Id].Hit with
+        return page.Where(p => rows.ContainsKey(p.Id)).Select(p =>
         {
-            Title = Extracts.Title(rows[p.Id].Hit.Title, marked),
-            Extract = Extracts.Extract(rows[p.Id].Text, marked),
-            Rank = Math.Round(p.Rank, 6),
+            var row = rows[p.Id];
+            return row.Hit with
+            {
+                Title = Extracts.Title(row.Hit.Title, row.TitleWords, marked),
+                Extract = Extracts.Extract(row.Text, row.TextWords, marked),
+                Rank = Math.Round(p.Rank, 6),
+            };
         }).ToList();
     }
 }

@@ -28,7 +28,7 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
 
     private readonly SemaphoreSlim refreshGate = new(1, 1);
     private readonly ReaderWriterLockSlim content = new();
-    private readonly Dictionary<string, List<Posting>> postings = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PostingList> postings = new(StringComparer.Ordinal);
     private readonly List<Document> documents = [];
     private readonly List<bool> live = [];
     private readonly Dictionary<Guid, (int Slot, ulong Version)> items = [];
@@ -180,10 +180,10 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
 
             if (!postings.TryGetValue(lexeme.Text, out var list))
             {
-                postings[lexeme.Text] = list = [];
+                postings[lexeme.Text] = list = new PostingList();
             }
 
-            list.Add(new Posting(slot, MathF.Log(1 + Math.Max(sum, OtherWeight)), inTitle));
+            list.Add(new Match(slot, MathF.Log(1 + Math.Max(sum, OtherWeight)), inTitle));
         }
     }
 
@@ -199,8 +199,8 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
 
         foreach (var (lexeme, list) in postings.ToList())
         {
-            var compacted = new List<Posting>(list.Count);
-            foreach (var posting in list)
+            var compacted = new PostingList();
+            foreach (var posting in list.Span)
             {
                 if (newSlot[posting.Slot] >= 0)
                 {
@@ -208,7 +208,7 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
                 }
             }
 
-            if (compacted.Count == 0)
+            if (compacted.Length == 0)
             {
                 postings.Remove(lexeme);
             }
@@ -292,10 +292,12 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
         var order = new WorstFirst(documents);
         var best = new PriorityQueue<Match, Match>(keep + 1, order);
         var total = 0L;
+        var documentAt = CollectionsMarshal.AsSpan(documents);
+        var liveAt = CollectionsMarshal.AsSpan(live);
         foreach (var match in matched.Span)
         {
-            var document = documents[match.Slot];
-            if (!live[match.Slot] || (site is { } s && document.Site != s) || (kind is { } k && document.Kind != k)
+            ref readonly var document = ref documentAt[match.Slot];
+            if (!liveAt[match.Slot] || (site is { } s && document.Site != s) || (kind is { } k && document.Kind != k)
                 || (region is { } r && document.Region != r) || (sector is { } c && document.Sector != c)
                 || (theme is { } t && document.Theme != t))
             {
@@ -366,18 +368,7 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
 
     private Matches Lexeme(string lexeme)
     {
-        if (!postings.TryGetValue(lexeme, out var list))
-        {
-            return Matches.Rent(0);
-        }
-
-        var matched = Matches.Rent(list.Count);
-        foreach (var posting in CollectionsMarshal.AsSpan(list))
-        {
-            matched.Add(new Match(posting.Slot, posting.Score, posting.InTitle));
-        }
-
-        return matched;
+        return postings.TryGetValue(lexeme, out var list) ? Matches.Borrow(list) : Matches.Rent(0);
     }
 
     private static Matches And(Matches left, Matches right)
@@ -440,9 +431,30 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
         }
     }
 
-    private readonly record struct Posting(int Slot, float Score, bool InTitle);
-
+    /// <summary>An item holding a lexeme (a posting), or matching a query: its slot, score, and whether in the title.</summary>
     private readonly record struct Match(int Slot, float Score, bool InTitle);
+
+    /// <summary>A lexeme's items, by slot: appended to under the write lock, read in place under the read lock.</summary>
+    private sealed class PostingList
+    {
+        private Match[] items = new Match[4];
+
+        public int Length { get; private set; }
+
+        public Match[] Items => items;
+
+        public ReadOnlySpan<Match> Span => items.AsSpan(0, Length);
+
+        public void Add(Match match)
+        {
+            if (Length == items.Length)
+            {
+                Array.Resize(ref items, items.Length * 2);
+            }
+
+            items[Length++] = match;
+        }
+    }
 
     private readonly record struct Document(Guid Id, int Site, int Kind, int Region, int Sector, int Theme, DateTimeOffset PublishedAt);
 
@@ -463,12 +475,14 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
                 order = x.Score.CompareTo(y.Score);
             }
 
-            if (order == 0)
+            if (order != 0)
             {
-                order = documents[x.Slot].PublishedAt.CompareTo(documents[y.Slot].PublishedAt);
+                return order;
             }
 
-            return order != 0 ? order : documents[y.Slot].Id.CompareTo(documents[x.Slot].Id);
+            var at = CollectionsMarshal.AsSpan(documents);
+            order = at[x.Slot].PublishedAt.CompareTo(at[y.Slot].PublishedAt);
+            return order != 0 ? order : at[y.Slot].Id.CompareTo(at[x.Slot].Id);
         }
     }
 
@@ -503,22 +517,33 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
             counts.Select((count, id) => (values[id], count)).Where(c => c.count > 0).ToList();
     }
 
-    /// <summary>A run of matches sorted by slot, in a pooled buffer: a common word's run is tens of thousands long.</summary>
+    /// <summary>
+    /// A run of matches sorted by slot: a lexeme's posting list read in place, or a pooled buffer (a common word's run is
+    /// tens of thousands long).
+    /// </summary>
     private sealed class Matches : IDisposable
     {
         private Match[] buffer = [];
+        private bool pooled;
 
         public int Length { get; private set; }
 
         public ReadOnlySpan<Match> Span => buffer.AsSpan(0, Length);
 
-        public static Matches Rent(int capacity) => new() { buffer = ArrayPool<Match>.Shared.Rent(Math.Max(capacity, 1)) };
+        public static Matches Rent(int capacity) =>
+            new() { buffer = ArrayPool<Match>.Shared.Rent(Math.Max(capacity, 1)), pooled = true };
+
+        public static Matches Borrow(PostingList list) => new() { buffer = list.Items, Length = list.Length };
 
         public void Add(Match match) => buffer[Length++] = match;
 
         public void Dispose()
         {
-            ArrayPool<Match>.Shared.Return(buffer);
+            if (pooled)
+            {
+                ArrayPool<Match>.Shared.Return(buffer);
+            }
+
             buffer = [];
             Length = 0;
         }
