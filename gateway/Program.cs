@@ -78,6 +78,6 @@ app.MapReverseProxy(proxy =>
     proxy.UseForwardingErrorProblems();
 });
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;

@@ -37,6 +37,6 @@ app.MapRazorComponents<App>()
     // BrowserHeaders sends the whole policy, frame-ancestors 'none' included.
     .AddInteractiveServerRenderMode(options => options.ContentSecurityFrameAncestorsPolicy = null);
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;

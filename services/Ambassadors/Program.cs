@@ -34,6 +34,6 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints(AmbassadorsEndpoints.Prefix);
 app.MapAmbassadors();
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;

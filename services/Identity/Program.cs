@@ -24,6 +24,6 @@ app.MapAccount();
 app.MapActivation();
 app.MapAdmin();
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;

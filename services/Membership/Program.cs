@@ -49,6 +49,6 @@ app.MapMandates();
 app.MapMe();
 app.MapPublicRegister();
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;

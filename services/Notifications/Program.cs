@@ -48,6 +48,6 @@ app.MapInbox();
 app.MapPreferences();
 app.MapDeliveries();
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;

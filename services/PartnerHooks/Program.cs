@@ -55,6 +55,8 @@ app.MapPartners();
 app.MapWebhookEndpoints();
 app.MapDeliveries();
 
-app.Run();
+// Awaited, never a blocking Run(): after the awaits above, Main may go on inside the completion of Npgsql's first
+// connection, and blocking there left that connection's start unfinished: the next replica started hung for good.
+await app.RunAsync();
 
 public partial class Program;

@@ -45,6 +45,6 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints(PortalEndpoints.Prefix);
 app.MapPortal();
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;

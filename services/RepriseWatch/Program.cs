@@ -33,6 +33,6 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints(RepriseWatchEndpoints.Prefix);
 app.MapRepriseWatch();
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;

@@ -23,6 +23,6 @@ app.UseServiceDefaults();
 app.MapDefaultEndpoints(TrainingEndpoints.Prefix);
 app.MapTraining();
 
-app.Run();
+await app.RunAsync();
 
 public partial class Program;
