@@ -47,8 +47,7 @@ public static class SearchEndpoint
     }
 
     public static Task<IResult> HandleAsync(HttpContext http, NpgsqlDataSource dataSource, SearchIndex index, FrenchLexemes lexemes,
-        PortalCache cache,
-        CancellationToken ct,
+        PortalCache cache, CancellationToken ct,
         string? q = null, string? site = null, string? kind = null, string? region = null, string? sector = null,
         string? theme = null, int? page = null, int? pageSize = null) =>
         cache.ServeAsync(http, PortalCache.AllSites, async () =>
@@ -92,12 +91,13 @@ public static class SearchEndpoint
                 .ToArray();
             var alternatives = await AlternativesAsync(dataSource, unknown, ct);
             var alternativeLexemes = await lexemes.OfAsync(alternatives.Values.SelectMany(a => a), ct);
-            var words = terms.Select(t => new[] { new SearchWord(t, termLexemes[t]) }
-                .Concat(alternatives.GetValueOrDefault(t, []).Select(a => new SearchWord(a, alternativeLexemes[a]))).ToList()).ToList();
+            // Per term, the lexemes of each word searched for it: the term itself, then its alternatives.
+            var words = terms.Select(t => (IReadOnlyList<IReadOnlyList<string>>)new[] { termLexemes[t] }
+                .Concat(alternatives.GetValueOrDefault(t, []).Select(a => alternativeLexemes[a])).ToList()).ToList();
 
-            var found = index.Search(words.Select(w => (IReadOnlyList<IReadOnlyList<string>>)w.Select(a => a.Lexemes).ToList()).ToList(),
-                new IndexFilters(site, kindFilter?.ToString(), region, sector, theme), paging.Skip, paging.PageSize);
-            var hits = await PageAsync(dataSource, lexemes, words.SelectMany(w => w.SelectMany(a => a.Lexemes)).ToHashSet(StringComparer.Ordinal),
+            var found = index.Search(words, new IndexFilters(site, kindFilter?.ToString(), region, sector, theme), paging.Skip,
+                paging.PageSize);
+            var hits = await PageAsync(dataSource, lexemes, words.SelectMany(w => w.SelectMany(l => l)).ToHashSet(StringComparer.Ordinal),
                 found.Page, ct);
 
             IReadOnlyList<FacetCount> Sorted(string facet) =>
@@ -107,8 +107,6 @@ public static class SearchEndpoint
             return TypedResults.Ok(new SearchResults(query, corrections, hits, paging.Page, paging.PageSize, found.Total,
                 new SearchFacets(Sorted("kind"), Sorted("region"), Sorted("sector"), Sorted("theme"), Sorted("site"))));
         });
-
-    private sealed record SearchWord(string Word, IReadOnlyList<string> Lexemes);
 
     /// <summary>
     /// For each term no published item holds, its nearest known words: trigram similarity over the lexicon, through its

@@ -129,18 +129,8 @@ public sealed class SearchIndex(NpgsqlDataSource dataSource, ILogger<SearchIndex
         changedSince = nextSince;
     }
 
-    private bool Applied(Guid id, ulong version)
-    {
-        content.EnterReadLock();
-        try
-        {
-            return items.TryGetValue(id, out var known) && known.Version == version;
-        }
-        finally
-        {
-            content.ExitReadLock();
-        }
-    }
+    /// <summary>Read without the lock: only the refresh, one at a time, writes <see cref="items"/>.</summary>
+    private bool Applied(Guid id, ulong version) => items.TryGetValue(id, out var known) && known.Version == version;
 
     private void Apply(Change change)
     {
