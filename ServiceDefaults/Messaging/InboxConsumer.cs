@@ -22,29 +22,11 @@ public abstract class InboxConsumer<TMessage, TDbContext>(TDbContext db, TimePro
 
     public async Task Consume(ConsumeContext<TMessage> context)
     {
-        var messageId = context.MessageId
-            ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id");
-        var ct = context.CancellationToken;
-
-        Db.ChangeTracker.Clear(); // a retried attempt starts from a clean unit of work
-        Db.Database.AutoSavepointsEnabled = false; // all or nothing: a savepoint per SaveChanges would only cost round trips
-        await using var transaction = await Db.Database.BeginTransactionAsync(ct);
-        var traceId = Activity.Current?.TraceId.ToString();
-        var firstTime = await Db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO inbox_messages (consumer, message_id, processed_at, trace_id)
-            VALUES ({ConsumerName}, {messageId}, {Time.GetUtcNow()}, {traceId})
-            ON CONFLICT DO NOTHING
-            """, ct);
-        if (firstTime == 0)
+        var applied = await Inbox.ApplyAsync(Db, ConsumerName, Time, [context], HandleAsync, context.CancellationToken);
+        if (applied.Count == 1)
         {
-            return; // applied before: the transaction rolls back with nothing in it
+            await AfterCommitAsync(context, context.CancellationToken);
         }
-
-        await HandleAsync(context, ct);
-        await Db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
-        await AfterCommitAsync(context, ct);
     }
 
     /// <summary>
@@ -55,4 +37,117 @@ public abstract class InboxConsumer<TMessage, TDbContext>(TDbContext db, TimePro
 
     /// <summary>Applies the message to <see cref="Db"/>; the base class saves and commits.</summary>
     protected abstract Task HandleAsync(ConsumeContext<TMessage> context, CancellationToken ct);
+}
+
+/// <summary>
+/// An <see cref="InboxConsumer{TMessage,TDbContext}"/> for an event that comes by the hundred a second (a cooperative
+/// joining): the messages waiting in its queue are applied together, up to <see cref="InboxBatchLimits.MaxBatchSize"/> of them, in one
+/// transaction with one inbox insert, instead of a transaction each. A message does not wait more than
+/// <see cref="InboxBatchLimits.BatchWindow"/> for others. Exactly once as before: a batch's inbox rows and effects commit together, and a
+/// failed batch rolls back whole and its messages are retried, each finding its row if it was applied meanwhile.
+/// Messages of a batch are applied in the order they arrived, each saved before the next, so a message sees the
+/// effects of the earlier ones.
+/// </summary>
+public abstract class InboxBatchConsumer<TMessage, TDbContext>(TDbContext db, TimeProvider time) : IConsumer<Batch<TMessage>>
+    where TMessage : class
+    where TDbContext : DbContext
+{
+    protected TDbContext Db { get; } = db;
+
+    protected TimeProvider Time { get; } = time;
+
+    /// <summary>The name the inbox records; stable across deployments.</summary>
+    protected virtual string ConsumerName => GetType().FullName!;
+
+    public async Task Consume(ConsumeContext<Batch<TMessage>> context)
+    {
+        var applied = await Inbox.ApplyAsync(Db, ConsumerName, Time, [.. context.Message], HandleAsync, context.CancellationToken);
+        if (applied.Count > 0)
+        {
+            await AfterCommitAsync(applied, context.CancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// What follows the committed effects outside the database, once per batch with the messages it applied (not those
+    /// applied before). A failure here leaves the effects applied and the messages retried, which find their inbox rows.
+    /// </summary>
+    protected virtual Task AfterCommitAsync(IReadOnlyList<ConsumeContext<TMessage>> applied, CancellationToken ct) =>
+        Task.CompletedTask;
+
+    /// <summary>Applies one message to <see cref="Db"/>; the base class saves after it and commits the batch.</summary>
+    protected abstract Task HandleAsync(ConsumeContext<TMessage> context, CancellationToken ct);
+}
+
+/// <summary>The limits of an <see cref="InboxBatchConsumer{TMessage,TDbContext}"/>'s batches.</summary>
+public static class InboxBatchLimits
+{
+    /// <summary>At most this many messages a transaction.</summary>
+    public const int MaxBatchSize = 100;
+
+    /// <summary>How long the first message of a batch waits for others: well inside the event latency's budget.</summary>
+    public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(10);
+}
+
+/// <summary>The inbox transaction both consumers share.</summary>
+internal static class Inbox
+{
+    /// <summary>
+    /// In one transaction: records every message in the inbox, applies those recorded for the first time in their
+    /// order (saving after each), and commits. Returns the messages applied.
+    /// </summary>
+    public static async Task<IReadOnlyList<ConsumeContext<TMessage>>> ApplyAsync<TMessage>(DbContext db, string consumer,
+        TimeProvider time, IReadOnlyList<ConsumeContext<TMessage>> messages,
+        Func<ConsumeContext<TMessage>, CancellationToken, Task> handle, CancellationToken ct)
+        where TMessage : class
+    {
+        var ids = new Guid[messages.Count];
+        var traceIds = new string?[messages.Count];
+        for (var i = 0; i < messages.Count; i++)
+        {
+            ids[i] = messages[i].MessageId
+                ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id");
+            traceIds[i] = TraceIdOf(messages[i], messages.Count);
+        }
+
+        db.ChangeTracker.Clear(); // a retried attempt starts from a clean unit of work
+        db.Database.AutoSavepointsEnabled = false; // all or nothing: a savepoint per SaveChanges would only cost round trips
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var firstTime = (await db.Database.SqlQuery<Guid>(
+            $"""
+            INSERT INTO inbox_messages (consumer, message_id, processed_at, trace_id)
+            SELECT {consumer}, m.id, {time.GetUtcNow()}, m.trace_id FROM unnest({ids}, {traceIds}) AS m(id, trace_id)
+            ON CONFLICT DO NOTHING
+            RETURNING message_id AS "Value"
+            """).ToListAsync(ct)).ToHashSet();
+        if (firstTime.Count == 0)
+        {
+            return []; // all applied before: the transaction rolls back with nothing in it
+        }
+
+        var applied = new List<ConsumeContext<TMessage>>(firstTime.Count);
+        foreach (var message in messages)
+        {
+            if (firstTime.Remove(message.MessageId!.Value)) // a message twice in one batch is applied once
+            {
+                await handle(message, ct);
+                await db.SaveChangesAsync(ct);
+                applied.Add(message);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        return applied;
+    }
+
+    /// <summary>
+    /// The trace the message was sent under. A single message is consumed under its own trace; a batch runs under one
+    /// activity of its own, so each message's trace is read from the id MassTransit sent it with.
+    /// </summary>
+    private static string? TraceIdOf<TMessage>(ConsumeContext<TMessage> message, int batchSize) where TMessage : class =>
+        batchSize == 1
+            ? Activity.Current?.TraceId.ToString()
+            : message.Headers.Get<string>("MT-Activity-Id") is { } sent && ActivityContext.TryParse(sent, null, out var context)
+                ? context.TraceId.ToString()
+                : null;
 }

@@ -37,7 +37,12 @@ public static class MessagingExtensions
             // exception with its stack trace, at the same moment, in the middle of whatever load it was under.
             bus.DisableUsageTelemetry();
             bus.SetEndpointNameFormatter(endpointNames);
-            bus.AddConsumers(typeof(TDbContext).Assembly);
+            bus.AddConsumers(type => !InboxBatching.IsBatchConsumer(type), typeof(TDbContext).Assembly);
+            foreach (var batchConsumer in InboxBatching.BatchConsumersOf(typeof(TDbContext).Assembly))
+            {
+                bus.AddConsumer(batchConsumer, typeof(InboxBatchDefinition<>).MakeGenericType(batchConsumer));
+            }
+
             bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
             {
                 // A server away for a moment — PostgreSQL restarting, a connection cut (TransientFailures) — is waited

@@ -94,6 +94,35 @@ public sealed class MessagingHost : IAsyncDisposable
         return saved;
     }
 
+    /// <summary>Saves a burst of events through the outbox in one transaction.</summary>
+    public async Task<List<BurstHappened>> SaveBurstAsync(string aggregatePrefix, int count, Func<int, bool>? failFirstTime = null)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        var saved = new List<BurstHappened>();
+        for (var i = 0; i < count; i++)
+        {
+            var happened = new BurstHappened(Guid.NewGuid(), DateTimeOffset.UtcNow, $"{aggregatePrefix}-{i}", i, failFirstTime?.Invoke(i) ?? false);
+            db.AddIntegrationEvent(happened, happened.AggregateId);
+            saved.Add(happened);
+        }
+
+        await db.SaveChangesAsync();
+        return saved;
+    }
+
+    /// <summary>Runs <paramref name="sql"/> for one number on this service's database.</summary>
+    public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var command = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
     public async Task SaveAsync(PoisonPill pill)
     {
         await using var scope = host.Services.CreateAsyncScope();
@@ -165,7 +194,7 @@ public sealed class MessagingHost : IAsyncDisposable
         var names = new KebabCaseEndpointNameFormatter(serviceName, false);
         await using var connection = await servers.RabbitMq.CreateConnectionFactory().CreateConnectionAsync();
         await using var channel = await connection.CreateChannelAsync();
-        foreach (var queue in new[] { names.Consumer<EffectConsumer>(), names.Consumer<PoisonConsumer>() })
+        foreach (var queue in new[] { names.Consumer<EffectConsumer>(), names.Consumer<PoisonConsumer>(), names.Consumer<BurstConsumer>() })
         {
             await channel.QueueDeleteAsync(queue);
             await channel.QueueDeleteAsync(queue + "_error");

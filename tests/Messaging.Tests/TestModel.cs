@@ -92,3 +92,25 @@ public sealed class PoisonConsumer(TestDbContext db, TimeProvider time) : InboxC
         throw new InvalidOperationException("This message can never be applied.");
     }
 }
+
+/// <summary>An event of a busy stream, applied in batches; <paramref name="FailFirstTime"/> makes its first attempt throw.</summary>
+public sealed record BurstHappened(Guid EventId, DateTimeOffset OccurredAt, string AggregateId, int Sequence, bool FailFirstTime = false)
+    : IIntegrationEvent;
+
+public sealed class BurstConsumer(TestDbContext db, TimeProvider time) : InboxBatchConsumer<BurstHappened, TestDbContext>(db, time)
+{
+    /// <summary>The events whose first attempt has thrown.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> Failed = new();
+
+    protected override Task HandleAsync(ConsumeContext<BurstHappened> context, CancellationToken ct)
+    {
+        var message = context.Message;
+        if (message.FailFirstTime && Failed.TryAdd(message.EventId, true))
+        {
+            throw new InvalidOperationException("The first attempt at this event fails, and its whole batch with it.");
+        }
+
+        Db.Effects.Add(new Effect { EventId = message.EventId, AggregateId = message.AggregateId, Sequence = message.Sequence });
+        return Task.CompletedTask;
+    }
+}

@@ -9,7 +9,7 @@ namespace Scop.Aspire.Ambassadors.Consumers;
 
 /// <summary>A cooperative joined the register: this service learns its name, place, sector and union.</summary>
 public sealed class CooperativeJoinedConsumer(AmbassadorsDbContext db, TimeProvider time, FrenchPlaces places)
-    : InboxConsumer<CooperativeJoined, AmbassadorsDbContext>(db, time)
+    : InboxBatchConsumer<CooperativeJoined, AmbassadorsDbContext>(db, time)
 {
     protected override Task HandleAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct)
     {

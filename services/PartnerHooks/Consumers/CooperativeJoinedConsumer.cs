@@ -8,7 +8,7 @@ namespace Scop.Aspire.PartnerHooks.Consumers;
 
 /// <summary>A cooperative joined: every endpoint subscribed to <c>scop.membership.cooperative.joined</c> is told.</summary>
 public sealed class CooperativeJoinedConsumer(PartnerHooksDbContext db, TimeProvider time)
-    : InboxConsumer<CooperativeJoined, PartnerHooksDbContext>(db, time)
+    : InboxBatchConsumer<CooperativeJoined, PartnerHooksDbContext>(db, time)
 {
     protected override Task HandleAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct) =>
         DeliveryPlanner.PlanAsync(Db, PayloadMappers.Map(context.Message), partnerCode: null, Time.GetUtcNow(), ct);

@@ -15,16 +15,16 @@ namespace Scop.Aspire.Portal.Consumers;
 /// union gets one if it had none, and the watch feed says so — once, whatever the redeliveries.
 /// </summary>
 public sealed class CooperativeJoinedConsumer(PortalDbContext db, TimeProvider time, PortalCache cache)
-    : InboxConsumer<CooperativeJoined, PortalDbContext>(db, time)
+    : InboxBatchConsumer<CooperativeJoined, PortalDbContext>(db, time)
 {
-    private string? changedSite;
+    private readonly HashSet<string> changedSites = [];
 
     protected override async Task HandleAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct)
     {
         var joined = context.Message;
         var site = await CooperativeSites.StateAsync(Db, joined.CooperativeId, joined.Name, joined.CommuneCode, joined.NafCode,
             joined.RegionalUnion, joined.OccurredAt, Time.GetUtcNow(), ct);
-        changedSite = site.Slug;
+        changedSites.Add(site.Slug);
         await TargetFacts.CountAsync(Db, CongressTargets.MemberCooperatives, joined.CooperativeId, joined.OccurredAt.Year,
             joined.RegionalUnion, joined.OccurredAt, ct);
         Db.FeedItems.Add(new FeedItem
@@ -42,8 +42,8 @@ public sealed class CooperativeJoinedConsumer(PortalDbContext db, TimeProvider t
         });
     }
 
-    protected override Task AfterCommitAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct) =>
-        changedSite is null ? Task.CompletedTask : cache.SiteChangedAsync(changedSite);
+    protected override Task AfterCommitAsync(IReadOnlyList<ConsumeContext<CooperativeJoined>> applied, CancellationToken ct) =>
+        cache.SitesChangedAsync(changedSites);
 }
 
 /// <summary>A cooperative's register entry changed: its site follows (name, commune, sector, regional union).</summary>

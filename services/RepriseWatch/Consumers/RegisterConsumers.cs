@@ -15,7 +15,7 @@ namespace Scop.Aspire.RepriseWatch.Consumers;
 /// themselves, with the jobs it kept. The inbox makes a redelivered event change nothing.
 /// </summary>
 public sealed class CooperativeJoinedConsumer(RepriseWatchDbContext db, TimeProvider time, IOptions<RepriseWatchOptions> options)
-    : InboxConsumer<CooperativeJoined, RepriseWatchDbContext>(db, time)
+    : InboxBatchConsumer<CooperativeJoined, RepriseWatchDbContext>(db, time)
 {
     protected override async Task HandleAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct)
     {

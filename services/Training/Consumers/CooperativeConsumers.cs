@@ -7,7 +7,7 @@ namespace Scop.Aspire.Training.Consumers;
 
 /// <summary>A cooperative joined the register: training learns its regional union and declared headcount.</summary>
 public sealed class CooperativeJoinedConsumer(TrainingDbContext db, TimeProvider time)
-    : InboxConsumer<CooperativeJoined, TrainingDbContext>(db, time)
+    : InboxBatchConsumer<CooperativeJoined, TrainingDbContext>(db, time)
 {
     protected override async Task HandleAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct)
     {

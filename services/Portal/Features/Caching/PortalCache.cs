@@ -49,6 +49,9 @@ public sealed class PortalCache(IConnectionMultiplexer redis, IOptions<JsonOptio
     /// <summary>A change on the site: its answers, and those across every site, are dropped now.</summary>
     public Task SiteChangedAsync(string slug) => InvalidateAsync(slug, AllSites);
 
+    /// <summary>Several sites changed in one transaction: each site's pages, and the pages of every site once.</summary>
+    public Task SitesChangedAsync(IEnumerable<string> slugs) => InvalidateAsync([.. slugs, AllSites]);
+
     public async Task InvalidateAsync(params string[] scopes)
     {
         var keys = scopes.Distinct().SelectMany(s => new[] { EntriesKey(s), GenerationKey(s) }).ToArray();
