@@ -78,3 +78,61 @@ public static class OutboxBacklog
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 }
+
+/// <summary>
+/// How far the five services that consume <c>CooperativeJoined</c> (the portal's feed, the partner hooks' webhooks,
+/// training, the takeover watch, the Ambassades) are behind the registrations: each applied event leaves one inbox row
+/// of their <c>CooperativeJoinedConsumer</c>.
+/// </summary>
+public sealed class JoinedFanOut(string pg)
+{
+    public static readonly string[] Databases = ["portal", "partnerhooks", "training", "reprisewatch", "ambassadors"];
+
+    public sealed record Caught(long Expected, long Applied, double SecondsAfterLastRegistration);
+
+    /// <summary>The inbox rows of the five consumers now.</summary>
+    public async Task<long> AppliedAsync(CancellationToken ct)
+    {
+        long total = 0;
+        foreach (var database in Databases)
+        {
+            var builder = new NpgsqlConnectionStringBuilder(pg) { Database = database, Pooling = true, Timeout = 10 };
+            await using var connection = new NpgsqlConnection(builder.ConnectionString);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand(
+                "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%.CooperativeJoinedConsumer'", connection);
+            total += (long)(await command.ExecuteScalarAsync(ct))!;
+        }
+
+        return total;
+    }
+
+    /// <summary>The cooperatives in the register now.</summary>
+    public async Task<long> RegisteredAsync(CancellationToken ct)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(pg) { Database = "membership", Pooling = true, Timeout = 10 };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM cooperatives", connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// Waits until every cooperative registered since <paramref name="before"/> reached the five consumers, polling
+    /// every 50 ms; the time is counted from <paramref name="lastRegistration"/> (a <see cref="Stopwatch"/> timestamp).
+    /// </summary>
+    public async Task<Caught> WaitUntilCaughtUpAsync((long Registered, long Applied) before, long lastRegistration, TimeSpan limit,
+        CancellationToken ct)
+    {
+        var expected = (await RegisteredAsync(ct) - before.Registered) * Databases.Length;
+        var applied = await AppliedAsync(ct) - before.Applied;
+        var started = Stopwatch.GetTimestamp();
+        while (applied < expected && Stopwatch.GetElapsedTime(started) < limit)
+        {
+            await Task.Delay(50, ct);
+            applied = await AppliedAsync(ct) - before.Applied;
+        }
+
+        return new Caught(expected, applied, Math.Round(Stopwatch.GetElapsedTime(lastRegistration).TotalSeconds, 2));
+    }
+}

@@ -25,8 +25,8 @@ internal static class InboxBatching
 
 /// <summary>
 /// A batch consumer's limits: <see cref="InboxBatchLimits.MaxBatchSize"/> messages or
-/// <see cref="InboxBatchLimits.BatchWindow"/> after the first, one batch at a time per process
-/// (MassTransit sets the queue's prefetch to match).
+/// <see cref="InboxBatchLimits.BatchWindow"/> after the first, a few batches at a time per
+/// process (MassTransit sets the queue's prefetch to match).
 /// </summary>
 internal sealed class InboxBatchDefinition<TConsumer> : ConsumerDefinition<TConsumer>
     where TConsumer : class, IConsumer
@@ -37,5 +37,5 @@ internal sealed class InboxBatchDefinition<TConsumer> : ConsumerDefinition<TCons
             .SetMessageLimit(InboxBatchLimits.MaxBatchSize)
             .SetTimeLimit(InboxBatchLimits.BatchWindow)
             .SetTimeLimitStart(BatchTimeLimitStart.FromFirst)
-            .SetConcurrencyLimit(1));
+            .SetConcurrencyLimit(InboxBatchLimits.ConcurrentBatches));
 }

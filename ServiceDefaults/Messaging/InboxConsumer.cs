@@ -87,6 +87,12 @@ public static class InboxBatchLimits
 
     /// <summary>How long the first message of a batch waits for others: well inside the event latency's budget.</summary>
     public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>
+    /// Batches applied side by side in one process. A batch waits on the database at each message's statements; one at
+    /// a time, a consumer fell behind a burst of registrations while the machine still had time to spare.
+    /// </summary>
+    public const int ConcurrentBatches = 4;
 }
 
 /// <summary>The inbox transaction both consumers share.</summary>
@@ -130,6 +136,7 @@ internal static class Inbox
         {
             if (firstTime.Remove(message.MessageId!.Value)) // a message twice in one batch is applied once
             {
+                using var underItsTrace = messages.Count == 1 ? null : StartUnderSentTrace(message);
                 await handle(message, ct);
                 await db.SaveChangesAsync(ct);
                 applied.Add(message);
@@ -141,13 +148,34 @@ internal static class Inbox
     }
 
     /// <summary>
+    /// A batch runs under one activity of MassTransit's own; each message is applied under its own, a child of the one
+    /// it was sent under. So its statements show in the trace of the request that caused it, and what it keeps of
+    /// <see cref="Activity.Current"/> (the feed's trace id, the webhooks' traceparent) is that request's. An activity
+    /// nobody records is still made, so that <see cref="Activity.Current"/> is right.
+    /// </summary>
+    private static Activity? StartUnderSentTrace<TMessage>(ConsumeContext<TMessage> message) where TMessage : class
+    {
+        if (message.Headers.Get<string>(SentActivityHeader) is not { } sent || !ActivityContext.TryParse(sent, null, out var parent))
+        {
+            return null;
+        }
+
+        var name = $"apply {typeof(TMessage).Name}";
+        return MessagingTelemetry.ActivitySource.StartActivity(name, ActivityKind.Consumer, parent)
+            ?? new Activity(name).SetParentId(sent).Start();
+    }
+
+    /// <summary>The header MassTransit sends a message with: the W3C id of the activity that sent it.</summary>
+    private const string SentActivityHeader = "MT-Activity-Id";
+
+    /// <summary>
     /// The trace the message was sent under. A single message is consumed under its own trace; a batch runs under one
     /// activity of its own, so each message's trace is read from the id MassTransit sent it with.
     /// </summary>
     private static string? TraceIdOf<TMessage>(ConsumeContext<TMessage> message, int batchSize) where TMessage : class =>
         batchSize == 1
             ? Activity.Current?.TraceId.ToString()
-            : message.Headers.Get<string>("MT-Activity-Id") is { } sent && ActivityContext.TryParse(sent, null, out var context)
+            : message.Headers.Get<string>(SentActivityHeader) is { } sent && ActivityContext.TryParse(sent, null, out var context)
                 ? context.TraceId.ToString()
                 : null;
 }

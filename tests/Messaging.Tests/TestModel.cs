@@ -102,6 +102,9 @@ public sealed class BurstConsumer(TestDbContext db, TimeProvider time) : InboxBa
     /// <summary>The events whose first attempt has thrown.</summary>
     public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> Failed = new();
 
+    /// <summary>The trace each event was applied under.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string?> AppliedUnderTrace = new();
+
     protected override Task HandleAsync(ConsumeContext<BurstHappened> context, CancellationToken ct)
     {
         var message = context.Message;
@@ -110,6 +113,7 @@ public sealed class BurstConsumer(TestDbContext db, TimeProvider time) : InboxBa
             throw new InvalidOperationException("The first attempt at this event fails, and its whole batch with it.");
         }
 
+        AppliedUnderTrace[message.EventId] = System.Diagnostics.Activity.Current?.TraceId.ToString();
         Db.Effects.Add(new Effect { EventId = message.EventId, AggregateId = message.AggregateId, Sequence = message.Sequence });
         return Task.CompletedTask;
     }
