@@ -82,6 +82,7 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
         var factory = new CooperativeFactory("register");
         var before = (await fanOut.RegisteredAsync(ct), await fanOut.AppliedAsync(ct));
         progress.WriteLine($"[bench] register-cooperative: {Clients} clients x {duration.TotalSeconds:0.#} s, SIREN prefix {factory.Prefix}...");
+        var loadStarted = Stopwatch.GetTimestamp();
         var phase = await Log(HttpLoad.ClosedLoopAsync("register-cooperative", Clients, duration, options.Warmup, async token =>
         {
             var (outcome, _) = await Requests.RegisterAsync(http, factory.Next(), token);
@@ -89,8 +90,11 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
         }, cpu, ct));
         var ended = Stopwatch.GetTimestamp();
         var caught = await fanOut.WaitUntilCaughtUpAsync(before, ended, TimeSpan.FromMinutes(3), ct);
+        // What the whole system sustains: every registration of the load (warm-up included) with its fan-out, over the
+        // time from the first to the last consumer's work.
+        var sustained = caught.Expected / JoinedFanOut.Databases.Length / Stopwatch.GetElapsedTime(loadStarted).TotalSeconds;
         progress.WriteLine(string.Create(Invariant,
-            $"[bench] fan-out: {caught.Applied} of {caught.Expected} CooperativeJoined applied by the five consumers {caught.SecondsAfterLastRegistration:0.##} s after the last registration"));
+            $"[bench] fan-out: {caught.Applied} of {caught.Expected} CooperativeJoined applied by the five consumers {caught.SecondsAfterLastRegistration:0.##} s after the last registration; registrations with their fan-out: {sustained:0.#}/s"));
 
         var created = phase.Counters.GetValueOrDefault("created");
         var conflicts = phase.Counters.GetValueOrDefault("conflicts");
@@ -122,7 +126,8 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
             + $"{conflicts} conflicts, {phase.Errors.Total} errors{phase.Errors.Detail}; {phase.LatencyMs}. "
             + $"That is {versusPgbench} and {Share(phase.OkThroughput, gatewayFloor.OkThroughput)} of the gateway ping floor "
             + $"({gatewayFloor.OkThroughput:0.#} req/s, {gatewayFloor.LatencyMs}). Fan-out: {caught.Applied} of {caught.Expected} "
-            + $"events applied by the five consumers {caught.SecondsAfterLastRegistration:0.##} s after the last registration.");
+            + $"events applied by the five consumers {caught.SecondsAfterLastRegistration:0.##} s after the last registration: "
+            + $"{sustained:0.#} registrations/s with their fan-out.");
         return new ScenarioResult
         {
             Scenario = "register-cooperative",
@@ -140,6 +145,7 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
                 ["created"] = created, ["conflicts"] = conflicts, ["errors"] = phase.Errors.Total, ["createdPerSecond"] = phase.OkThroughput,
                 ["fanOutExpected"] = caught.Expected, ["fanOutApplied"] = caught.Applied,
                 ["fanOutSecondsAfterLastRegistration"] = caught.SecondsAfterLastRegistration,
+                ["sustainedWithFanOutPerSecond"] = Math.Round(sustained, 1),
             },
             Floors = new() { ["pgbench"] = pgbench, ["gatewayFloor"] = gatewayFloor },
             Targets = targets,

@@ -139,6 +139,9 @@ internal static class Inbox
                 using var underItsTrace = messages.Count == 1 ? null : StartUnderSentTrace(message);
                 await handle(message, ct);
                 await db.SaveChangesAsync(ct);
+                // Saved, so let go: every SaveChanges scans what is tracked, and a batch's earlier entities kept made
+                // each message dearer than the last (the change detector led the portal's profile).
+                db.ChangeTracker.Clear();
                 applied.Add(message);
             }
         }
