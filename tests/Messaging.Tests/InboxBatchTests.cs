@@ -14,12 +14,7 @@ public sealed class InboxBatchTests(MessagingServers servers)
     [Fact]
     public async Task A_burst_is_applied_once_each_in_fewer_transactions_than_messages_under_the_trace_that_sent_it()
     {
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "MassTransit" or MessagingTelemetry.ActivitySourceName or "test",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = MessagingHost.RecordTraces();
         using var source = new ActivitySource("test");
         await using var service = await MessagingHost.StartAsync(servers);
 

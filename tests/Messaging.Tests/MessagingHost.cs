@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -159,6 +160,21 @@ public sealed class MessagingHost : IAsyncDisposable
         }
 
         return ids;
+    }
+
+    /// <summary>
+    /// Records every activity of MassTransit, of the platform's messaging and of the tests' own source "test", as the
+    /// services' OpenTelemetry does: without a listener, no activity is made and no trace travels with a message.
+    /// </summary>
+    public static ActivityListener RecordTraces()
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "MassTransit" or MessagingTelemetry.ActivitySourceName or "test",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
     }
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> at the deadline.</summary>

@@ -140,12 +140,7 @@ public sealed class OutboxRelayTests(MessagingServers servers)
     [Fact]
     public async Task The_consumer_runs_under_the_trace_of_the_request_that_saved_the_event()
     {
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name is "MassTransit" or MessagingTelemetry.ActivitySourceName or "test",
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var listener = MessagingHost.RecordTraces();
         using var source = new ActivitySource("test");
         await using var service = await MessagingHost.StartAsync(servers);
 
