@@ -89,8 +89,8 @@ public static class InboxBatchLimits
     public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
-    /// Batches applied side by side in one process. A batch waits on the database at each message's statements; one at
-    /// a time, a consumer fell behind a burst of registrations while the machine still had time to spare.
+    /// Batches applied side by side in one process. A batch waits on the database at each message's statements: one at
+    /// a time, 20 s of registrations at full speed left the consumers 35 s behind; four at a time, 25 s.
     /// </summary>
     public const int ConcurrentBatches = 4;
 }
