@@ -56,19 +56,28 @@ public static class OutboxBacklog
         return new Quiet(last - first, Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 2));
     }
 
-    private static async Task<long> InboxRowsAsync(string pg, IReadOnlyList<string> databases, CancellationToken ct)
+    /// <summary>The inbox rows of <paramref name="databases"/>, those of one consumer class only when it is named.</summary>
+    internal static async Task<long> InboxRowsAsync(string pg, IReadOnlyList<string> databases, CancellationToken ct,
+        string? consumerClass = null)
     {
         long total = 0;
         foreach (var database in databases)
         {
-            var builder = new NpgsqlConnectionStringBuilder(pg) { Database = database, Pooling = true, Timeout = 10 };
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand("SELECT count(*) FROM inbox_messages", connection);
-            total += (long)(await command.ExecuteScalarAsync(ct))!;
+            total += await CountAsync(pg, database, consumerClass is null
+                ? "SELECT count(*) FROM inbox_messages"
+                : $"SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%.{consumerClass}'", ct);
         }
 
         return total;
+    }
+
+    internal static async Task<long> CountAsync(string pg, string database, string sql, CancellationToken ct)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(pg) { Database = database, Pooling = true, Timeout = 10 };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<long> PendingAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -91,31 +100,12 @@ public sealed class JoinedFanOut(string pg)
     public sealed record Caught(long Expected, long Applied, double SecondsAfterLastRegistration);
 
     /// <summary>The inbox rows of the five consumers now.</summary>
-    public async Task<long> AppliedAsync(CancellationToken ct)
-    {
-        long total = 0;
-        foreach (var database in Databases)
-        {
-            var builder = new NpgsqlConnectionStringBuilder(pg) { Database = database, Pooling = true, Timeout = 10 };
-            await using var connection = new NpgsqlConnection(builder.ConnectionString);
-            await connection.OpenAsync(ct);
-            await using var command = new NpgsqlCommand(
-                "SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%.CooperativeJoinedConsumer'", connection);
-            total += (long)(await command.ExecuteScalarAsync(ct))!;
-        }
-
-        return total;
-    }
+    public Task<long> AppliedAsync(CancellationToken ct) =>
+        OutboxBacklog.InboxRowsAsync(pg, Databases, ct, consumerClass: "CooperativeJoinedConsumer");
 
     /// <summary>The cooperatives in the register now.</summary>
-    public async Task<long> RegisteredAsync(CancellationToken ct)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(pg) { Database = "membership", Pooling = true, Timeout = 10 };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand("SELECT count(*) FROM cooperatives", connection);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
+    public Task<long> RegisteredAsync(CancellationToken ct) =>
+        OutboxBacklog.CountAsync(pg, "membership", "SELECT count(*) FROM cooperatives", ct);
 
     /// <summary>
     /// Waits until every cooperative registered since <paramref name="before"/> reached the five consumers, polling

@@ -108,12 +108,18 @@ internal static class Inbox
         where TMessage : class
     {
         var ids = new Guid[messages.Count];
+        var sentUnder = new string?[messages.Count];
         var traceIds = new string?[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
             ids[i] = messages[i].MessageId
                 ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id");
-            traceIds[i] = TraceIdOf(messages[i], messages.Count);
+            // The trace each message was sent under: a batch runs under one activity of MassTransit's own, so it is
+            // read from the id MassTransit sent the message with; a single message is consumed under its own trace.
+            sentUnder[i] = messages[i].Headers.Get<string>(SentActivityHeader);
+            traceIds[i] = sentUnder[i] is { } sent && ActivityContext.TryParse(sent, null, out var parent)
+                ? parent.TraceId.ToString()
+                : messages.Count == 1 ? Activity.Current?.TraceId.ToString() : null;
         }
 
         db.ChangeTracker.Clear(); // a retried attempt starts from a clean unit of work
@@ -132,11 +138,12 @@ internal static class Inbox
         }
 
         var applied = new List<ConsumeContext<TMessage>>(firstTime.Count);
-        foreach (var message in messages)
+        for (var i = 0; i < messages.Count; i++)
         {
-            if (firstTime.Remove(message.MessageId!.Value)) // a message twice in one batch is applied once
+            var message = messages[i];
+            if (firstTime.Remove(ids[i])) // a message twice in one batch is applied once
             {
-                using var underItsTrace = messages.Count == 1 ? null : StartUnderSentTrace(message);
+                using var underItsTrace = messages.Count == 1 ? null : StartUnderSentTrace<TMessage>(sentUnder[i]);
                 await handle(message, ct);
                 await db.SaveChangesAsync(ct);
                 // Saved, so let go: every SaveChanges scans what is tracked, and a batch's earlier entities kept made
@@ -156,29 +163,18 @@ internal static class Inbox
     /// <see cref="Activity.Current"/> (the feed's trace id, the webhooks' traceparent) is that request's. An activity
     /// nobody records is still made, so that <see cref="Activity.Current"/> is right.
     /// </summary>
-    private static Activity? StartUnderSentTrace<TMessage>(ConsumeContext<TMessage> message) where TMessage : class
+    private static Activity? StartUnderSentTrace<TMessage>(string? sentUnder)
     {
-        if (message.Headers.Get<string>(SentActivityHeader) is not { } sent || !ActivityContext.TryParse(sent, null, out var parent))
+        if (sentUnder is null || !ActivityContext.TryParse(sentUnder, null, out var parent))
         {
             return null;
         }
 
         var name = $"apply {typeof(TMessage).Name}";
         return MessagingTelemetry.ActivitySource.StartActivity(name, ActivityKind.Consumer, parent)
-            ?? new Activity(name).SetParentId(sent).Start();
+            ?? new Activity(name).SetParentId(sentUnder).Start();
     }
 
     /// <summary>The header MassTransit sends a message with: the W3C id of the activity that sent it.</summary>
     private const string SentActivityHeader = "MT-Activity-Id";
-
-    /// <summary>
-    /// The trace the message was sent under. A single message is consumed under its own trace; a batch runs under one
-    /// activity of its own, so each message's trace is read from the id MassTransit sent it with.
-    /// </summary>
-    private static string? TraceIdOf<TMessage>(ConsumeContext<TMessage> message, int batchSize) where TMessage : class =>
-        batchSize == 1
-            ? Activity.Current?.TraceId.ToString()
-            : message.Headers.Get<string>(SentActivityHeader) is { } sent && ActivityContext.TryParse(sent, null, out var context)
-                ? context.TraceId.ToString()
-                : null;
 }

@@ -30,7 +30,7 @@ public sealed class InboxBatchTests(MessagingServers servers)
         var effects = await service.EffectsAsync();
         Assert.Equal(burst.Select(e => e.EventId).Order(), effects.Select(e => e.EventId).Order());
         // Each transaction stamps its rows with its id: fewer ids than rows means messages shared a transaction.
-        var transactions = await service.ScalarAsync("SELECT count(DISTINCT xmin::text) FROM effects");
+        var transactions = await service.ScalarAsync<long>("SELECT count(DISTINCT xmin::text) FROM effects");
         Assert.InRange(transactions, 1, 300 / 2);
         Assert.All(await service.InboxTraceIdsAsync(), id => Assert.Equal(traceId, id));
         Assert.All(burst, e => Assert.Equal(traceId, BurstConsumer.AppliedUnderTrace[e.EventId]));
@@ -53,7 +53,7 @@ public sealed class InboxBatchTests(MessagingServers servers)
         await MessagingHost.WaitUntilAsync(async () => service.Deliveries.Total >= 100, Patience, "every message came twice");
         await Task.Delay(TimeSpan.FromSeconds(1)); // what a second application would need to commit
         Assert.Equal(50, (await service.EffectsAsync()).Count);
-        Assert.Equal(50, await service.ScalarAsync("SELECT count(*) FROM inbox_messages"));
+        Assert.Equal(50, await service.ScalarAsync<long>("SELECT count(*) FROM inbox_messages"));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class InboxBatchTests(MessagingServers servers)
         var effects = await service.EffectsAsync();
         Assert.Equal(burst.Select(e => e.EventId).Order(), effects.Select(e => e.EventId).Order());
         Assert.Equal(3, burst.Count(e => BurstConsumer.Failed.ContainsKey(e.EventId)));
-        Assert.Equal(120, await service.ScalarAsync("SELECT count(*) FROM inbox_messages"));
+        Assert.Equal(120, await service.ScalarAsync<long>("SELECT count(*) FROM inbox_messages"));
         Assert.Equal(0, service.Deliveries.All.Count(d => d.Value > 3)); // retried, never sent round in a loop
     }
 }

@@ -112,16 +112,11 @@ public sealed class MessagingHost : IAsyncDisposable
         return saved;
     }
 
-    /// <summary>Runs <paramref name="sql"/> for one number on this service's database.</summary>
-    public async Task<long> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    /// <summary>Runs <paramref name="sql"/> for one value on this service's database, as someone checking its tables would.</summary>
+    public async Task<T> ScalarAsync<T>(string sql)
     {
         await using var command = host.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand(sql);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        return Convert.ToInt64(await command.ExecuteScalarAsync());
+        return (T)(await command.ExecuteScalarAsync())!;
     }
 
     public async Task SaveAsync(PoisonPill pill)

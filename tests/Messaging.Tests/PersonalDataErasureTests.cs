@@ -53,7 +53,7 @@ public sealed class PersonalDataErasureTests(MessagingServers servers)
         // their status, and nothing else, so a late retry is still answered; the answer about someone else is whole.
         Assert.Equal(["k2 201 (none) (none)", "k3 201 (none) (none)", "k4 201 /bookings/c " + someoneElse], await KeysAsync(data));
         Assert.Equal([sent[1].EventId, waiting[0].EventId], await OutboxIdsAsync(data));
-        Assert.True(await ScalarAsync<bool>(data, $"SELECT delete_when_sent FROM outbox_messages WHERE id = '{waiting[0].EventId}'"));
+        Assert.True(await service.ScalarAsync<bool>($"SELECT delete_when_sent FROM outbox_messages WHERE id = '{waiting[0].EventId}'"));
 
         // The waiting event still leaves at its moment — other services need it — and is not kept once it has.
         time.Advance(TimeSpan.FromHours(1));
@@ -101,11 +101,5 @@ public sealed class PersonalDataErasureTests(MessagingServers servers)
         }
 
         return ids;
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource data, string sql)
-    {
-        await using var command = data.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }

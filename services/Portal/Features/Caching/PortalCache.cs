@@ -47,7 +47,7 @@ public sealed class PortalCache(IConnectionMultiplexer redis, IOptions<JsonOptio
     private RedisKey GenerationKey(string scope) => $"{prefix}:cache:{{{scope}}}:generation";
 
     /// <summary>A change on the site: its answers, and those across every site, are dropped now.</summary>
-    public Task SiteChangedAsync(string slug) => InvalidateAsync(slug, AllSites);
+    public Task SiteChangedAsync(string slug) => SitesChangedAsync([slug]);
 
     /// <summary>Several sites changed in one transaction: each site's pages, and the pages of every site once.</summary>
     public Task SitesChangedAsync(IEnumerable<string> slugs) => InvalidateAsync([.. slugs, AllSites]);
