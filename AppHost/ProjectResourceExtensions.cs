@@ -140,7 +140,7 @@ internal static class ProjectResourceExtensions
     /// Sends the project's metrics to the dashboard every 5 s instead of Aspire's every second, unless the AppHost's
     /// environment names another interval. Every second, six processes each sent every instrument and the dashboard
     /// stored every point: the dashboard took 0.03 cores of a 2-core machine at rest and 0.07 to 0.11 under the
-    /// training bench; at 5 s, 0.01 at rest and 0.04 to 0.05 under the same load (bench/README.md). A chart with a
+    /// training bench; at 5 s, 0.01 at rest and 0.04 to 0.05 under the same load (the bench runs in the history of bench/README.md). A chart with a
     /// point every 5 s tells the same story.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithMetricExportInterval(this IResourceBuilder<ProjectResource> project,

@@ -194,7 +194,7 @@ public static class LocalPostgres
     /// Autovacuum is paced (a nap of 20 ms after every 50 pages' worth of cost, instead of 2 ms after 200). Tables
     /// that grow by hundreds of rows a second (bookings, their people, the outbox's timers) are vacuumed and analysed
     /// about once a minute; unpaced, one worker took a third to half of a two-core machine for one to two seconds,
-    /// and requests queued behind it for as long (bench/README.md). Paced, the same work spreads over a few seconds.
+    /// and requests queued behind it for as long (the bench runs in the history of bench/README.md). Paced, the same work spreads over a few seconds.
     /// </summary>
     public static IReadOnlyList<string> ServerSettings { get; } =
     [

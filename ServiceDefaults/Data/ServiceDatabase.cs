@@ -65,7 +65,7 @@ public static class ServiceDatabase
     /// pool takes its turn even when a handful would do, and each is a PostgreSQL process whose caches went cold
     /// meanwhile. On two cores, training's holds at half the maximum rate cost PostgreSQL 0.66 to 0.89 ms of CPU each
     /// through 30 connections and 0.56 to 0.77 ms through 8, and the maximum rate rose; through 4 the pool itself
-    /// became the limit (bench/README.md). A larger server may want more (<see cref="MaxConnectionsKey"/>).
+    /// became the limit (the bench runs in the history of bench/README.md). A larger server may want more (<see cref="MaxConnectionsKey"/>).
     /// </summary>
     public const int DefaultMaxPoolSize = 8;
 

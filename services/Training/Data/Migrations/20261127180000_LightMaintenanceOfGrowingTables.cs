@@ -10,7 +10,7 @@ namespace Scop.Aspire.Training.Data.Migrations
     /// <summary>
     /// Every hold writes a booking, its people and its expiry timer (an outbox row). Under a steady flow of holds the
     /// autovacuum worker vacuumed and analysed those three tables every minute, five to ten seconds of work that took up
-    /// to a core at its peak, and the holds queued behind it (bench/README.md). Now they are analysed on a small
+    /// to a core at its peak, and the holds queued behind it (the bench runs in the history of bench/README.md). Now they are analysed on a small
     /// sample, and bookings and timers are vacuumed when their rows change (confirmed, expired, sent), not also after
     /// they were inserted.
     /// </summary>
