@@ -22,7 +22,8 @@ public abstract class InboxConsumer<TMessage, TDbContext>(TDbContext db, TimePro
 
     public async Task Consume(ConsumeContext<TMessage> context)
     {
-        var applied = await Inbox.ApplyAsync(Db, ConsumerName, Time, [context], HandleAsync, context.CancellationToken);
+        var applied = await Inbox.ApplyAsync(Db, ConsumerName, Time, [context],
+            (fresh, ct) => Inbox.ApplyEachAsync(Db, fresh, HandleAsync, ct), context.CancellationToken);
         if (applied.Count == 1)
         {
             await AfterCommitAsync(context, context.CancellationToken);
@@ -46,7 +47,7 @@ public abstract class InboxConsumer<TMessage, TDbContext>(TDbContext db, TimePro
 /// <see cref="InboxBatchLimits.BatchWindow"/> for others. Exactly once as before: a batch's inbox rows and effects commit together, and a
 /// failed batch rolls back whole and its messages are retried, each finding its row if it was applied meanwhile.
 /// Messages of a batch are applied in the order they arrived, each saved before the next, so a message sees the
-/// effects of the earlier ones.
+/// effects of the earlier ones — unless the consumer applies the batch as a set (<see cref="ApplyAsync"/>).
 /// </summary>
 public abstract class InboxBatchConsumer<TMessage, TDbContext>(TDbContext db, TimeProvider time) : IConsumer<Batch<TMessage>>
     where TMessage : class
@@ -61,12 +62,30 @@ public abstract class InboxBatchConsumer<TMessage, TDbContext>(TDbContext db, Ti
 
     public async Task Consume(ConsumeContext<Batch<TMessage>> context)
     {
-        var applied = await Inbox.ApplyAsync(Db, ConsumerName, Time, [.. context.Message], HandleAsync, context.CancellationToken);
+        var applied = await Inbox.ApplyAsync(Db, ConsumerName, Time, [.. context.Message], ApplyAsync, context.CancellationToken);
         if (applied.Count > 0)
         {
             await AfterCommitAsync(applied, context.CancellationToken);
         }
     }
+
+    /// <summary>
+    /// Applies the messages of the batch seen for the first time, in the order they arrived; the base class commits.
+    /// By default one at a time (<see cref="ApplyEachAsync"/>). A consumer whose messages mostly make new rows overrides
+    /// it to write those with one statement per table for the whole batch, and hands the others to
+    /// <see cref="ApplyEachAsync"/>: each statement is a round trip, and the round trips were most of a consumer's cost.
+    /// Statements made here run under the batch's activity; a row that keeps the trace of the request behind a message
+    /// takes it from <see cref="SentTrace"/>.
+    /// </summary>
+    protected virtual Task ApplyAsync(IReadOnlyList<ConsumeContext<TMessage>> fresh, CancellationToken ct) =>
+        ApplyEachAsync(fresh, ct);
+
+    /// <summary>
+    /// Applies <paramref name="messages"/> one at a time with <see cref="HandleAsync"/>, each under the trace it was
+    /// sent with and saved before the next.
+    /// </summary>
+    protected Task ApplyEachAsync(IReadOnlyList<ConsumeContext<TMessage>> messages, CancellationToken ct) =>
+        Inbox.ApplyEachAsync(Db, messages, HandleAsync, ct);
 
     /// <summary>
     /// What follows the committed effects outside the database, once per batch with the messages it applied (not those
@@ -77,6 +96,23 @@ public abstract class InboxBatchConsumer<TMessage, TDbContext>(TDbContext db, Ti
 
     /// <summary>Applies one message to <see cref="Db"/>; the base class saves after it and commits the batch.</summary>
     protected abstract Task HandleAsync(ConsumeContext<TMessage> context, CancellationToken ct);
+}
+
+/// <summary>The trace a message was sent under, as MassTransit sent it (header <c>MT-Activity-Id</c>).</summary>
+public static class SentTrace
+{
+    /// <summary>The header MassTransit sends a message with: the W3C id of the activity that sent it.</summary>
+    private const string Header = "MT-Activity-Id";
+
+    /// <summary>The W3C <c>traceparent</c> of the activity that sent <paramref name="context"/>'s message, if it came with one.</summary>
+    public static string? ParentOf(ConsumeContext context) =>
+        context.Headers.Get<string>(Header) is { } sent && ActivityContext.TryParse(sent, null, out _) ? sent : null;
+
+    /// <summary>The trace id the message was sent under, if it came with one.</summary>
+    public static string? TraceIdOf(ConsumeContext context) =>
+        context.Headers.Get<string>(Header) is { } sent && ActivityContext.TryParse(sent, null, out var parent)
+            ? parent.TraceId.ToString()
+            : null;
 }
 
 /// <summary>The limits of an <see cref="InboxBatchConsumer{TMessage,TDbContext}"/>'s batches.</summary>
@@ -100,26 +136,23 @@ internal static class Inbox
 {
     /// <summary>
     /// In one transaction: records every message in the inbox, applies those recorded for the first time in their
-    /// order (saving after each), and commits. Returns the messages applied.
+    /// order with <paramref name="applyFresh"/>, and commits. Returns the messages applied.
     /// </summary>
     public static async Task<IReadOnlyList<ConsumeContext<TMessage>>> ApplyAsync<TMessage>(DbContext db, string consumer,
         TimeProvider time, IReadOnlyList<ConsumeContext<TMessage>> messages,
-        Func<ConsumeContext<TMessage>, CancellationToken, Task> handle, CancellationToken ct)
+        Func<IReadOnlyList<ConsumeContext<TMessage>>, CancellationToken, Task> applyFresh, CancellationToken ct)
         where TMessage : class
     {
         var ids = new Guid[messages.Count];
-        var sentUnder = new string?[messages.Count];
         var traceIds = new string?[messages.Count];
         for (var i = 0; i < messages.Count; i++)
         {
             ids[i] = messages[i].MessageId
                 ?? throw new InvalidOperationException($"{typeof(TMessage).Name} arrived without a message id");
-            // The trace each message was sent under: a batch runs under one activity of MassTransit's own, so it is
-            // read from the id MassTransit sent the message with; a single message is consumed under its own trace.
-            sentUnder[i] = messages[i].Headers.Get<string>(SentActivityHeader);
-            traceIds[i] = sentUnder[i] is { } sent && ActivityContext.TryParse(sent, null, out var parent)
-                ? parent.TraceId.ToString()
-                : messages.Count == 1 ? Activity.Current?.TraceId.ToString() : null;
+            // A batch runs under one activity of MassTransit's own, so each message's trace is the one it was sent
+            // under; a single message is consumed under its own trace.
+            traceIds[i] = SentTrace.TraceIdOf(messages[i])
+                ?? (messages.Count == 1 ? Activity.Current?.TraceId.ToString() : null);
         }
 
         db.ChangeTracker.Clear(); // a retried attempt starts from a clean unit of work
@@ -137,24 +170,35 @@ internal static class Inbox
             return []; // all applied before: the transaction rolls back with nothing in it
         }
 
-        var applied = new List<ConsumeContext<TMessage>>(firstTime.Count);
+        var fresh = new List<ConsumeContext<TMessage>>(firstTime.Count);
         for (var i = 0; i < messages.Count; i++)
         {
-            var message = messages[i];
             if (firstTime.Remove(ids[i])) // a message twice in one batch is applied once
             {
-                using var underItsTrace = messages.Count == 1 ? null : StartUnderSentTrace<TMessage>(sentUnder[i]);
-                await handle(message, ct);
-                await db.SaveChangesAsync(ct);
-                // Saved, so let go: every SaveChanges scans what is tracked, and a batch's earlier entities kept made
-                // each message dearer than the last (the change detector led the portal's profile).
-                db.ChangeTracker.Clear();
-                applied.Add(message);
+                fresh.Add(messages[i]);
             }
         }
 
+        await applyFresh(fresh, ct);
+        await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return applied;
+        return fresh;
+    }
+
+    /// <summary>Applies <paramref name="messages"/> one at a time with <paramref name="handle"/>, saving after each.</summary>
+    public static async Task ApplyEachAsync<TMessage>(DbContext db, IReadOnlyList<ConsumeContext<TMessage>> messages,
+        Func<ConsumeContext<TMessage>, CancellationToken, Task> handle, CancellationToken ct)
+        where TMessage : class
+    {
+        foreach (var message in messages)
+        {
+            using var underItsTrace = messages.Count == 1 ? null : StartUnderSentTrace<TMessage>(SentTrace.ParentOf(message));
+            await handle(message, ct);
+            await db.SaveChangesAsync(ct);
+            // Saved, so let go: every SaveChanges scans what is tracked, and a batch's earlier entities kept made
+            // each message dearer than the last (the change detector led the portal's profile).
+            db.ChangeTracker.Clear();
+        }
     }
 
     /// <summary>
@@ -174,7 +218,4 @@ internal static class Inbox
         return MessagingTelemetry.ActivitySource.StartActivity(name, ActivityKind.Consumer, parent)
             ?? new Activity(name).SetParentId(sentUnder).Start();
     }
-
-    /// <summary>The header MassTransit sends a message with: the W3C id of the activity that sent it.</summary>
-    private const string SentActivityHeader = "MT-Activity-Id";
 }
