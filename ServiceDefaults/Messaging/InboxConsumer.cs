@@ -23,7 +23,7 @@ public abstract class InboxConsumer<TMessage, TDbContext>(TDbContext db, TimePro
     public async Task Consume(ConsumeContext<TMessage> context)
     {
         var applied = await Inbox.ApplyAsync(Db, ConsumerName, Time, [context],
-            (fresh, ct) => Inbox.ApplyEachAsync(Db, fresh, HandleAsync, ct), context.CancellationToken);
+            (fresh, ct) => Inbox.ApplyEachAsync(Db, fresh, HandleAsync, underSentTraces: false, ct), context.CancellationToken);
         if (applied.Count == 1)
         {
             await AfterCommitAsync(context, context.CancellationToken);
@@ -85,7 +85,7 @@ public abstract class InboxBatchConsumer<TMessage, TDbContext>(TDbContext db, Ti
     /// sent with and saved before the next.
     /// </summary>
     protected Task ApplyEachAsync(IReadOnlyList<ConsumeContext<TMessage>> messages, CancellationToken ct) =>
-        Inbox.ApplyEachAsync(Db, messages, HandleAsync, ct);
+        Inbox.ApplyEachAsync(Db, messages, HandleAsync, underSentTraces: true, ct);
 
     /// <summary>
     /// What follows the committed effects outside the database, once per batch with the messages it applied (not those
@@ -185,14 +185,17 @@ internal static class Inbox
         return fresh;
     }
 
-    /// <summary>Applies <paramref name="messages"/> one at a time with <paramref name="handle"/>, saving after each.</summary>
+    /// <summary>
+    /// Applies <paramref name="messages"/> one at a time with <paramref name="handle"/>, saving after each; a batch's
+    /// messages <paramref name="underSentTraces"/> (a single message is consumed under its own trace already).
+    /// </summary>
     public static async Task ApplyEachAsync<TMessage>(DbContext db, IReadOnlyList<ConsumeContext<TMessage>> messages,
-        Func<ConsumeContext<TMessage>, CancellationToken, Task> handle, CancellationToken ct)
+        Func<ConsumeContext<TMessage>, CancellationToken, Task> handle, bool underSentTraces, CancellationToken ct)
         where TMessage : class
     {
         foreach (var message in messages)
         {
-            using var underItsTrace = messages.Count == 1 ? null : StartUnderSentTrace<TMessage>(SentTrace.ParentOf(message));
+            using var underItsTrace = underSentTraces ? StartUnderSentTrace<TMessage>(SentTrace.ParentOf(message)) : null;
             await handle(message, ct);
             await db.SaveChangesAsync(ct);
             // Saved, so let go: every SaveChanges scans what is tracked, and a batch's earlier entities kept made

@@ -47,6 +47,30 @@ public static class TargetFacts
             ON CONFLICT (target, subject_id, year) DO UPDATE SET occurred_at = least(target_facts.occurred_at, excluded.occurred_at)
             """, ct);
 
+    /// <summary>A subject counted once towards a target, with quantity 1.</summary>
+    public sealed record Fact(Guid Subject, int Year, string? RegionalUnion, DateTimeOffset OccurredAt);
+
+    /// <summary><see cref="CountAsync(PortalDbContext,string,Guid,int,string?,DateTimeOffset,CancellationToken,int)"/> for many subjects in one statement.</summary>
+    public static Task CountAsync(PortalDbContext db, string target, IReadOnlyList<Fact> facts, CancellationToken ct)
+    {
+        if (facts.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var subjects = facts.Select(f => f.Subject).ToArray();
+        var years = facts.Select(f => f.Year).ToArray();
+        var unions = facts.Select(f => f.RegionalUnion).ToArray();
+        var occurredAt = facts.Select(f => f.OccurredAt).ToArray();
+        return db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO target_facts (target, subject_id, year, regional_union, occurred_at, quantity)
+            SELECT {target}, f.subject, f.year, f.regional_union, f.occurred_at, 1
+            FROM unnest({subjects}, {years}, {unions}, {occurredAt}) AS f(subject, year, regional_union, occurred_at)
+            ON CONFLICT (target, subject_id, year) DO UPDATE SET occurred_at = least(target_facts.occurred_at, excluded.occurred_at)
+            """, ct);
+    }
+
     /// <summary>
     /// A standing subject stops counting from <paramref name="at"/> (a cooperative whose membership lapsed, a label
     /// suspended or ended), or counts again (null).
