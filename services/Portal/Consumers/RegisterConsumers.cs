@@ -57,8 +57,8 @@ public sealed class CooperativeJoinedConsumer(PortalDbContext db, TimeProvider t
             CooperativeSites.State(site, cooperative.Name, cooperative.CommuneCode, cooperative.NafCode, cooperative.RegionalUnion,
                 cooperative.OccurredAt);
             Db.Sites.Add(site);
+            // A new site has no pages cached (only answers 200 are): the listings of every site are what changed.
             Db.FeedItems.Add(FeedItemOf(cooperative, site.Slug, SentTrace.TraceIdOf(message)));
-            changedSites.Add(site.Slug);
         }
 
         await Db.SaveChangesAsync(ct);

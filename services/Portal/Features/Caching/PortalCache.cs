@@ -55,11 +55,9 @@ public sealed class PortalCache(IConnectionMultiplexer redis, IOptions<JsonOptio
     public async Task InvalidateAsync(params string[] scopes)
     {
         var keys = scopes.Distinct().SelectMany(s => new[] { EntriesKey(s), GenerationKey(s) }).ToArray();
-        // Keys of different scopes may live on different nodes of a cluster: one script per scope there; here, one node.
-        foreach (var pair in keys.Chunk(2))
-        {
-            await redis.GetDatabase().ScriptEvaluateAsync(Invalidate, pair);
-        }
+        // Keys of different scopes may live on different nodes of a cluster: one script per scope, sent together.
+        var db = redis.GetDatabase();
+        await Task.WhenAll(keys.Chunk(2).Select(pair => db.ScriptEvaluateAsync(Invalidate, pair)));
     }
 
     /// <summary>
