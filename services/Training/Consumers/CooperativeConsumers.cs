@@ -9,6 +9,28 @@ namespace Scop.Aspire.Training.Consumers;
 public sealed class CooperativeJoinedConsumer(TrainingDbContext db, TimeProvider time)
     : InboxBatchConsumer<CooperativeJoined, TrainingDbContext>(db, time)
 {
+    /// <summary>
+    /// A burst of registrations is mostly cooperatives training has never heard of: those are written with one
+    /// statement for the batch. The others — known through an earlier event, or named again later in the batch — are
+    /// applied one at a time as before, after it, in the order they arrived, so each cooperative's facts still come in
+    /// their order.
+    /// </summary>
+    protected override async Task ApplyAsync(IReadOnlyList<ConsumeContext<CooperativeJoined>> fresh, CancellationToken ct)
+    {
+        var withUnion = fresh.Where(m => m.Message.RegionalUnion is not null).ToList(); // the others: see HandleAsync
+        var firstOfEach = withUnion.DistinctBy(m => m.Message.CooperativeId).ToList();
+        var written = firstOfEach.Count == 0
+            ? []
+            : await RegisterFacts.StateNewCooperativesAsync(Db, [.. firstOfEach.Select(m =>
+                (m.Message.CooperativeId, m.Message.RegionalUnion!, m.Message.Headcount, m.Message.OccurredAt))], ct);
+        // A written cooperative's first message is the one written; the others are applied as before.
+        var oneAtATime = withUnion.Where(m => !written.Remove(m.Message.CooperativeId)).ToList();
+        if (oneAtATime.Count > 0)
+        {
+            await ApplyEachAsync(oneAtATime, ct);
+        }
+    }
+
     protected override async Task HandleAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct)
     {
         var joined = context.Message;

@@ -47,6 +47,31 @@ public static class RegisterFacts
         return union;
     }
 
+    /// <summary>
+    /// Writes the cooperatives training does not know yet, each with its union and headcount as
+    /// <paramref name="joined"/> states them (ids distinct), in one statement; returns the ids written. One it already
+    /// knew is left as it is, for <see cref="StateRegionAsync"/> and <see cref="StateDetailsAsync"/> to weigh against
+    /// what it holds. A new row needs no lock: no other transaction sees it before this one commits, and it has no
+    /// bookings to move.
+    /// </summary>
+    public static async Task<HashSet<Guid>> StateNewCooperativesAsync(TrainingDbContext db,
+        IReadOnlyList<(Guid Id, string Union, int? DeclaredHeadcount, DateTimeOffset StatedAt)> joined, CancellationToken ct)
+    {
+        var ids = joined.Select(j => j.Id).ToArray();
+        var unions = joined.Select(j => j.Union).ToArray();
+        var headcounts = joined.Select(j => j.DeclaredHeadcount).ToArray();
+        var statedAt = joined.Select(j => j.StatedAt).ToArray();
+        var written = await db.Database.SqlQuery<Guid>(
+            $"""
+            INSERT INTO cooperatives (id, regional_union, region_stated_at, declared_headcount, details_stated_at)
+            SELECT j.id, j.regional_union, j.stated_at, j.declared_headcount, j.stated_at
+            FROM unnest({ids}, {unions}, {headcounts}, {statedAt}) AS j(id, regional_union, declared_headcount, stated_at)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING id AS "Value"
+            """).ToListAsync(ct);
+        return [.. written];
+    }
+
     /// <summary>The headcount the cooperative declared, as of <paramref name="statedAt"/> (the row exists: see <see cref="StateRegionAsync"/>).</summary>
     public static Task StateDetailsAsync(TrainingDbContext db, Guid cooperativeId, int? declaredHeadcount,
         DateTimeOffset statedAt, CancellationToken ct) =>
