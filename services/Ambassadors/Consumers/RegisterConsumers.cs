@@ -11,14 +11,44 @@ namespace Scop.Aspire.Ambassadors.Consumers;
 public sealed class CooperativeJoinedConsumer(AmbassadorsDbContext db, TimeProvider time, FrenchPlaces places)
     : InboxBatchConsumer<CooperativeJoined, AmbassadorsDbContext>(db, time)
 {
-    protected override Task HandleAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct)
+    /// <summary>
+    /// The batch's cooperatives are written with one statement; of those, only one that was there already (known
+    /// through an earlier event) can have an Ambassade to follow. A cooperative named again later in the batch is
+    /// applied one message at a time after that, in the order they arrived, so that its facts still come in their order.
+    /// </summary>
+    protected override async Task ApplyAsync(IReadOnlyList<ConsumeContext<CooperativeJoined>> fresh, CancellationToken ct)
     {
-        var joined = context.Message;
-        return joined.RegionalUnion is { } union
-            ? RegisterFacts.StateDetailsAsync(Db, places, joined.CooperativeId, joined.Name, joined.LegalForm, joined.CommuneCode,
-                joined.NafCode, union, joined.OccurredAt, ct)
-            : Task.CompletedTask; // published before events named the union: its next CooperativeUpdated will
+        var firstOfEach = new List<ConsumeContext<CooperativeJoined>>();
+        var namedAgain = new List<ConsumeContext<CooperativeJoined>>();
+        var seen = new HashSet<Guid>();
+        foreach (var message in fresh.Where(m => m.Message.RegionalUnion is not null)) // the others: see HandleAsync
+        {
+            (seen.Add(message.Message.CooperativeId) ? firstOfEach : namedAgain).Add(message);
+        }
+
+        if (firstOfEach.Count > 0)
+        {
+            var details = firstOfEach.Select(m => DetailsOf(m.Message)).ToList();
+            var applied = await RegisterFacts.StateDetailsAsync(Db, details, ct);
+            foreach (var known in details.Where(d => applied.TryGetValue(d.Id, out var inserted) && !inserted))
+            {
+                await RegisterFacts.FollowInAmbassadeAsync(Db, places, known, ct);
+            }
+        }
+
+        if (namedAgain.Count > 0)
+        {
+            await ApplyEachAsync(namedAgain, ct);
+        }
     }
+
+    protected override Task HandleAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct) =>
+        context.Message.RegionalUnion is not null
+            ? RegisterFacts.StateDetailsAsync(Db, places, DetailsOf(context.Message), ct)
+            : Task.CompletedTask; // published before events named the union: its next CooperativeUpdated will
+
+    private static RegisterDetails DetailsOf(CooperativeJoined joined) => new(joined.CooperativeId, joined.Name, joined.LegalForm,
+        joined.CommuneCode, joined.NafCode, joined.RegionalUnion!, joined.OccurredAt);
 }
 
 /// <summary>
@@ -31,8 +61,8 @@ public sealed class CooperativeUpdatedConsumer(AmbassadorsDbContext db, TimeProv
     protected override Task HandleAsync(ConsumeContext<CooperativeUpdated> context, CancellationToken ct)
     {
         var updated = context.Message;
-        return RegisterFacts.StateDetailsAsync(Db, places, updated.CooperativeId, updated.Name, legalForm: null, updated.CommuneCode,
-            updated.NafCode, updated.RegionalUnion, updated.OccurredAt, ct);
+        return RegisterFacts.StateDetailsAsync(Db, places, new RegisterDetails(updated.CooperativeId, updated.Name, LegalForm: null,
+            updated.CommuneCode, updated.NafCode, updated.RegionalUnion, updated.OccurredAt), ct);
     }
 }
 
@@ -69,36 +99,72 @@ public sealed class MembershipLapsedConsumer(AmbassadorsDbContext db, TimeProvid
 /// </summary>
 public static class RegisterFacts
 {
-    public static async Task StateDetailsAsync(AmbassadorsDbContext db, FrenchPlaces places, Guid id, string name, string? legalForm,
-        string communeCode, string nafCode, string union, DateTimeOffset statedAt, CancellationToken ct)
+    public static async Task StateDetailsAsync(AmbassadorsDbContext db, FrenchPlaces places, RegisterDetails details,
+        CancellationToken ct)
     {
-        var applied = await db.Database.ExecuteSqlAsync(
+        if ((await StateDetailsAsync(db, [details], ct)).Count == 0)
+        {
+            return; // an older fact than the one held
+        }
+
+        await FollowInAmbassadeAsync(db, places, details, ct);
+    }
+
+    /// <summary>
+    /// The details of each cooperative (ids distinct), in one statement. Returns the cooperatives whose details it
+    /// wrote, each with whether its row is new: a new one has no Ambassade, applying for one needing it known.
+    /// </summary>
+    public static async Task<Dictionary<Guid, bool>> StateDetailsAsync(AmbassadorsDbContext db, IReadOnlyList<RegisterDetails> details,
+        CancellationToken ct)
+    {
+        var ids = details.Select(d => d.Id).ToArray();
+        var names = details.Select(d => d.Name).ToArray();
+        var legalForms = details.Select(d => d.LegalForm ?? "").ToArray();
+        var communeCodes = details.Select(d => d.CommuneCode).ToArray();
+        var nafCodes = details.Select(d => d.NafCode).ToArray();
+        var unions = details.Select(d => d.RegionalUnion).ToArray();
+        var statedAt = details.Select(d => d.StatedAt).ToArray();
+        // A row the statement inserted has no xmax; one it updated carries the lock the update took on it.
+        var written = await db.Database.SqlQuery<WrittenCooperative>(
             $"""
             INSERT INTO cooperatives (id, name, legal_form, commune_code, naf_code, regional_union, details_stated_at, membership_lapsed)
-            VALUES ({id}, {name}, {legalForm ?? ""}, {communeCode}, {nafCode}, {union}, {statedAt}, false)
+            SELECT d.id, d.name, d.legal_form, d.commune_code, d.naf_code, d.regional_union, d.stated_at, false
+            FROM unnest({ids}, {names}, {legalForms}, {communeCodes}, {nafCodes}, {unions}, {statedAt})
+                AS d(id, name, legal_form, commune_code, naf_code, regional_union, stated_at)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, commune_code = excluded.commune_code,
                 naf_code = excluded.naf_code, regional_union = excluded.regional_union,
                 details_stated_at = excluded.details_stated_at,
                 legal_form = CASE WHEN excluded.legal_form = '' THEN cooperatives.legal_form ELSE excluded.legal_form END
             WHERE cooperatives.details_stated_at < excluded.details_stated_at
-            """, ct);
-        if (applied == 0 || places.FindCommune(communeCode) is not { } commune)
+            RETURNING id, xmax = 0 AS inserted
+            """).ToListAsync(ct);
+        return written.ToDictionary(w => w.Id, w => w.Inserted);
+    }
+
+    private sealed record WrittenCooperative(Guid Id, bool Inserted);
+
+    /// <summary>
+    /// The cooperative's Ambassade (applied for, labelled or suspended) shows what the register says now; its position
+    /// follows the commune unless the manager set a point there: a move to another commune takes the new commune's
+    /// position, the old door being elsewhere.
+    /// </summary>
+    public static Task FollowInAmbassadeAsync(AmbassadorsDbContext db, FrenchPlaces places, RegisterDetails details,
+        CancellationToken ct)
+    {
+        if (places.FindCommune(details.CommuneCode) is not { } commune)
         {
-            return; // an older fact than the one held
+            return Task.CompletedTask;
         }
 
-        // The cooperative's Ambassade (applied for, labelled or suspended) shows what the register says now; its
-        // position follows the commune unless the manager set a point there: a move to another commune takes the new
-        // commune's position, the old door being elsewhere.
-        await db.Database.ExecuteSqlAsync(
+        return db.Database.ExecuteSqlAsync(
             $"""
-            UPDATE ambassades SET name = {name}, naf_code = {nafCode}, naf_division = {nafCode[..2]},
+            UPDATE ambassades SET name = {details.Name}, naf_code = {details.NafCode}, naf_division = {details.NafCode[..2]},
                 commune_code = {commune.Code}, departement = {commune.Departement}, region = {commune.Region},
-                regional_union = {union},
+                regional_union = {details.RegionalUnion},
                 latitude = CASE WHEN position_source = 'Commune' OR commune_code <> {commune.Code} THEN {commune.Position?.Latitude} ELSE latitude END,
                 longitude = CASE WHEN position_source = 'Commune' OR commune_code <> {commune.Code} THEN {commune.Position?.Longitude} ELSE longitude END,
                 position_source = CASE WHEN commune_code <> {commune.Code} THEN 'Commune' ELSE position_source END
-            WHERE cooperative_id = {id} AND status IN ('Applied', 'Labelled', 'Suspended')
+            WHERE cooperative_id = {details.Id} AND status IN ('Applied', 'Labelled', 'Suspended')
             """, ct);
     }
 
@@ -114,3 +180,10 @@ public static class RegisterFacts
             WHERE cooperatives.membership_stated_at IS NULL OR cooperatives.membership_stated_at < excluded.membership_stated_at
             """, ct);
 }
+
+/// <summary>
+/// What a register event states of a cooperative's details, as of <paramref name="StatedAt"/>; a null
+/// <paramref name="LegalForm"/> leaves the one held.
+/// </summary>
+public sealed record RegisterDetails(Guid Id, string Name, string? LegalForm, string CommuneCode, string NafCode, string RegionalUnion,
+    DateTimeOffset StatedAt);
