@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using Scop.Aspire.RepriseWatch.Tests.Support;
 
 namespace Scop.Aspire.RepriseWatch.Tests;
@@ -86,6 +88,62 @@ public sealed class ConversionTests(RepriseWatchServers servers, RepriseWatchApp
         await RepriseWatchApp.WaitUntilAsync(async () => await App.ScalarAsync(
             "SELECT count(*) FROM inbox_messages WHERE message_id = @m", ("m", joined.EventId)) == 1, "the event was consumed");
         Assert.Equal("Lost", await StageAsync(id));
+    }
+
+    [Fact]
+    public async Task A_burst_of_registrations_converts_the_opportunity_of_every_company_in_it_once_under_its_own_trace()
+    {
+        // Five companies watched: four under their own SIREN, one under the SIREN of the cooperative a delegate linked.
+        var watched = new List<(Guid Opportunity, string Siren)>();
+        for (var i = 0; i < 4; i++)
+        {
+            var siren = RepriseWatchApp.NewSiren();
+            watched.Add((await App.OpportunityAtAsync(Client, i % 2 == 0 ? "Qualified" : "Financing", RepriseWatchApp.Report(siren)), siren));
+        }
+
+        var linked = await App.OpportunityAtAsync(Client, "Feasibility");
+        var successor = RepriseWatchApp.NewSiren();
+        using var aura = App.CreateClient(RepriseWatchApp.DelegateToken());
+        await (await RepriseWatchApp.MoveAsync(aura, linked, "successor", new { siren = successor })).ExpectAsync(200);
+        watched.Add((linked, successor));
+
+        // Forty registrations at once, each from a request of its own, the five companies' among them.
+        var burst = Enumerable.Range(0, 40).Select(i => RepriseWatchApp.Joined(RepriseWatchApp.NewSiren(), headcount: 10 + i)).ToList();
+        for (var i = 0; i < watched.Count; i++)
+        {
+            burst[(i * 8) + 3] = RepriseWatchApp.Joined(watched[i].Siren, headcount: 60 + i);
+        }
+
+        var traceOf = new ConcurrentDictionary<Guid, string>();
+        await Task.WhenAll(burst.Select(async joined =>
+        {
+            using var registration = new Activity("POST /api/membership/cooperatives") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.Start();
+            traceOf[joined.EventId] = registration.TraceId.ToString();
+            await App.PublishAsync(joined);
+        }));
+        Guid[] eventIds = [.. burst.Select(j => j.EventId)];
+        await RepriseWatchApp.WaitUntilAsync(async () => await App.ScalarAsync(
+            "SELECT count(*) FROM inbox_messages WHERE message_id = ANY(@m)", ("m", eventIds)) == 40, "the burst was consumed");
+        Assert.True(await App.ScalarAsync("SELECT count(DISTINCT xmin::text) FROM inbox_messages WHERE message_id = ANY(@m)",
+            ("m", eventIds)) < 40, "the burst was applied in batches, not one transaction a message");
+
+        // The watch knows every cooperative of the burst, under its SIREN.
+        Assert.Equal(40, await App.ScalarAsync("SELECT count(*) FROM cooperatives c JOIN unnest(@ids, @sirens) AS j(id, siren) ON c.id = j.id AND c.siren = j.siren",
+            ("ids", burst.Select(j => j.CooperativeId).ToArray()), ("sirens", burst.Select(j => j.Siren).ToArray())));
+        for (var i = 0; i < watched.Count; i++)
+        {
+            var (id, _) = watched[i];
+            var joined = burst[(i * 8) + 3];
+            var converted = await (await Client.GetAsync($"/api/reprise-watch/opportunities/{id}")).ExpectAsync(200);
+            Assert.Equal("Converted", converted.GetProperty("stage").GetString());
+            Assert.Equal(joined.CooperativeId, converted.GetProperty("cooperativeId").GetGuid());
+            Assert.Equal(60 + i, converted.GetProperty("jobsKept").GetInt32());
+            Assert.Equal(1, await App.EventsAsync("TakeoverOpportunityConverted", id));
+            // The conversion's event goes on in the trace of the registration that caused it.
+            Assert.Equal(1, await App.ScalarAsync(
+                "SELECT count(*) FROM outbox_messages WHERE message_type LIKE @type AND body->>'opportunityId' = @id AND split_part(trace_parent, '-', 2) = @trace",
+                ("type", "Scop.Aspire.Contracts.RepriseWatch.TakeoverOpportunityConverted,%"), ("id", id.ToString()), ("trace", traceOf[joined.EventId])));
+        }
     }
 
     private async Task<string?> StageAsync(Guid id) =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,62 @@ namespace Scop.Aspire.RepriseWatch.Consumers;
 public sealed class CooperativeJoinedConsumer(RepriseWatchDbContext db, TimeProvider time, IOptions<RepriseWatchOptions> options)
     : InboxBatchConsumer<CooperativeJoined, RepriseWatchDbContext>(db, time)
 {
+    /// <summary>
+    /// A batch as a set: one upsert for all its cooperatives and one read of all their open opportunities, instead of
+    /// both for each message. Then each message converts its company's opportunities in arrival order, as one at a time
+    /// would.
+    /// </summary>
+    protected override async Task ApplyAsync(IReadOnlyList<ConsumeContext<CooperativeJoined>> fresh, CancellationToken ct)
+    {
+        var joined = fresh.Select(m => m.Message).ToList();
+        // A cooperative twice in one upsert would be updated twice by one statement, which PostgreSQL refuses; two
+        // cooperatives of one SIREN break its unique index either way. One at a time, each such batch does what it
+        // always did.
+        if (joined.DistinctBy(j => j.CooperativeId).Count() < joined.Count
+            || joined.DistinctBy(j => j.Siren).Count() < joined.Count)
+        {
+            await ApplyEachAsync(fresh, ct);
+            return;
+        }
+
+        var cooperatives = await RegisterFacts.StateCooperativesAsync(Db,
+            [.. joined.Select(j => new CooperativeFact(j.CooperativeId, j.Siren, j.RegionalUnion, j.Headcount, j.OccurredAt))], ct);
+        string[] sirens = [.. joined.Select(j => j.Siren)];
+        // The SIRENs are cast to the columns' type (character(9)): compared with text, the columns would be cast instead,
+        // and their indexes could not serve.
+        var opportunities = await Db.Opportunities
+            .FromSql($"""
+                SELECT *, xmin FROM opportunities
+                WHERE (siren = ANY({sirens}::bpchar[]) OR successor_siren = ANY({sirens}::bpchar[]))
+                  AND stage NOT IN ('Converted', 'Lost')
+                ORDER BY id FOR UPDATE
+                """)
+            .ToListAsync(ct);
+        if (opportunities.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var message in fresh)
+        {
+            var siren = message.Message.Siren;
+            // Still open: an opportunity of two of the batch's SIRENs (its own and its successor's) goes to the first.
+            var ofItsCompany = opportunities.Where(o => o.IsOpen && (o.Siren == siren || o.SuccessorSiren == siren)).ToList();
+            if (ofItsCompany.Count == 0)
+            {
+                continue;
+            }
+
+            // The conversion's event and timer keep the trace they are made under: the registration's, not the batch's.
+            using var underItsTrace = StartUnderSentTrace(message);
+            var now = Time.GetUtcNow();
+            foreach (var opportunity in ofItsCompany)
+            {
+                Pipeline.Convert(Db, opportunity, cooperatives[message.Message.CooperativeId], options.Value.StaleAfter, now);
+            }
+        }
+    }
+
     protected override async Task HandleAsync(ConsumeContext<CooperativeJoined> context, CancellationToken ct)
     {
         var joined = context.Message;
@@ -37,6 +94,19 @@ public sealed class CooperativeJoinedConsumer(RepriseWatchDbContext db, TimeProv
         {
             Pipeline.Convert(Db, opportunity, cooperative, options.Value.StaleAfter, now);
         }
+    }
+
+    /// <summary>An activity under the one that sent <paramref name="message"/>, as one at a time applies it.</summary>
+    private static Activity? StartUnderSentTrace(ConsumeContext<CooperativeJoined> message)
+    {
+        if (SentTrace.ParentOf(message) is not { } sentUnder)
+        {
+            return null;
+        }
+
+        const string name = $"apply {nameof(CooperativeJoined)}";
+        return MessagingTelemetry.ActivitySource.StartActivity(name, ActivityKind.Consumer, sentUnder)
+            ?? new Activity(name).SetParentId(sentUnder).Start();
     }
 }
 
@@ -91,23 +161,52 @@ public sealed class PersonLeftConsumer(RepriseWatchDbContext db, TimeProvider ti
 public static class RegisterFacts
 {
     public static async Task<KnownCooperative> StateCooperativeAsync(RepriseWatchDbContext db, Guid cooperativeId, string? siren,
-        string? union, int? declaredHeadcount, DateTimeOffset statedAt, CancellationToken ct)
+        string? union, int? declaredHeadcount, DateTimeOffset statedAt, CancellationToken ct) =>
+        (await StateCooperativesAsync(db, [new CooperativeFact(cooperativeId, siren, union, declaredHeadcount, statedAt)], ct))
+        [cooperativeId];
+
+    /// <summary>
+    /// States several cooperatives in one statement and answers them as they now are, by id. The ids must differ: one
+    /// statement cannot update a row twice.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<Guid, KnownCooperative>> StateCooperativesAsync(RepriseWatchDbContext db,
+        IReadOnlyList<CooperativeFact> facts, CancellationToken ct)
     {
-        var statesRegion = union is not null;
-        await db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO cooperatives (id, siren, regional_union, region_stated_at, declared_headcount)
-            VALUES ({cooperativeId}, {siren}, {union ?? ""}, {statedAt}, {declaredHeadcount})
-            ON CONFLICT (id) DO UPDATE SET
-                siren = coalesce(cooperatives.siren, excluded.siren),
-                regional_union = CASE WHEN {statesRegion} AND cooperatives.region_stated_at < excluded.region_stated_at
-                                      THEN excluded.regional_union ELSE cooperatives.regional_union END,
-                declared_headcount = CASE WHEN excluded.declared_headcount IS NOT NULL
-                                          AND (cooperatives.declared_headcount IS NULL OR cooperatives.region_stated_at <= excluded.region_stated_at)
-                                          THEN excluded.declared_headcount ELSE cooperatives.declared_headcount END,
-                region_stated_at = CASE WHEN {statesRegion} THEN greatest(cooperatives.region_stated_at, excluded.region_stated_at)
-                                        ELSE cooperatives.region_stated_at END
-            """, ct);
-        return await db.Cooperatives.AsNoTracking().SingleAsync(c => c.Id == cooperativeId, ct);
+        Guid[] ids = [.. facts.Select(f => f.CooperativeId)];
+        string?[] sirens = [.. facts.Select(f => f.Siren)];
+        string?[] unions = [.. facts.Select(f => f.RegionalUnion)];
+        int?[] headcounts = [.. facts.Select(f => f.DeclaredHeadcount)];
+        DateTimeOffset[] statedAts = [.. facts.Select(f => f.StatedAt)];
+        // A fact without a union states no region: only the proposed row's columns reach the update (excluded), so the
+        // update looks its fact up by id. Rows are written in id order, so that concurrent batches lock them in one order.
+        var stated = await db.Cooperatives
+            .FromSql($"""
+                WITH stated AS (
+                    SELECT f.*, f.regional_union IS NOT NULL AS states_region
+                    FROM unnest({ids}, {sirens}, {unions}, {headcounts}, {statedAts})
+                        AS f(id, siren, regional_union, declared_headcount, stated_at)
+                )
+                INSERT INTO cooperatives (id, siren, regional_union, region_stated_at, declared_headcount)
+                SELECT id, siren, coalesce(regional_union, ''), stated_at, declared_headcount FROM stated ORDER BY id
+                ON CONFLICT (id) DO UPDATE SET
+                    siren = coalesce(cooperatives.siren, excluded.siren),
+                    regional_union = CASE WHEN (SELECT states_region FROM stated WHERE stated.id = excluded.id)
+                                          AND cooperatives.region_stated_at < excluded.region_stated_at
+                                          THEN excluded.regional_union ELSE cooperatives.regional_union END,
+                    declared_headcount = CASE WHEN excluded.declared_headcount IS NOT NULL
+                                              AND (cooperatives.declared_headcount IS NULL OR cooperatives.region_stated_at <= excluded.region_stated_at)
+                                              THEN excluded.declared_headcount ELSE cooperatives.declared_headcount END,
+                    region_stated_at = CASE WHEN (SELECT states_region FROM stated WHERE stated.id = excluded.id)
+                                            THEN greatest(cooperatives.region_stated_at, excluded.region_stated_at)
+                                            ELSE cooperatives.region_stated_at END
+                RETURNING *
+                """)
+            .AsNoTracking()
+            .ToListAsync(ct);
+        return stated.ToDictionary(c => c.Id);
     }
 }
+
+/// <summary>What one event states about a cooperative; a null union or headcount states none.</summary>
+public sealed record CooperativeFact(Guid CooperativeId, string? Siren, string? RegionalUnion, int? DeclaredHeadcount,
+    DateTimeOffset StatedAt);
