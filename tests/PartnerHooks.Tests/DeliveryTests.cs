@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Npgsql;
 using Scop.Aspire.PartnerHooks;
 using Scop.Aspire.PartnerHooks.Signing;
 using Scop.Aspire.PartnerHooks.Tests.Support;
@@ -145,6 +148,65 @@ public sealed class DeliveryTests(PartnerHooksServers servers) : IAsyncLifetime
         var attemptedAt = delivery.GetProperty("lastAttemptAt").GetDateTimeOffset();
         var next = delivery.GetProperty("nextAttemptAt").GetDateTimeOffset();
         Assert.Equal(TimeSpan.FromSeconds(120), next - attemptedAt); // not the schedule's 5 s
+    }
+
+    [Fact]
+    public async Task A_burst_of_registrations_is_delivered_once_to_each_subscribed_endpoint_in_the_trace_of_its_own_registration()
+    {
+        var (first, _, firstName) = await NewEndpointAsync();
+        var (second, _, secondName) = await NewEndpointAsync();
+        var (otherPartner, _) = await app.CreatePartnerAsync();
+        var (notSubscribed, _) = await app.CreateEndpointAsync(otherPartner, Receiver.UrlOf(Guid.NewGuid().ToString("N")),
+            "scop.reprise-watch.job-premium.granted");
+
+        // Forty registrations at once, each from a request of its own.
+        var burst = Enumerable.Range(0, 40).Select(_ => PartnerHooksApp.NewCooperativeJoined()).ToList();
+        var traceOf = new ConcurrentDictionary<Guid, string>();
+        await Task.WhenAll(burst.Select(async joined =>
+        {
+            using var registration = new Activity("POST /api/membership/cooperatives") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.Start();
+            traceOf[joined.EventId] = registration.TraceId.ToString();
+            await app.PublishAsync(joined);
+        }));
+        var eventIds = string.Join(", ", burst.Select(e => $"'{e.EventId}'"));
+        await Eventually.HoldsAsync(() => app.CountAsync($"SELECT count(*) FROM inbox_messages WHERE message_id IN ({eventIds})"),
+            count => count == 40, Soon, "the burst was consumed");
+        Assert.True(await app.CountAsync($"SELECT count(DISTINCT xmin::text) FROM inbox_messages WHERE message_id IN ({eventIds})") < 40,
+            "the burst was applied in batches, not one transaction a message");
+
+        var deliveries = await DeliveriesOfAsync(eventIds);
+        Assert.Equal(80, deliveries.Count);
+        Assert.DoesNotContain(deliveries, d => d.EndpointId == notSubscribed);
+        var subscribed = new[] { first, second }.Order().ToList();
+        foreach (var joined in burst)
+        {
+            var ofEvent = deliveries.Where(d => d.EventId == joined.EventId).ToList();
+            Assert.Equal(subscribed, ofEvent.Select(d => d.EndpointId).Order());
+            // The webhook continues the trace of the registration behind its own event, not of another in its batch.
+            Assert.All(ofEvent, d => Assert.Equal(traceOf[joined.EventId], d.TraceParent?.Split('-')[1]));
+        }
+
+        var expected = burst.Select(e => $"msg_{e.EventId:N}").Order().ToList();
+        await Eventually.HoldsAsync(() => Receiver.ProcessedIds(firstName).Count == 40 && Receiver.ProcessedIds(secondName).Count == 40,
+            Soon, "both endpoints received the burst");
+        Assert.Equal(expected, Receiver.ProcessedIds(firstName).Order());
+        Assert.Equal(expected, Receiver.ProcessedIds(secondName).Order());
+    }
+
+    private async Task<List<(Guid EventId, Guid EndpointId, string? TraceParent)>> DeliveriesOfAsync(string eventIds)
+    {
+        await using var connection = new NpgsqlConnection(app.Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            $"SELECT event_id, endpoint_id, trace_parent FROM deliveries WHERE event_id IN ({eventIds})", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var deliveries = new List<(Guid, Guid, string?)>();
+        while (await reader.ReadAsync())
+        {
+            deliveries.Add((reader.GetGuid(0), reader.GetGuid(1), reader.IsDBNull(2) ? null : reader.GetString(2)));
+        }
+
+        return deliveries;
     }
 
     [Fact]
