@@ -108,6 +108,26 @@ public static class SentTrace
     public static string? ParentOf(ConsumeContext context) =>
         context.Headers.Get<string>(Header) is { } sent && ActivityContext.TryParse(sent, null, out _) ? sent : null;
 
+    /// <summary>
+    /// A batch runs under one activity of MassTransit's own; a message of it is applied under an activity of its own, a
+    /// child of the one it was sent under. So its statements show in the trace of the request that caused it, and what it
+    /// keeps of <see cref="Activity.Current"/> (the feed's trace id, the webhooks' traceparent, an outbox row's trace) is
+    /// that request's. An activity nobody records is still made, so that <see cref="Activity.Current"/> is right. Null
+    /// when the message came without a trace.
+    /// </summary>
+    public static Activity? StartApplying<TMessage>(ConsumeContext<TMessage> context)
+        where TMessage : class
+    {
+        if (ParentOf(context) is not { } sentUnder)
+        {
+            return null;
+        }
+
+        var name = $"apply {typeof(TMessage).Name}";
+        return MessagingTelemetry.ActivitySource.StartActivity(name, ActivityKind.Consumer, sentUnder)
+            ?? new Activity(name).SetParentId(sentUnder).Start();
+    }
+
     /// <summary>The trace id the message was sent under, if it came with one.</summary>
     public static string? TraceIdOf(ConsumeContext context) =>
         context.Headers.Get<string>(Header) is { } sent && ActivityContext.TryParse(sent, null, out var parent)
@@ -195,30 +215,12 @@ internal static class Inbox
     {
         foreach (var message in messages)
         {
-            using var underItsTrace = underSentTraces ? StartUnderSentTrace<TMessage>(SentTrace.ParentOf(message)) : null;
+            using var underItsTrace = underSentTraces ? SentTrace.StartApplying(message) : null;
             await handle(message, ct);
             await db.SaveChangesAsync(ct);
             // Saved, so let go: every SaveChanges scans what is tracked, and a batch's earlier entities kept made
             // each message dearer than the last (the change detector led the portal's profile).
             db.ChangeTracker.Clear();
         }
-    }
-
-    /// <summary>
-    /// A batch runs under one activity of MassTransit's own; each message is applied under its own, a child of the one
-    /// it was sent under. So its statements show in the trace of the request that caused it, and what it keeps of
-    /// <see cref="Activity.Current"/> (the feed's trace id, the webhooks' traceparent) is that request's. An activity
-    /// nobody records is still made, so that <see cref="Activity.Current"/> is right.
-    /// </summary>
-    private static Activity? StartUnderSentTrace<TMessage>(string? sentUnder)
-    {
-        if (sentUnder is null || !ActivityContext.TryParse(sentUnder, null, out var parent))
-        {
-            return null;
-        }
-
-        var name = $"apply {typeof(TMessage).Name}";
-        return MessagingTelemetry.ActivitySource.StartActivity(name, ActivityKind.Consumer, parent)
-            ?? new Activity(name).SetParentId(sentUnder).Start();
     }
 }

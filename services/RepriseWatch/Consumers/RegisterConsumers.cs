@@ -65,7 +65,7 @@ public sealed class CooperativeJoinedConsumer(RepriseWatchDbContext db, TimeProv
             }
 
             // The conversion's event and timer keep the trace they are made under: the registration's, not the batch's.
-            using var underItsTrace = StartUnderSentTrace(message);
+            using var underItsTrace = SentTrace.StartApplying(message);
             var now = Time.GetUtcNow();
             foreach (var opportunity in ofItsCompany)
             {
@@ -94,19 +94,6 @@ public sealed class CooperativeJoinedConsumer(RepriseWatchDbContext db, TimeProv
         {
             Pipeline.Convert(Db, opportunity, cooperative, options.Value.StaleAfter, now);
         }
-    }
-
-    /// <summary>An activity under the one that sent <paramref name="message"/>, as one at a time applies it.</summary>
-    private static Activity? StartUnderSentTrace(ConsumeContext<CooperativeJoined> message)
-    {
-        if (SentTrace.ParentOf(message) is not { } sentUnder)
-        {
-            return null;
-        }
-
-        const string name = $"apply {nameof(CooperativeJoined)}";
-        return MessagingTelemetry.ActivitySource.StartActivity(name, ActivityKind.Consumer, sentUnder)
-            ?? new Activity(name).SetParentId(sentUnder).Start();
     }
 }
 
