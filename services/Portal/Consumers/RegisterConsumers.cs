@@ -37,11 +37,10 @@ public sealed class CooperativeJoinedConsumer(PortalDbContext db, TimeProvider t
         var joined = fresh.Select(m => m.Message).ToList();
         await CooperativeSites.EnsureUnionSitesAsync(Db, joined.Select(j => j.RegionalUnion), now, ct);
         var withSite = await CooperativeSites.LockAsync(Db, joined.Select(j => j.CooperativeId).ToList(), ct);
-        var slugs = await CooperativeSites.FreeSlugsAsync(Db,
-            joined.Where(j => !withSite.Contains(j.CooperativeId)).Select(j => (j.CooperativeId, j.Name)), ct);
+        var newcomers = joined.Where(j => !withSite.Contains(j.CooperativeId)).ToList();
+        var slugs = await CooperativeSites.FreeSlugsAsync(Db, newcomers.Select(j => (j.CooperativeId, j.Name)), ct);
         await TargetFacts.CountAsync(Db, CongressTargets.MemberCooperatives,
-            [.. joined.Where(j => !withSite.Contains(j.CooperativeId))
-                .Select(j => new TargetFacts.Fact(j.CooperativeId, j.OccurredAt.Year, j.RegionalUnion, j.OccurredAt))], ct);
+            [.. newcomers.Select(j => new TargetFacts.Fact(j.CooperativeId, j.OccurredAt.Year, j.RegionalUnion, j.OccurredAt))], ct);
 
         var known = new List<ConsumeContext<CooperativeJoined>>();
         foreach (var message in fresh)

@@ -163,26 +163,24 @@ public static class RegisterFacts
         string?[] unions = [.. facts.Select(f => f.RegionalUnion)];
         int?[] headcounts = [.. facts.Select(f => f.DeclaredHeadcount)];
         DateTimeOffset[] statedAts = [.. facts.Select(f => f.StatedAt)];
-        // A fact without a union states no region: only the proposed row's columns reach the update (excluded), so the
-        // update looks its fact up by id. Rows are written in id order, so that concurrent batches lock them in one order.
+        // A fact without a union states no region: it proposes '' (a union's name is never empty), and the update keeps
+        // the region held. Rows are written in id order, so that concurrent batches lock them in one order.
         var stated = await db.Cooperatives
             .FromSql($"""
-                WITH stated AS (
-                    SELECT f.*, f.regional_union IS NOT NULL AS states_region
-                    FROM unnest({ids}, {sirens}, {unions}, {headcounts}, {statedAts})
-                        AS f(id, siren, regional_union, declared_headcount, stated_at)
-                )
                 INSERT INTO cooperatives (id, siren, regional_union, region_stated_at, declared_headcount)
-                SELECT id, siren, coalesce(regional_union, ''), stated_at, declared_headcount FROM stated ORDER BY id
+                SELECT f.id, f.siren, coalesce(f.regional_union, ''), f.stated_at, f.declared_headcount
+                FROM unnest({ids}, {sirens}, {unions}, {headcounts}, {statedAts})
+                    AS f(id, siren, regional_union, declared_headcount, stated_at)
+                ORDER BY f.id
                 ON CONFLICT (id) DO UPDATE SET
                     siren = coalesce(cooperatives.siren, excluded.siren),
-                    regional_union = CASE WHEN (SELECT states_region FROM stated WHERE stated.id = excluded.id)
+                    regional_union = CASE WHEN excluded.regional_union <> ''
                                           AND cooperatives.region_stated_at < excluded.region_stated_at
                                           THEN excluded.regional_union ELSE cooperatives.regional_union END,
                     declared_headcount = CASE WHEN excluded.declared_headcount IS NOT NULL
                                               AND (cooperatives.declared_headcount IS NULL OR cooperatives.region_stated_at <= excluded.region_stated_at)
                                               THEN excluded.declared_headcount ELSE cooperatives.declared_headcount END,
-                    region_stated_at = CASE WHEN (SELECT states_region FROM stated WHERE stated.id = excluded.id)
+                    region_stated_at = CASE WHEN excluded.regional_union <> ''
                                             THEN greatest(cooperatives.region_stated_at, excluded.region_stated_at)
                                             ELSE cooperatives.region_stated_at END
                 RETURNING *
