@@ -35,7 +35,8 @@ public sealed class RegisterBurstTests(AmbassadorsServers servers, AmbassadorsAp
         }
 
         // Known through an earlier event: its dues paid first (the join brings the details, the membership stays), an
-        // update stated before the join (the join replaces it) or after (it stays; an update names no legal form).
+        // update stated before the join (the join replaces it) or after (it stays, and the older join still brings the
+        // legal form, which updates never name).
         var earlier = new List<CooperativeUpdated>();
         for (var i = 0; i < 3; i++)
         {
@@ -48,7 +49,7 @@ public sealed class RegisterBurstTests(AmbassadorsServers servers, AmbassadorsAp
             expected[older] = new("Scop jointe", "SCOP", AmbassadorsApp.Lyon, "62.01Z", AmbassadorsApp.Aura, now, null);
             earlier.Add(Updated(newer, "Scop d'après", AmbassadorsApp.Rennes, AmbassadorsApp.Ouest, after));
             burst.Add(Joined(newer, "Scop jointe", "SCOP", AmbassadorsApp.Lyon, AmbassadorsApp.Aura, now));
-            expected[newer] = new("Scop d'après", "", AmbassadorsApp.Rennes, "62.01Z", AmbassadorsApp.Ouest, after, null);
+            expected[newer] = new("Scop d'après", "SCOP", AmbassadorsApp.Rennes, "62.01Z", AmbassadorsApp.Ouest, after, null);
         }
 
         await Task.WhenAll(earlier.Select(updated => App.PublishAsync(updated)));

@@ -138,7 +138,31 @@ public static class RegisterFacts
             WHERE cooperatives.details_stated_at < excluded.details_stated_at
             RETURNING id, xmax = 0 AS inserted
             """).ToListAsync(ct);
-        return written.ToDictionary(w => w.Id, w => w.Inserted);
+        var applied = written.ToDictionary(w => w.Id, w => w.Inserted);
+        await StateMissingLegalFormsAsync(db, details.Where(d => !applied.ContainsKey(d.Id) && !string.IsNullOrEmpty(d.LegalForm)).ToList(), ct);
+        return applied;
+    }
+
+    /// <summary>
+    /// The legal form of facts older than the details held. The register never changes a cooperative's legal form
+    /// and its updates name none, so an older join still brings the form a newer update left empty.
+    /// </summary>
+    private static async Task StateMissingLegalFormsAsync(AmbassadorsDbContext db, IReadOnlyList<RegisterDetails> older,
+        CancellationToken ct)
+    {
+        if (older.Count == 0)
+        {
+            return;
+        }
+
+        var ids = older.Select(d => d.Id).ToArray();
+        var legalForms = older.Select(d => d.LegalForm!).ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            UPDATE cooperatives SET legal_form = d.legal_form
+            FROM unnest({ids}, {legalForms}) AS d(id, legal_form)
+            WHERE cooperatives.id = d.id AND cooperatives.legal_form = ''
+            """, ct);
     }
 
     private sealed record WrittenCooperative(Guid Id, bool Inserted);
