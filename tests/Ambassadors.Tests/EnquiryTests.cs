@@ -177,6 +177,12 @@ public sealed class EnquiryTests(AmbassadorsServers servers, AmbassadorsAppPerCl
             await (await AnswerAsync(stranger, id, "Je réponds à la place.")).ExpectAsync(404);
         }
 
+        // The version is in the body too, the same as the ETag header, and the answer carries the one it made.
+        var one = await manager.GetAsync($"{Enquiries}/{id}");
+        var version = one.Headers.ETag?.Tag;
+        Assert.NotNull(version);
+        Assert.Equal(version, (await one.ExpectAsync(200)).GetProperty("eTag").GetString());
+
         await (await Public.GetAsync(Enquiries)).ExpectAsync(401);
         await (await Public.GetAsync($"{Enquiries}/{id}")).ExpectAsync(401);
 
@@ -190,6 +196,11 @@ public sealed class EnquiryTests(AmbassadorsServers servers, AmbassadorsAppPerCl
         await (await AnswerAsync(manager, id, " ")).ExpectInvalidAsync("note");
         var answered = await (await AnswerAsync(manager, id, "Venez nous voir jeudi à 18 h.")).ExpectAsync(200);
         Assert.Equal("Answered", answered.GetProperty("status").GetString());
+        var afterAnswer = await manager.GetAsync($"{Enquiries}/{id}");
+        Assert.NotEqual(version, afterAnswer.Headers.ETag?.Tag);
+        Assert.Equal(afterAnswer.Headers.ETag?.Tag, answered.GetProperty("eTag").GetString());
+        // The version read before the answer is stale now.
+        await (await AnswerAsync(manager, id, "Encore", version)).ExpectAsync(412);
         await (await AnswerAsync(delegateOfUnion, id, "Encore")).ExpectRuleAsync("answer-once");
         var followed = await (await Public.GetAsync($"{Enquiries}/follow/{token}")).ExpectAsync(200);
         Assert.Equal("Answered", followed.GetProperty("status").GetString());

@@ -91,15 +91,6 @@ namespace Scop.Aspire.Web.Api.Ambassadors
 
         // Errors keep their body's text, which ApiException.Problem reads (field errors and the rule a refusal names).
         partial void Initialize() => ReadResponseAsString = true;
-
-        /// <summary>
-        /// The ETag of the last answer read, for a resource whose body does not carry its version (an enquiry): the
-        /// page sends it back as If-Match with its change.
-        /// </summary>
-        public string? LastETag { get; private set; }
-
-        partial void ProcessResponse(System.Net.Http.HttpClient client, System.Net.Http.HttpResponseMessage response) =>
-            LastETag = response.Headers.ETag?.ToString();
     }
 }
 

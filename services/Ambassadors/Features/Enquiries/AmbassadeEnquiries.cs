@@ -16,18 +16,23 @@ namespace Scop.Aspire.Ambassadors.Features.Enquiries;
 /// delegates of its regional union and staff only — to anyone else an enquiry does not exist (<c>404</c>).
 /// <list type="bullet">
 /// <item><c>GET …/enquiries?ambassadeId=&amp;status=</c>: the caller's enquiries, newest first, paged.</item>
-/// <item><c>GET …/enquiries/{id}</c>: one, with the project holder's contact; <c>ETag</c>.</item>
+/// <item><c>GET …/enquiries/{id}</c>: one, with the project holder's contact; <c>ETag</c>, in the header and in the body
+/// (<c>eTag</c>, as an Ambassade's), so a client holds the version with the enquiry it read.</item>
 /// <item><c>POST …/enquiries/{id}/answer</c>: the first answer (<c>note</c>), once (<c>409</c> <c>answer-once</c>, and a
 /// withdrawn enquiry cannot be answered: <c>answer-not-withdrawn</c>); <c>If-Match</c>. The deadline's timers then do
-/// nothing.</item>
+/// nothing. The answer is the enquiry as recorded, with its new <c>eTag</c>.</item>
 /// </list>
 /// </summary>
 public static class AmbassadeEnquiries
 {
+    /// <summary>
+    /// An enquiry as its Ambassade, union and staff see it. <see cref="ETag"/> is its version, the same as the ETag
+    /// header: a client sends it back as If-Match without depending on the headers of the last answer it read.
+    /// </summary>
     public sealed record EnquiryView(Guid Id, string Status, Guid AmbassadeId, string RegionalUnion, string Sector,
         string CommuneCode, bool ToNearest, DateTimeOffset ReceivedAt, DateOnly DueOn, bool Late, string? Project, string? Name,
         string? Email, string? Phone, bool ConsentToContact, string? Answer, DateTimeOffset? AnsweredAt,
-        DateTimeOffset? EscalatedToUnionAt, DateTimeOffset? EscalatedToFederationAt, DateTimeOffset? WithdrawnAt);
+        DateTimeOffset? EscalatedToUnionAt, DateTimeOffset? EscalatedToFederationAt, DateTimeOffset? WithdrawnAt, string ETag);
 
     public sealed record AnswerRequest(string? Note);
 
@@ -172,5 +177,5 @@ public static class AmbassadeEnquiries
     private static EnquiryView View(Enquiry e, DateOnly today) => new(e.Id, e.Status.ToString(), e.AmbassadeId, e.RegionalUnion,
         e.Sector, e.CommuneCode, e.ToNearest, e.ReceivedAt, e.DueOn, e.Status == EnquiryStatus.Received && today > e.DueOn,
         e.Project, e.Name, e.Email, e.Phone, e.ConsentToContact, e.Answer, e.AnsweredAt, e.EscalatedToUnionAt,
-        e.EscalatedToFederationAt, e.WithdrawnAt);
+        e.EscalatedToFederationAt, e.WithdrawnAt, Preconditions.ETagOf(e.Version));
 }
