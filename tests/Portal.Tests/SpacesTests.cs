@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
+using Scop.Aspire.Contracts.Membership;
 using Scop.Aspire.Portal.Tests.Support;
 
 namespace Scop.Aspire.Portal.Tests;
@@ -64,6 +65,46 @@ public sealed class SpacesTests(PortalServers servers, PortalAppPerClass perClas
         Assert.Equal(Pdf, await file.Content.ReadAsByteArrayAsync());
         Assert.Equal("application/pdf", file.Content.Headers.ContentType?.MediaType);
         Assert.Equal($"sha-256=:{Convert.ToBase64String(SHA256.HashData(Pdf))}:", file.Headers.GetValues("Repr-Digest").Single());
+    }
+
+    [Fact]
+    public async Task A_post_names_its_author_as_their_token_did_until_the_author_is_erased()
+    {
+        var (alice, bob) = (Guid.NewGuid(), Guid.NewGuid());
+        var space = await NewSpaceAsync(alice, bob);
+        var asAlice = PortalApp.MemberToken(person: alice, name: "Alice Martin");
+        var longName = new string('B', 199) + "\U0001F600" + new string('b', 56);
+
+        var started = (await client.PostJsonAsync($"/api/portal/spaces/{space}/threads",
+            new { title = "Ordre du jour", body = "Des points à ajouter ?" }, asAlice)).Expect(HttpStatusCode.Created).Body;
+        Assert.Equal("Alice Martin", started["posts"]!["items"]![0]!["authorName"]!.GetValue<string>());
+        var threadId = started["thread"]!["id"]!.GetValue<string>();
+        var reply = (await client.PostJsonAsync($"/api/portal/threads/{threadId}/posts", new { body = "Le budget." },
+            PortalApp.MemberToken(person: bob, name: "Bob <b>Durand</b>"))).Expect(HttpStatusCode.Created).Body;
+        Assert.Equal("Bob <b>Durand</b>", reply["authorName"]!.GetValue<string>());
+        var cut = (await client.PostJsonAsync($"/api/portal/threads/{threadId}/posts", new { body = "Et la date." },
+            PortalApp.MemberToken(person: bob, name: longName))).Expect(HttpStatusCode.Created).Body;
+        Assert.Equal(new string('B', 199), cut["authorName"]!.GetValue<string>());
+        // An account without a display name is named by its user name, a hire's e-mail address: not shown as a name.
+        var email = $"bob.{Guid.NewGuid():N}@example.coop";
+        var unnamed = (await client.PostJsonAsync($"/api/portal/threads/{threadId}/posts", new { body = "Sans nom." },
+            PortalApp.MemberToken(person: bob, name: email, userName: email))).Expect(HttpStatusCode.Created).Body;
+        Assert.Null(unnamed["authorName"]);
+        Assert.Equal(bob.ToString(), unnamed["authorPersonId"]!.GetValue<string>());
+
+        var posts = (await client.ReadAsync($"/api/portal/threads/{threadId}", asAlice)).Expect(HttpStatusCode.OK).Body["posts"]!["items"]!.AsArray();
+        Assert.Equal(new[] { "Alice Martin", "Bob <b>Durand</b>", new string('B', 199), null },
+            posts.Select(p => p!["authorName"]?.GetValue<string>()));
+
+        await app.PublishAsync(new PersonErased(Guid.NewGuid(), DateTimeOffset.UtcNow, bob));
+        posts = (await Feed.EventuallyAsync(() => client.ReadAsync($"/api/portal/threads/{threadId}", asAlice),
+            a => a.Body["posts"]!["items"]!.AsArray().Count(p => p!["authorName"] is null) == 3, "Bob's posts without his name"))
+            .Body["posts"]!["items"]!.AsArray();
+        Assert.Equal("Alice Martin", posts[0]!["authorName"]!.GetValue<string>());
+        Assert.All(posts.Skip(1), p => Assert.Null(p!["authorPersonId"]));
+        Assert.Equal(0L, await app.QueryScalarAsync<long>(
+            "SELECT count(*) FROM space_posts WHERE author_name IS NOT NULL AND thread_id = @t AND author_person_id IS NULL",
+            ("t", Guid.Parse(threadId))));
     }
 
     [Fact]

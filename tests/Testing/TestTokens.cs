@@ -46,14 +46,14 @@ public static class TestTokens
 
     public static string Mint(string audience, IEnumerable<string> roles, string? regionalUnion = null, Guid? cooperativeId = null,
         string clientId = "scop-web", DateTime? expires = null, string issuer = Issuer, SecurityKey? key = null,
-        string? subject = null, Guid? personId = null)
+        string? subject = null, Guid? personId = null, string name = "Test user", string? preferredUserName = null)
     {
         var now = DateTime.UtcNow;
         var expiry = expires ?? now.AddMinutes(15);
         var claims = new List<Claim>
         {
             new("sub", subject ?? Guid.NewGuid().ToString()),
-            new("name", "Test user"),
+            new("name", name),
             new("client_id", clientId),
             new("scope", audience),
             new("jti", Guid.NewGuid().ToString()),
@@ -72,6 +72,11 @@ public static class TestTokens
         if (personId is not null)
         {
             claims.Add(new Claim("person_id", personId.Value.ToString()));
+        }
+
+        if (preferredUserName is not null)
+        {
+            claims.Add(new Claim("preferred_username", preferredUserName));
         }
 
         var descriptor = new SecurityTokenDescriptor

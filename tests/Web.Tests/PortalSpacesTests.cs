@@ -4,9 +4,10 @@ using System.Text.Json;
 namespace Scop.Aspire.Web.Tests;
 
 /// <summary>
-/// A collaborative space in the browser: a worker-member made a member of a working group by staff opens a thread,
-/// answers in it (a script in the Markdown gone), adds a PDF and downloads it back, and sees a file disguised as a PDF
-/// refused; a member of no space finds the space's pages « introuvables » and its document unreachable.
+/// A collaborative space in the browser: a worker-member made a member of a union's working group by staff opens a
+/// thread, answers in it (a script in the Markdown gone), reads the union's delegate's answer under the delegate's name
+/// and their own under « Vous », adds a PDF and downloads it back, and sees a file disguised as a PDF refused; a member
+/// of no space finds the space's pages « introuvables » and its document unreachable.
 /// </summary>
 [Collection(WebPlatformCollection.Name)]
 public sealed class PortalSpacesTests(WebPlatform platform)
@@ -23,7 +24,7 @@ public sealed class PortalSpacesTests(WebPlatform platform)
         var member = await platform.NewMemberAsync(page, "Noa", "Groupiste", MemberPassword);
         var name = $"Groupe transmission {Guid.NewGuid():N}"[..30];
         var staff = await platform.TokenAsync("admin", "openid portal");
-        var space = (await platform.PostAsync(staff, "/api/portal/spaces", new { name, kind = "working-group", members = new[] { member.Person } }))
+        var space = (await platform.PostAsync(staff, "/api/portal/spaces", new { name, kind = "working-group", regionalUnion = "urscop-aura", members = new[] { member.Person } }))
             .GetProperty("id").GetGuid();
 
         await page.SignInAsync(platform, member.Email, check: null, password: MemberPassword);
@@ -33,7 +34,7 @@ public sealed class PortalSpacesTests(WebPlatform platform)
         await page.CheckAsync(platform, "spaces");
         await page.GetByRole(AriaRole.List, new() { Name = "Mes espaces" }).GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(name);
-        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Groupe de travail · 1 membre");
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("Groupe de travail · URSCOP Auvergne-Rhône-Alpes · 1 membre");
 
         // A thread without its first message: said next to it, nothing opened.
         await page.GetByLabel("Titre *").FillAsync("Reprendre la fonderie");
@@ -54,6 +55,17 @@ public sealed class PortalSpacesTests(WebPlatform platform)
         await Assertions.Expect(posts.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(2);
         await Assertions.Expect(posts.GetByRole(AriaRole.Listitem).Last).ToContainTextAsync("Vous, le");
         await Assertions.Expect(posts.GetByRole(AriaRole.Listitem).Last).ToContainTextAsync("Je prépare le plan de financement.");
+
+        // The union's delegate, a member by their role, answers: their post carries the name of their account.
+        var threadPath = new Uri(page.Url).AbsolutePath;
+        var delegateToken = await platform.TokenAsync("delegate-aura", "openid portal");
+        await platform.PostAsync(delegateToken, $"/api/portal/threads/{threadPath.Split('/')[^1]}/posts", new { body = "Je relis le plan." });
+        await page.GotoAsync(threadPath);
+        await Assertions.Expect(posts.GetByRole(AriaRole.Listitem)).ToHaveCountAsync(3);
+        await Assertions.Expect(posts.GetByRole(AriaRole.Listitem).First).ToContainTextAsync("Vous, le");
+        await Assertions.Expect(posts.GetByRole(AriaRole.Listitem).Last).ToContainTextAsync("Anne Déléguée (URSCOP Auvergne-Rhône-Alpes), le");
+        await Assertions.Expect(posts.GetByRole(AriaRole.Listitem).Last).ToContainTextAsync("Je relis le plan.");
+        await Assertions.Expect(posts.GetByText("Un·e membre")).ToHaveCountAsync(0);
         await page.CheckAsync(platform, "space-thread");
 
         // A PDF: listed, and downloaded back byte for byte. Text named .pdf: refused, said in French.

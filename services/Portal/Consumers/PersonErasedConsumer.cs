@@ -10,7 +10,8 @@ namespace Scop.Aspire.Portal.Consumers;
 /// <summary>
 /// Erasure: the guide versions the person proposed stay (the guide is the network's), without the link to them; the
 /// person's saved watch filters and space memberships go, their posts, threads and documents stay without the link to
-/// them; the kept idempotent answers and outbox rows that named them go, as in every service.
+/// them (a post loses its author's person id, subject and display name); the kept idempotent answers and outbox rows
+/// that named them go, as in every service.
 /// </summary>
 public sealed class PersonErasedConsumer(PortalDbContext db, TimeProvider time)
     : InboxConsumer<PersonErased, PortalDbContext>(db, time)
@@ -23,7 +24,7 @@ public sealed class PersonErasedConsumer(PortalDbContext db, TimeProvider time)
         await Db.SavedWatchFilters.Where(f => f.PersonId == person).ExecuteDeleteAsync(ct);
         await Db.SpaceMembers.Where(m => m.PersonId == person).ExecuteDeleteAsync(ct);
         await Db.Database.ExecuteSqlAsync(
-            $"UPDATE space_posts SET author_person_id = NULL, author = 'erased' WHERE author_person_id = {person}", ct);
+            $"UPDATE space_posts SET author_person_id = NULL, author = 'erased', author_name = NULL WHERE author_person_id = {person}", ct);
         await Db.Database.ExecuteSqlAsync(
             $"UPDATE space_posts SET mentions = array_remove(mentions, {person}) WHERE mentions @> ARRAY[{person}]", ct);
         await Db.Database.ExecuteSqlAsync($"UPDATE space_threads SET started_by = NULL WHERE started_by = {person}", ct);

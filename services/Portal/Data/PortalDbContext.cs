@@ -81,6 +81,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options) :
             post.HasIndex(p => p.Mentions).HasMethod("gin");
             post.HasOne<SpaceThread>().WithMany().HasForeignKey(p => p.ThreadId);
             post.Property(p => p.Author).HasMaxLength(300);
+            post.Property(p => p.AuthorName).HasMaxLength(SpacePost.MaxAuthorNameLength);
         });
 
         model.Entity<SpaceDocument>(document =>

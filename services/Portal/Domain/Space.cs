@@ -59,6 +59,9 @@ public sealed class SpacePost
     public const int MaxBodyLength = 20_000;
     public const int MaxMentions = 20;
 
+    /// <summary>The identity service's bound on a display name (<c>PlatformUser.MaxDisplayNameLength</c>).</summary>
+    public const int MaxAuthorNameLength = 200;
+
     public Guid Id { get; set; }
 
     /// <summary>The order posts were written in (the database numbers them): two posts of the same instant keep theirs.</summary>
@@ -69,6 +72,12 @@ public sealed class SpacePost
     public Guid? AuthorPersonId { get; set; }
 
     public required string Author { get; set; }
+
+    /// <summary>
+    /// The author's display name as their token gave it (the <c>name</c> claim) when they wrote the post; null when the
+    /// token had none or only the account's user name, and once the author is erased.
+    /// </summary>
+    public string? AuthorName { get; set; }
 
     public required string BodyMarkdown { get; set; }
 

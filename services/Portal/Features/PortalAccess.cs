@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Scop.Aspire.Portal.Domain;
 using Scop.Aspire.ServiceDefaults.Security;
 
@@ -22,6 +23,36 @@ public static class PortalAccess
     /// <summary>Who the caller is, for the record of who wrote what: their token's subject.</summary>
     public static string Author(this ClaimsPrincipal user) =>
         user.FindFirst(PlatformClaims.Subject)?.Value ?? user.FindFirst(PlatformClaims.ClientId)?.Value ?? "unknown";
+
+    /// <summary>
+    /// The caller's display name as their token gives it (the <c>name</c> claim), at most
+    /// <see cref="SpacePost.MaxAuthorNameLength"/> characters, without a surrogate pair cut in half; null when the token
+    /// names no one. The identity service falls back on the user name when an account has no display name, and an
+    /// account opened from a hire is named by its e-mail address: a <c>name</c> that is only the user name
+    /// (<c>preferred_username</c>) is no display name, and is not shown to other members either.
+    /// </summary>
+    public static string? AuthorName(this ClaimsPrincipal user)
+    {
+        var name = user.FindFirst(PlatformClaims.Name)?.Value?.Trim();
+        if (string.IsNullOrEmpty(name)
+            || string.Equals(name, user.FindFirst(JwtRegisteredClaimNames.PreferredUsername)?.Value?.Trim(), StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        if (name.Length <= SpacePost.MaxAuthorNameLength)
+        {
+            return name;
+        }
+
+        var length = SpacePost.MaxAuthorNameLength;
+        if (char.IsHighSurrogate(name[length - 1]))
+        {
+            length--;
+        }
+
+        return name[..length].TrimEnd();
+    }
 
     public static ProblemHttpResult NotEditor(Site site) => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden,
         title: "Not an editor of this site",

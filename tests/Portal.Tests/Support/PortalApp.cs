@@ -38,9 +38,13 @@ public sealed class PortalApp(string databaseConnectionString, PlatformServers s
     public static string DelegateToken(string union) =>
         TestTokens.For(PlatformAudiences.Portal, PlatformRoles.Delegate, regionalUnion: union);
 
-    /// <summary>A member with an account of their own (<paramref name="subject"/>) and a person in the register.</summary>
-    public static string MemberToken(string? subject = null, Guid? person = null) =>
-        TestTokens.Mint(PlatformAudiences.Portal, [PlatformRoles.Member], subject: subject, personId: person ?? Guid.NewGuid());
+    /// <summary>
+    /// A member with an account of their own (<paramref name="subject"/>), a person in the register, the name their
+    /// token gives (<paramref name="name"/>) and, when given, their account's user name (<paramref name="userName"/>).
+    /// </summary>
+    public static string MemberToken(string? subject = null, Guid? person = null, string name = "Test user", string? userName = null) =>
+        TestTokens.Mint(PlatformAudiences.Portal, [PlatformRoles.Member], subject: subject, personId: person ?? Guid.NewGuid(), name: name,
+            preferredUserName: userName);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

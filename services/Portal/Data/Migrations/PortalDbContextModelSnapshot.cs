@@ -580,6 +580,11 @@ namespace Scop.Aspire.Portal.Data.Migrations
                         .HasColumnType("character varying(300)")
                         .HasColumnName("author");
 
+                    b.Property<string>("AuthorName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("author_name");
+
                     b.Property<Guid?>("AuthorPersonId")
                         .HasColumnType("uuid")
                         .HasColumnName("author_person_id");

@@ -13,8 +13,9 @@ public sealed record SpaceResponse(Guid Id, string Name, string Kind, string? Re
 
 public sealed record ThreadResponse(Guid Id, Guid SpaceId, string Title, DateTimeOffset CreatedAt, DateTimeOffset LastPostAt);
 
+/// <summary>A post; <c>AuthorName</c> is the author's display name when they wrote it, null if unknown or erased.</summary>
 public sealed record PostResponse(Guid Id, Guid ThreadId, Guid? AuthorPersonId, string Html, IReadOnlyList<Guid> Mentions,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt, string? AuthorName);
 
 public sealed record ThreadWithPosts(ThreadResponse Thread, PagedList<PostResponse> Posts);
 
@@ -435,6 +436,7 @@ public static class SpacesEndpoints
         ThreadId = threadId,
         AuthorPersonId = CallerScope.Of(user).Person,
         Author = user.Author(),
+        AuthorName = user.AuthorName(),
         BodyMarkdown = body,
         BodyHtml = markdown.Render(body).Html,
         Mentions = mentions,
@@ -473,7 +475,8 @@ public static class SpacesEndpoints
 
     private static ThreadResponse Response(SpaceThread t) => new(t.Id, t.SpaceId, t.Title, t.CreatedAt, t.LastPostAt);
 
-    private static PostResponse Response(SpacePost p) => new(p.Id, p.ThreadId, p.AuthorPersonId, p.BodyHtml, p.Mentions, p.CreatedAt);
+    private static PostResponse Response(SpacePost p) => new(p.Id, p.ThreadId, p.AuthorPersonId, p.BodyHtml, p.Mentions, p.CreatedAt,
+        p.AuthorName);
 
     private static DocumentResponse Response(SpaceDocument d) => new(d.Id, d.SpaceId, d.Name, d.ContentType, d.Size, d.Sha256, d.UploadedAt);
 }
