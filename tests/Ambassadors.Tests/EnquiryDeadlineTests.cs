@@ -6,7 +6,8 @@ namespace Scop.Aspire.Ambassadors.Tests;
 /// <summary>
 /// An enquiry's first answer is due within 5 working days, French public holidays not counted; unanswered, a durable
 /// timer escalates it to the union's delegates the day after, and 5 working days later to federation staff. An answered
-/// enquiry's timers fire and do nothing. On the service's (fake) clock, across Ascension and Whit Monday 2027.
+/// enquiry's timers fire and do nothing. On the service's (fake) clock, across next year's Ascension and Whit Monday (the
+/// clock starts at the hour the suite runs and only moves forward, so no fixed date stays ahead of it).
 /// </summary>
 [Collection(AmbassadorsServersCollection.Name)]
 public sealed class EnquiryDeadlineTests(AmbassadorsServers servers, AmbassadorsAppPerClass perClass)
@@ -31,20 +32,26 @@ public sealed class EnquiryDeadlineTests(AmbassadorsServers servers, Ambassadors
     public async Task A_late_enquiry_goes_to_the_union_then_to_federation_staff_and_an_answered_one_stays_put()
     {
         var (_, ambassade) = await App.LabelledAsync(Client);
-        // Wednesday 5 May 2027, 10:00 in Paris, the eve of Ascension.
-        App.Advance(new DateTimeOffset(2027, 5, 5, 8, 0, 0, TimeSpan.Zero) - App.Time.GetUtcNow());
+        // The eve of next year's Ascension (a Wednesday), 10:00 in Paris. The working-day arithmetic across these
+        // holidays is pinned by the test above; this one follows the timers along it.
+        var eve = FrenchHolidays.EasterSunday(App.Today.Year + 1).AddDays(38);
+        var dueOn = FrenchHolidays.AddWorkingDays(eve, 5);
+        var federationDueOn = FrenchHolidays.AddWorkingDays(dueOn, 5);
+        Assert.True(FrenchHolidays.IsHoliday(eve.AddDays(1)) && dueOn.DayNumber - eve.DayNumber >= 8,
+            "the answer is due after Ascension and the following weekend");
+        App.Advance(ParisCalendar.StartOf(eve).AddHours(10) - App.Time.GetUtcNow());
         var (late, _) = await App.SendEnquiryAsync(ambassade, "Projet resté sans réponse.");
         var (answered, _) = await App.SendEnquiryAsync(ambassade, "Projet auquel l'Ambassade répond.");
         var read = await (await Client.GetAsync($"/api/ambassadors/enquiries/{late}")).ExpectAsync(200);
-        Assert.Equal("2027-05-13", read.GetProperty("dueOn").GetString());
+        Assert.Equal(dueOn.ToString("yyyy-MM-dd"), read.GetProperty("dueOn").GetString());
         await (await EnquiryTests.AnswerAsync(Client, answered, "Rendez-vous pris.")).ExpectAsync(200);
 
-        // Thursday 13 May, late evening: the last day for the answer is not over.
-        App.Advance(ParisCalendar.StartOf(new DateOnly(2027, 5, 14)) - TimeSpan.FromMinutes(5) - App.Time.GetUtcNow());
+        // The due day, late evening: the last day for the answer is not over.
+        App.Advance(ParisCalendar.StartOf(dueOn.AddDays(1)) - TimeSpan.FromMinutes(5) - App.Time.GetUtcNow());
         await Task.Delay(300);
         Assert.Equal(0, await EscalationsAsync(late));
 
-        // Friday 14 May: the union's delegates are told.
+        // The day after: the union's delegates are told.
         App.Advance(TimeSpan.FromMinutes(10));
         await AmbassadorsApp.WaitUntilAsync(async () => await EscalationsAsync(late, "Union") == 1, "the late enquiry went to the union");
         read = await (await Client.GetAsync($"/api/ambassadors/enquiries/{late}")).ExpectAsync(200);
@@ -52,12 +59,12 @@ public sealed class EnquiryDeadlineTests(AmbassadorsServers servers, Ambassadors
         Assert.True(read.TryGetProperty("escalatedToUnionAt", out _));
         Assert.Equal(0, await EscalationsAsync(late, "Federation"));
 
-        // Friday 21 May (Whit Monday skipped), late evening: not yet federation staff.
-        App.Advance(ParisCalendar.StartOf(new DateOnly(2027, 5, 22)) - TimeSpan.FromMinutes(5) - App.Time.GetUtcNow());
+        // Five working days later (Whit Monday skipped), late evening: not yet federation staff.
+        App.Advance(ParisCalendar.StartOf(federationDueOn.AddDays(1)) - TimeSpan.FromMinutes(5) - App.Time.GetUtcNow());
         await Task.Delay(300);
         Assert.Equal(0, await EscalationsAsync(late, "Federation"));
 
-        // Saturday 22 May: federation staff are told.
+        // The day after: federation staff are told.
         App.Advance(TimeSpan.FromMinutes(10));
         await AmbassadorsApp.WaitUntilAsync(async () => await EscalationsAsync(late, "Federation") == 1, "the late enquiry went to federation staff");
 

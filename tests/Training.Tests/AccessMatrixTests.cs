@@ -21,8 +21,9 @@ public sealed class AccessMatrixTests(TrainingServers servers, TrainingAppPerCla
     [Fact]
     public async Task Every_mapped_endpoint_names_a_policy_and_answers_each_caller_as_the_matrix_says()
     {
-        // Today is a working day at 9:00, so that attendance can be recorded at a session starting today.
-        var today = App.WorkingDay(0);
+        // Today becomes the next working day at 9:00, so that attendance can be recorded at a session starting today.
+        // The next one, not this one: the clock starts at the hour the suite runs, and it only moves forward.
+        var today = App.WorkingDay(1);
         App.Advance(today.ToDateTime(new TimeOnly(9, 0)) - App.Time.GetUtcNow().UtcDateTime);
         var year = today.Year;
         await (await Client.PutAsJsonAsync($"{Api}/funds/{year + 1}", new JsonObject { ["budgetCents"] = 1_000_000 })).ExpectAsync(200);
