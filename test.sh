@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # Builds the solution and runs every test project on real PostgreSQL, RabbitMQ and Redis servers (containers where a
-# Docker engine answers, else the machine's own servers started by the tests), one project after the other, then
-# prints the totals. Exits non-zero if any test failed or any test project could not run.
+# Docker engine answers, else the machine's own servers started by the tests), then prints the totals. Exits non-zero
+# if any test failed or any test project could not run.
+# Two lanes run side by side: the projects that start the whole system through the AppHost (its services listen on
+# the ports of their launch settings, so two such systems cannot run at once) one after the other, and every other
+# project (each starts its own servers on free ports) one after the other. A project spends much of its time waiting
+# on servers and timers, so the second lane uses what the first leaves of the machine. Each project's output is
+# printed whole when it ends.
 # Arguments go to every 'dotnet test', e.g.  ./test.sh --filter "FullyQualifiedName~Membership"
 set -euo pipefail
 
@@ -20,20 +25,45 @@ results="$(pwd)/TestResults"
 rm -rf "$results"
 mkdir -p "$results"
 
-projects_failed=()
+# Projects whose tests start the whole system (AppHost, DistributedApplication): they take turns.
+starts_the_system() { grep -rlq --include='*.cs' 'HostedPlatform.StartAsync' "$(dirname "$1")"; }
+
+test_project() { # runs one project; prints its output whole when it ends; records it when it fails or leaves no result
+  local project="$1" name
+  shift
+  name="$(basename "$project" .csproj)"
+  printf '==> Started %s\n' "$name" >&2
+  local started=$SECONDS status=0
+  dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" \
+    --results-directory "$results" "$@" >"$results/$name.log" 2>&1 || status=$?
+  {
+    flock 9
+    say "Testing $name ($((SECONDS - started)) s)"
+    cat "$results/$name.log"
+    if [ "$status" -ne 0 ] || [ ! -f "$results/$name.trx" ]; then
+      [ -f "$results/$name.trx" ] || echo "No results from $name: its test run did not complete." >&2
+      echo "$name" >>"$results/failed-projects"
+    fi
+  } 9>"$results/.print-lock"
+}
+
+system_lane=() other_lane=()
 for project in tests/*/*.csproj; do
   grep -q '<IsTestProject>true</IsTestProject>' "$project" || continue
-  name="$(basename "$project" .csproj)"
-  say "Testing $name"
-  if ! dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" \
-      --results-directory "$results" "$@"; then
-    projects_failed+=("$name")
-  fi
-  if [ ! -f "$results/$name.trx" ]; then
-    echo "No results from $name: its test run did not complete." >&2
-    projects_failed+=("$name")
-  fi
+  if starts_the_system "$project"; then system_lane+=("$project"); else other_lane+=("$project"); fi
 done
+
+say "Testing: ${#system_lane[@]} projects that start the whole system beside ${#other_lane[@]} others"
+( for project in "${system_lane[@]}"; do test_project "$project" "$@"; done ) &
+system_lane_pid=$!
+( for project in "${other_lane[@]}"; do test_project "$project" "$@"; done ) &
+other_lane_pid=$!
+wait "$system_lane_pid" "$other_lane_pid" || true
+
+projects_failed=()
+if [ -f "$results/failed-projects" ]; then
+  mapfile -t projects_failed <"$results/failed-projects"
+fi
 
 counter() { # sums one attribute of the <Counters> element over every result file
   grep -ho "<Counters [^>]*" "$results"/*.trx 2>/dev/null | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*' |
