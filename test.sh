@@ -32,7 +32,7 @@ test_project() { # runs one project; prints its output whole when it ends; recor
   local project="$1" name
   shift
   name="$(basename "$project" .csproj)"
-  printf '==> Started %s\n' "$name" >&2
+  say "Started $name"
   local started=$SECONDS status=0
   dotnet test "$project" --no-build -nologo --logger "trx;LogFileName=$name.trx" \
     --results-directory "$results" "$@" >"$results/$name.log" 2>&1 || status=$?

@@ -24,6 +24,9 @@ public static class PlatformClaims
 {
     public const string Subject = "sub";
     public const string Name = "name";
+
+    /// <summary>The account's user name (for an account opened from a hire, its e-mail address): <c>name</c> falls back on it.</summary>
+    public const string PreferredUserName = "preferred_username";
     public const string Role = "role";
     public const string Scope = "scope";
     public const string ClientId = "client_id";

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Scop.Aspire.Portal.Domain;
 using Scop.Aspire.ServiceDefaults.Security;
 
@@ -35,7 +34,7 @@ public static class PortalAccess
     {
         var name = user.FindFirst(PlatformClaims.Name)?.Value?.Trim();
         if (string.IsNullOrEmpty(name)
-            || string.Equals(name, user.FindFirst(JwtRegisteredClaimNames.PreferredUsername)?.Value?.Trim(), StringComparison.Ordinal))
+            || string.Equals(name, user.FindFirst(PlatformClaims.PreferredUserName)?.Value?.Trim(), StringComparison.Ordinal))
         {
             return null;
         }

@@ -108,8 +108,9 @@ public static class AmbassadeEnquiries
             return Problems.NotFound("Enquiry", id);
         }
 
-        response.Headers.ETag = Preconditions.ETagOf(enquiry.Version);
-        return TypedResults.Ok(View(enquiry, ParisCalendar.Today(time)));
+        var view = View(enquiry, ParisCalendar.Today(time));
+        response.Headers.ETag = view.ETag;
+        return TypedResults.Ok(view);
     }
 
     public static async Task<Results<Ok<EnquiryView>, ValidationProblem, ProblemHttpResult>> AnswerAsync(Guid id, HttpRequest http,
@@ -170,8 +171,9 @@ public static class AmbassadeEnquiries
             return stale; // withdrawn or answered meanwhile
         }
 
-        http.HttpContext.Response.Headers.ETag = Preconditions.ETagOf(enquiry.Version);
-        return TypedResults.Ok(View(enquiry, ParisCalendar.Today(time)));
+        var answered = View(enquiry, ParisCalendar.Today(time));
+        http.HttpContext.Response.Headers.ETag = answered.ETag;
+        return TypedResults.Ok(answered);
     }
 
     private static EnquiryView View(Enquiry e, DateOnly today) => new(e.Id, e.Status.ToString(), e.AmbassadeId, e.RegionalUnion,
