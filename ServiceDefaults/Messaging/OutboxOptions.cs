@@ -4,7 +4,7 @@ public sealed class OutboxOptions
 {
     public const string Section = "Scop:Outbox";
 
-    /// <summary>Rows claimed per pass.</summary>
+    /// <summary>Rows claimed per pass, and so the most published at once (the aggregates of a claim go side by side).</summary>
     public int BatchSize { get; set; } = 100;
 
     /// <summary>How long the relay sleeps without a notification before it looks anyway.</summary>
@@ -20,7 +20,4 @@ public sealed class OutboxOptions
 
     /// <summary>Sent rows are kept this long for investigation, then deleted.</summary>
     public TimeSpan SentRetention { get; set; } = TimeSpan.FromDays(7);
-
-    /// <summary>Rows of different aggregates published at once within one pass.</summary>
-    public int MaxParallelAggregates { get; set; } = 16;
 }

@@ -200,45 +200,37 @@ public sealed partial class OutboxRelay : BackgroundService
     }
 
     /// <summary>
-    /// Aggregates are published side by side; within one aggregate, one after the other, stopping at the first
-    /// failure so nothing overtakes an event that did not leave.
+    /// Every aggregate of the claim is published at once; within one aggregate, one event after the other, stopping at
+    /// the first failure so nothing overtakes an event that did not leave. Each publish waits for the broker's confirm:
+    /// sixteen at a time, the relay waited on confirms most of a pass, and under 20 s of registrations it fell 4,000
+    /// events behind them. The claim (<see cref="OutboxOptions.BatchSize"/>) bounds how many are in flight.
     /// </summary>
     private async Task<List<Outcome>> PublishInOrderPerAggregateAsync(List<PendingRow> rows, CancellationToken ct)
     {
-        var groups = rows.GroupBy(row => row.AggregateId ?? row.Id.ToString()).ToList();
+        var perAggregate = await Task.WhenAll(rows
+            .GroupBy(row => row.AggregateId ?? row.Id.ToString())
+            .Select(group => PublishInOrderAsync(group.ToList(), ct)));
+        return [.. perAggregate.SelectMany(outcomes => outcomes)];
+    }
+
+    /// <summary>Publishes one aggregate's rows in order; after a failure, the rest are left pending, untried.</summary>
+    private async Task<List<Outcome>> PublishInOrderAsync(List<PendingRow> rows, CancellationToken ct)
+    {
         var outcomes = new List<Outcome>(rows.Count);
-        var gate = new object();
-        await Parallel.ForEachAsync(groups,
-            new ParallelOptions { MaxDegreeOfParallelism = options.MaxParallelAggregates, CancellationToken = ct },
-            async (group, token) =>
+        foreach (var row in rows)
+        {
+            try
             {
-                Exception? failure = null;
-                foreach (var row in group)
-                {
-                    if (failure is null)
-                    {
-                        try
-                        {
-                            await PublishAsync(row, token);
-                        }
-                        catch (Exception exception) when (!ct.IsCancellationRequested)
-                        {
-                            failure = exception;
-                            lock (gate)
-                            {
-                                outcomes.Add(new Outcome(row, exception));
-                            }
+                await PublishAsync(row, ct);
+                outcomes.Add(new Outcome(row, null));
+            }
+            catch (Exception exception) when (!ct.IsCancellationRequested)
+            {
+                outcomes.Add(new Outcome(row, exception));
+                break;
+            }
+        }
 
-                            continue;
-                        }
-
-                        lock (gate)
-                        {
-                            outcomes.Add(new Outcome(row, null));
-                        }
-                    }
-                }
-            });
         return outcomes;
     }
 
