@@ -7,7 +7,8 @@ namespace Scop.Aspire.ServiceDefaults.Messaging;
 
 /// <summary>
 /// Messages in a consumer's <c>_error</c> queue failed every retry and wait for an operator. The service still works,
-/// so it reports Degraded — visible in the dashboard and in <c>/health</c> — naming each queue and its depth.
+/// so it reports Degraded — visible in the dashboard and in <c>/health</c> — naming each queue and its depth. The
+/// queues exist from the first check on, empty until something fails.
 /// </summary>
 internal sealed class ErrorQueueHealthCheck(Uri broker, IReadOnlyList<string> errorQueues) : IHealthCheck, IAsyncDisposable
 {
@@ -28,17 +29,14 @@ internal sealed class ErrorQueueHealthCheck(Uri broker, IReadOnlyList<string> er
             foreach (var queue in errorQueues)
             {
                 await using var channel = await current.CreateChannelAsync(cancellationToken: ct);
-                try
+                // Declared as MassTransit declares it when a message first fails (durable, no arguments, as the
+                // consumers' own queues are): a queue that exists is left as it is and its depth comes back. Only asking
+                // whether it exists made the broker log an error for every consumer that never failed, at every check.
+                var declared = await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false,
+                    cancellationToken: ct);
+                if (declared.MessageCount > 0)
                 {
-                    var declared = await channel.QueueDeclarePassiveAsync(queue, ct);
-                    if (declared.MessageCount > 0)
-                    {
-                        depths[queue] = declared.MessageCount;
-                    }
-                }
-                catch (OperationInterruptedException)
-                {
-                    // The error queue does not exist yet: nothing ever failed there.
+                    depths[queue] = declared.MessageCount;
                 }
             }
 

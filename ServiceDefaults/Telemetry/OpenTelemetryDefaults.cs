@@ -29,6 +29,14 @@ public static class OpenTelemetryDefaults
         {
             builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         }
+
+        // So does HttpClient, four lines per call: the gateway's health probe of each service every few seconds, every
+        // webhook sent, every call of the web front-end. The call's span tells the same.
+        if (builder.Configuration["Logging:LogLevel:System.Net.Http.HttpClient"] is null)
+        {
+            builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
