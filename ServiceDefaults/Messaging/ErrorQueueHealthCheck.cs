@@ -26,9 +26,10 @@ internal sealed class ErrorQueueHealthCheck(Uri broker, IReadOnlyList<string> er
         {
             var current = await ConnectAsync(ct);
             var depths = new Dictionary<string, object>();
+            // One channel for every queue: a declare that succeeds leaves it open (only a failed one closed it).
+            await using var channel = await current.CreateChannelAsync(cancellationToken: ct);
             foreach (var queue in errorQueues)
             {
-                await using var channel = await current.CreateChannelAsync(cancellationToken: ct);
                 // Declared as MassTransit declares it when a message first fails (durable, no arguments, as the
                 // consumers' own queues are): a queue that exists is left as it is and its depth comes back. Only asking
                 // whether it exists made the broker log an error for every consumer that never failed, at every check.

@@ -24,18 +24,10 @@ public static class OpenTelemetryDefaults
         // good share of the CPU (written, shipped to the dashboard, stored). Warnings and errors still show.
         builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
         // ASP.NET Core writes several Information lines per request; the request's trace already tells its story.
-        // A service's configuration (Logging:LogLevel:Microsoft.AspNetCore) can still ask for them.
-        if (builder.Configuration["Logging:LogLevel:Microsoft.AspNetCore"] is null)
-        {
-            builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        }
-
+        WarningsUnlessConfigured(builder, "Microsoft.AspNetCore");
         // So does HttpClient, four lines per call: the gateway's health probe of each service every few seconds, every
         // webhook sent, every call of the web front-end. The call's span tells the same.
-        if (builder.Configuration["Logging:LogLevel:System.Net.Http.HttpClient"] is null)
-        {
-            builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
-        }
+        WarningsUnlessConfigured(builder, "System.Net.Http.HttpClient");
 
         builder.Logging.AddOpenTelemetry(logging =>
         {
@@ -74,6 +66,18 @@ public static class OpenTelemetryDefaults
         }
 
         return builder;
+    }
+
+    /// <summary>
+    /// Logs of <paramref name="category"/> from <c>Warning</c> up, unless the service's configuration
+    /// (<c>Logging:LogLevel:{category}</c>) asks for another level.
+    /// </summary>
+    private static void WarningsUnlessConfigured(IHostApplicationBuilder builder, string category)
+    {
+        if (builder.Configuration[$"Logging:LogLevel:{category}"] is null)
+        {
+            builder.Logging.AddFilter(category, LogLevel.Warning);
+        }
     }
 
     /// <summary>The trace budget per second of <see cref="TraceBudgetSampler"/>, or null for "all": every trace recorded.</summary>
