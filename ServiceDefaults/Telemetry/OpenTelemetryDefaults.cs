@@ -22,7 +22,7 @@ public static class OpenTelemetryDefaults
     {
         // EF Core logs every SQL command at Information: on a busy service that is most of the log volume and a
         // good share of the CPU (written, shipped to the dashboard, stored). Warnings and errors still show.
-        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        WarningsUnlessConfigured(builder, "Microsoft.EntityFrameworkCore");
         // ASP.NET Core writes several Information lines per request; the request's trace already tells its story.
         WarningsUnlessConfigured(builder, "Microsoft.AspNetCore");
         // So does HttpClient, four lines per call: the gateway's health probe of each service every few seconds, every
