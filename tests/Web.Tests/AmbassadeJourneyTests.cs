@@ -10,7 +10,7 @@ namespace Scop.Aspire.Web.Tests;
 /// The SCOP Ambassades in the browser: a project holder, without an account, finds the Ambassades nearest to a
 /// commune, writes to one, keeps the private link given once, follows their enquiry and withdraws it, their data erased.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Second)]
 public sealed class AmbassadeJourneyTests(WebPlatform platform)
 {
     private const string ManagerPassword = "Une-ambassade-pour-tous-42";

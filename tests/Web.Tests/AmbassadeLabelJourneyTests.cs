@@ -11,7 +11,7 @@ namespace Scop.Aspire.Web.Tests;
 /// visits, fills the checklist and grants the label, suspends and reinstates it; a refused input is said in French and
 /// writes nothing; an enquiry a project holder sent reaches the Ambassade's manager and its delegate, who answers it.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Second)]
 public sealed class AmbassadeLabelJourneyTests(WebPlatform platform)
 {
     private const string ManagerPassword = "Une-ambassade-pour-tous-42";

@@ -12,7 +12,7 @@ namespace Scop.Aspire.Web.Tests;
 /// against the 50, the labelled Ambassades are said against 200 and against 12 % of the member cooperatives, the
 /// enquiries by how they were answered — the figures the service answers, reached from the clubs' list.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Second)]
 public sealed class AmbassadeTargetsTests(WebPlatform platform)
 {
     private const string Bretagne = "53";

@@ -13,7 +13,7 @@ namespace Scop.Aspire.Web.Tests;
 /// a day or a place is refused in French and nothing is written), its attendance shown; the public sees the club and
 /// nobody in it; the club is closed with a reason.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Second)]
 public sealed class ClubJourneyTests(WebPlatform platform)
 {
     private const string ModuleTitle = "Animer un club inter-SCOP";

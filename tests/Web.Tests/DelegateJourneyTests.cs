@@ -10,7 +10,7 @@ namespace Scop.Aspire.Web.Tests;
 /// A delegate of a regional union in the browser: registering a cooperative of their region, finding it as they type,
 /// its people, and the mandate of one of them once their elected-officials training is completed.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Second)]
 public sealed class DelegateJourneyTests(WebPlatform platform)
 {
     [Theory]

@@ -8,7 +8,7 @@ namespace Scop.Aspire.Web.Tests;
 /// sign in, and their inbox shows what concerns them — their cooperative's membership, once its first dues are paid,
 /// and their union's welcome day — until they mark it read, one notification or all of them.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Third)]
 public sealed class InboxJourneyTests(WebPlatform platform)
 {
     [Theory]

@@ -5,7 +5,7 @@ using Scop.Aspire.ServiceDefaults;
 namespace Scop.Aspire.Web.Tests;
 
 /// <summary>A cooperative's manager, signed in through the real sign-in page, reads their cooperative and keeps its register of people.</summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Second)]
 public sealed class ManagerJourneyTests(WebPlatform platform)
 {
     [Theory]

@@ -8,7 +8,7 @@ namespace Scop.Aspire.Web.Tests;
 /// their membership: their cooperative and its dues, their card valid with the QR code a partner scans, and joins the
 /// bank's SCOP AGIR card on the consent screen — refused without consent, then with the fields they tick and no other.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Third)]
 public sealed class MemberJourneyTests(WebPlatform platform)
 {
     [Theory]

@@ -9,7 +9,7 @@ namespace Scop.Aspire.Web.Tests;
 /// generated from at build time (frontends/Web/Api/OpenApi): the committed copies must be what the services serve, and
 /// each must pass Redocly's recommended rules with no error. A drifted copy is rewritten by this test (commit it).
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Third)]
 public sealed class OpenApiDocumentTests(WebPlatform platform)
 {
     public static TheoryData<string> Services => new() { "membership", "portal", "training", "partner-hooks", "identity", "notifications", "reprise-watch", "ambassadors" };

@@ -12,7 +12,7 @@ namespace Scop.Aspire.Web.Tests;
 /// change its secret, and after the receiver refused the events, enable it again and send every failed delivery anew,
 /// following their progress.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Third)]
 public sealed class PartnerJourneyTests(WebPlatform platform)
 {
     [Theory]

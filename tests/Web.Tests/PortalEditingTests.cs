@@ -8,7 +8,7 @@ namespace Scop.Aspire.Web.Tests;
 /// a news item written in Markdown and previewed as the public will read it (a script in it gone), a refused field said
 /// in French with nothing written, a concurrent change detected, publication now and on a date, the menu, unpublishing.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Third)]
 public sealed class PortalEditingTests(WebPlatform platform)
 {
     private const string ManagerPassword = "Un-site-pour-la-cooperative-42";

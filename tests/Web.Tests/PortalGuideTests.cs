@@ -5,7 +5,7 @@ namespace Scop.Aspire.Web.Tests;
 /// without a reason, accept and publish it; a second version proposed from the entry's page and published makes the
 /// first one « remplacée », still readable. And a signed-in reader keeps the watch's filters and forgets them.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Third)]
 public sealed class PortalGuideTests(WebPlatform platform)
 {
     private const string MemberPassword = "Un-guide-des-bonnes-pratiques-42";

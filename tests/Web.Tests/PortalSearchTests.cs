@@ -4,7 +4,7 @@ namespace Scop.Aspire.Web.Tests;
 /// The portal's search page as the public uses it: French words found whatever their accents and plurals, the matches
 /// marked in the extracts, the facets narrowing the results — at a desktop's size and a phone's.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Third)]
 public sealed class PortalSearchTests(WebPlatform platform)
 {
     [Theory]

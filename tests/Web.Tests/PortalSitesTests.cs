@@ -7,7 +7,7 @@ namespace Scop.Aspire.Web.Tests;
 /// hostile Markdown shown inert, an experience sheet reached from the search; and each page view counted by the
 /// front-end's beacon, to the site it belongs to, in the statistics page — at a desktop's size and a phone's.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Third)]
 public sealed class PortalSitesTests(WebPlatform platform)
 {
     [Theory]

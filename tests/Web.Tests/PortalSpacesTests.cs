@@ -9,7 +9,7 @@ namespace Scop.Aspire.Web.Tests;
 /// and their own under « Vous », adds a PDF and downloads it back, and sees a file disguised as a PDF refused; a member
 /// of no space finds the space's pages « introuvables » and its document unreachable.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Second)]
 public sealed class PortalSpacesTests(WebPlatform platform)
 {
     private const string MemberPassword = "Un-espace-de-travail-partage-42";

@@ -5,7 +5,7 @@ using Scop.Aspire.Testing;
 namespace Scop.Aspire.Web.Tests;
 
 /// <summary>The public pages, as an anonymous visitor sees them through the gateway, at a desktop's size and a phone's.</summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.Third)]
 public sealed class PublicPagesTests(WebPlatform platform)
 {
     [Theory]

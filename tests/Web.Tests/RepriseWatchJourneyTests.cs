@@ -10,7 +10,7 @@ namespace Scop.Aspire.Web.Tests;
 /// follows it in their reports; the union's delegate carries it through the pipeline on the board, each move on the
 /// version read; the pool of future managers, from a person volunteering to the delegate recording a proposal's answer.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.First)]
 public sealed class RepriseWatchJourneyTests(WebPlatform platform)
 {
     private const string MemberPassword = "Reprendre-en-Scop-2027";

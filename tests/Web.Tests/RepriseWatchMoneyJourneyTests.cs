@@ -11,7 +11,7 @@ namespace Scop.Aspire.Web.Tests;
 /// funder's contribution; a delegate asks it to finance a takeover in financing, which staff approve, and a request over
 /// what is left is refused in French; staff set the year of the job premium and grant one; the year's figures as charts.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.First)]
 public sealed class RepriseWatchMoneyJourneyTests(WebPlatform platform)
 {
     private const string Union = "urscop-aura";

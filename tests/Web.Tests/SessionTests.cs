@@ -13,7 +13,7 @@ namespace Scop.Aspire.Web.Tests;
 /// token), its tokens refreshed before they expire, sign-out ending it at the identity service too, and what each role
 /// may reach.
 /// </summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.First)]
 public sealed class SessionTests(WebPlatform platform)
 {
     [Theory]

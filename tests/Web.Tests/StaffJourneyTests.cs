@@ -1,7 +1,7 @@
 namespace Scop.Aspire.Web.Tests;
 
 /// <summary>Federation and confederation staff, each journey from the first screen to its confirmation, at both sizes.</summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.First)]
 public sealed class StaffJourneyTests(WebPlatform platform)
 {
     [Theory]

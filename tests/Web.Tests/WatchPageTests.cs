@@ -3,7 +3,7 @@ using Scop.Aspire.Contracts.RepriseWatch;
 namespace Scop.Aspire.Web.Tests;
 
 /// <summary>The watch page as the public reads it: the network's activity filtered by type and union, its Atom feed.</summary>
-[Collection(WebPlatformCollection.Name)]
+[Collection(WebLanes.First)]
 public sealed class WatchPageTests(WebPlatform platform)
 {
     [Theory]

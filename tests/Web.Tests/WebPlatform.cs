@@ -10,20 +10,24 @@ namespace Scop.Aspire.Web.Tests;
 /// The whole platform as the AppHost describes it (local PostgreSQL, RabbitMQ and Redis, the services, the web
 /// front-end and the gateway), started once for every test of this project, and Debian's Chromium driven by
 /// Playwright (no browser can be downloaded here: <see cref="DebianChromium"/>).
+/// Each lane of tests (<see cref="WebLanes"/>) holds one of these; they share one platform and one browser, started
+/// when the first lane begins and stopped when the last one ends.
 /// </summary>
 public sealed class WebPlatform : IAsyncLifetime
 {
-    private HostedPlatform? platform;
-    private IPlaywright? playwright;
+    private static readonly SemaphoreSlim Turn = new(1, 1);
+    private static Shared? shared;
+    private static int holders;
+    private bool holding;
 
     /// <summary>The gateway's public address: the only address the browser ever visits.</summary>
     public Uri Address => Platform.GatewayAddress;
 
-    public HttpClient Gateway { get; private set; } = null!;
+    public HttpClient Gateway => Started.Gateway;
 
-    public IBrowser Browser { get; private set; } = null!;
+    public IBrowser Browser => Started.Browser;
 
-    public HostedPlatform Platform => platform ?? throw new InvalidOperationException("The platform has not started.");
+    public HostedPlatform Platform => Started.Platform;
 
     /// <summary>The platform's data folder (the identity service's generated credentials, the front-end's keys).</summary>
     public string DataRoot => Platform.DataRoot;
@@ -33,20 +37,21 @@ public sealed class WebPlatform : IAsyncLifetime
     /// <summary>Where screenshots go: TestResults/web/ at the repository's root (test.sh's results folder).</summary>
     public string Artefacts { get; } = Path.Combine(RepositoryRoot(), "TestResults", "web");
 
+    private static Shared Started => shared ?? throw new InvalidOperationException("The platform has not started.");
+
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(Artefacts);
-        // The browser first: a machine without it fails here, before a whole platform is started for nothing.
-        playwright = await Playwright.CreateAsync();
-        Browser = await DebianChromium.LaunchAsync(playwright);
-        // The platform as the end-to-end tests and the bench start it.
-        // The portal flushes its visit counters every two seconds instead of every minute, for the statistics page's test.
-        platform = await HostedPlatform.StartAsync(new PlatformOptions
+        await Turn.WaitAsync();
+        try
         {
-            Configure = builder => builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Portal)
-                .WithEnvironment("Scop__Portal__Visits__FlushInterval", TimeSpan.FromSeconds(2).ToString("c")),
-        }, CancellationToken.None);
-        Gateway = platform.CreateGatewayClient();
+            shared ??= await Shared.StartAsync(Artefacts);
+            holders++;
+            holding = true;
+        }
+        finally
+        {
+            Turn.Release();
+        }
     }
 
     /// <summary>The password the identity service generated for a development user at its first start.</summary>
@@ -71,16 +76,18 @@ public sealed class WebPlatform : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (Browser is not null)
+        await Turn.WaitAsync();
+        try
         {
-            await Browser.DisposeAsync();
+            if (holding && --holders == 0 && shared is not null)
+            {
+                await shared.DisposeAsync();
+                shared = null;
+            }
         }
-
-        playwright?.Dispose();
-        Gateway?.Dispose();
-        if (platform is not null)
+        finally
         {
-            await platform.DisposeAsync();
+            Turn.Release();
         }
     }
 
@@ -96,10 +103,81 @@ public sealed class WebPlatform : IAsyncLifetime
 
         throw new InvalidOperationException($"No Scop.Aspire.sln above {AppContext.BaseDirectory}.");
     }
+
+    private sealed class Shared(IPlaywright playwright, IBrowser browser, HostedPlatform platform) : IAsyncDisposable
+    {
+        public IBrowser Browser => browser;
+
+        public HostedPlatform Platform => platform;
+
+        public HttpClient Gateway { get; } = platform.CreateGatewayClient();
+
+        public static async Task<Shared> StartAsync(string artefacts)
+        {
+            Directory.CreateDirectory(artefacts);
+            // The browser first: a machine without it fails here, before a whole platform is started for nothing.
+            var playwright = await Playwright.CreateAsync();
+            var browser = await DebianChromium.LaunchAsync(playwright);
+            try
+            {
+                return new Shared(playwright, browser, await StartPlatformAsync());
+            }
+            catch
+            {
+                await browser.DisposeAsync();
+                playwright.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The platform as the end-to-end tests and the bench start it.</summary>
+        private static Task<HostedPlatform> StartPlatformAsync() =>
+            HostedPlatform.StartAsync(new PlatformOptions
+            {
+                Configure = builder =>
+                {
+                    // The portal flushes its visit counters every two seconds instead of every minute, for the statistics page's test.
+                    builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Portal)
+                        .WithEnvironment("Scop__Portal__Visits__FlushInterval", TimeSpan.FromSeconds(2).ToString("c"));
+                    // Every lane's browser, the tests' own anonymous calls and the front-end's public pages come from one
+                    // address, so they share one address allowance at the gateway; three lanes at once spend it faster
+                    // than any visitor. The limits themselves are the gateway tests' subject.
+                    builder.CreateResourceBuilder<ProjectResource>(ResourceNames.Gateway)
+                        .WithEnvironment("Scop__Gateway__RateLimits__PerIp__PermitLimit", "6000");
+                },
+            }, CancellationToken.None);
+
+        public async ValueTask DisposeAsync()
+        {
+            await browser.DisposeAsync();
+            playwright.Dispose();
+            Gateway.Dispose();
+            await platform.DisposeAsync();
+        }
+    }
 }
 
-[CollectionDefinition(Name)]
-public sealed class WebPlatformCollection : ICollectionFixture<WebPlatform>
+/// <summary>
+/// The lanes of this project's tests: tests of one lane run one after another, the lanes side by side on the one
+/// platform (a page mostly waits on the platform, so three browsers at once finish sooner than one after another).
+/// Tests that would see each other's work share a lane. The first holds every sign-in of federation staff (the session
+/// tests count theirs) and the reprise watch (the figures' tests count its opportunities); the second the Ambassades and
+/// clubs (the targets' tests count them). The other tests go where they even out the lanes' times.
+/// </summary>
+public static class WebLanes
 {
-    public const string Name = "web platform";
+    public const string First = "web lane 1: federation staff and the reprise watch";
+
+    public const string Second = "web lane 2: Ambassades and clubs";
+
+    public const string Third = "web lane 3";
 }
+
+[CollectionDefinition(WebLanes.First)]
+public sealed class FirstWebLane : ICollectionFixture<WebPlatform>;
+
+[CollectionDefinition(WebLanes.Second)]
+public sealed class SecondWebLane : ICollectionFixture<WebPlatform>;
+
+[CollectionDefinition(WebLanes.Third)]
+public sealed class ThirdWebLane : ICollectionFixture<WebPlatform>;
