@@ -32,8 +32,11 @@ public sealed class AmbassadorTargetsTests(AmbassadorsServers servers, Ambassado
         var rennesClub = await AmbassadorsApp.OpenClubAsync(Client, "243500139", await App.QualifiedAnimatorAsync());
         // February: Lyon's label is suspended; two enquiries to Rennes', one answered the same day, one never.
         MoveTo(2, 15);
+        // Both deadlines fall due at once when the clock jumps, and their timers may be handled in either order: the
+        // answer below reads the enquiry's version, which either escalation changes.
         await AmbassadorsApp.WaitUntilAsync(async () => await App.ScalarAsync(
-            "SELECT count(*) FROM enquiries WHERE id = @id AND escalated_to_federation_at IS NOT NULL", ("id", late.Id)) == 1,
+            "SELECT count(*) FROM enquiries WHERE id = @id AND escalated_to_union_at IS NOT NULL AND escalated_to_federation_at IS NOT NULL",
+            ("id", late.Id)) == 1,
             "the late enquiry escalated to the union, then to the federation");
         await (await EnquiryTests.AnswerAsync(Client, late.Id, "Rappelé, désolé du délai.")).ExpectAsync(200);
         await (await AmbassadorsApp.StepAsync(Client, lyon, "suspend", new { reason = "Locaux en travaux." })).ExpectAsync(200);
