@@ -49,7 +49,8 @@ public abstract class InboxConsumer<TMessage, TDbContext>(TDbContext db, TimePro
 /// Messages of a batch are applied in the order they arrived, each saved before the next, so a message sees the
 /// effects of the earlier ones — unless the consumer applies the batch as a set (<see cref="ApplyAsync"/>).
 /// </summary>
-public abstract class InboxBatchConsumer<TMessage, TDbContext>(TDbContext db, TimeProvider time) : IConsumer<Batch<TMessage>>
+public abstract class InboxBatchConsumer<TMessage, TDbContext>(TDbContext db, TimeProvider time)
+    : IConsumer<Batch<TMessage>>, IConsumer<Pack<TMessage>>
     where TMessage : class
     where TDbContext : DbContext
 {
@@ -60,12 +61,23 @@ public abstract class InboxBatchConsumer<TMessage, TDbContext>(TDbContext db, Ti
     /// <summary>The name the inbox records; stable across deployments.</summary>
     protected virtual string ConsumerName => GetType().FullName!;
 
-    public async Task Consume(ConsumeContext<Batch<TMessage>> context)
+    public Task Consume(ConsumeContext<Batch<TMessage>> context) =>
+        ApplyBatchAsync([.. context.Message], context.CancellationToken);
+
+    /// <summary>
+    /// Events the relay published together (<see cref="Contracts.PublishedInPacksAttribute"/>): one batch, each event
+    /// with its own message id in the inbox, so a pack delivered again, or an event also come alone, changes nothing.
+    /// </summary>
+    public Task Consume(ConsumeContext<Pack<TMessage>> context) =>
+        ApplyBatchAsync([.. context.Message.Events.Select(packed => new PackedEventContext<TMessage>(context, packed))],
+            context.CancellationToken);
+
+    private async Task ApplyBatchAsync(IReadOnlyList<ConsumeContext<TMessage>> messages, CancellationToken ct)
     {
-        var applied = await Inbox.ApplyAsync(Db, ConsumerName, Time, [.. context.Message], ApplyAsync, context.CancellationToken);
+        var applied = await Inbox.ApplyAsync(Db, ConsumerName, Time, messages, ApplyAsync, ct);
         if (applied.Count > 0)
         {
-            await AfterCommitAsync(applied, context.CancellationToken);
+            await AfterCommitAsync(applied, ct);
         }
     }
 
@@ -106,7 +118,14 @@ public static class SentTrace
 
     /// <summary>The W3C <c>traceparent</c> of the activity that sent <paramref name="context"/>'s message, if it came with one.</summary>
     public static string? ParentOf(ConsumeContext context) =>
-        context.Headers.Get<string>(Header) is { } sent && ActivityContext.TryParse(sent, null, out _) ? sent : null;
+        SentUnder(context) is { } sent && ActivityContext.TryParse(sent, null, out _) ? sent : null;
+
+    /// <summary>
+    /// An event that came alone was sent under the relay's publish, a child of the request's trace; one that came in a
+    /// pack carries the request's trace itself, since the pack's publish belongs to no one request.
+    /// </summary>
+    private static string? SentUnder(ConsumeContext context) =>
+        context is IPackedEventContext packed ? packed.SentTraceParent : context.Headers.Get<string>(Header);
 
     /// <summary>
     /// A batch runs under one activity of MassTransit's own; a message of it is applied under an activity of its own, a
@@ -130,7 +149,7 @@ public static class SentTrace
 
     /// <summary>The trace id the message was sent under, if it came with one.</summary>
     public static string? TraceIdOf(ConsumeContext context) =>
-        context.Headers.Get<string>(Header) is { } sent && ActivityContext.TryParse(sent, null, out var parent)
+        SentUnder(context) is { } sent && ActivityContext.TryParse(sent, null, out var parent)
             ? parent.TraceId.ToString()
             : null;
 }

@@ -207,10 +207,72 @@ public sealed partial class OutboxRelay : BackgroundService
     /// </summary>
     private async Task<List<Outcome>> PublishInOrderPerAggregateAsync(List<PendingRow> rows, CancellationToken ct)
     {
-        var perAggregate = await Task.WhenAll(rows
-            .GroupBy(row => row.AggregateId ?? row.Id.ToString())
-            .Select(group => PublishInOrderAsync(group.ToList(), ct)));
-        return [.. perAggregate.SelectMany(outcomes => outcomes)];
+        var perAggregate = rows.GroupBy(row => row.AggregateId ?? row.Id.ToString()).Select(group => group.ToList()).ToList();
+        // An event published in packs goes in one when it is its aggregate's only row of the claim: nothing of that
+        // aggregate has to wait for it, and no pack holds two events of one aggregate, so packs keep the order too.
+        var packable = perAggregate
+            .Where(group => group.Count == 1 && PublishedInPacks(group[0].MessageType))
+            .Select(group => group[0])
+            .GroupBy(row => row.MessageType)
+            .Where(sameType => sameType.Count() > 1)
+            .SelectMany(sameType => sameType.Chunk(InboxBatchLimits.MaxBatchSize))
+            .ToList();
+        var packed = packable.SelectMany(pack => pack).Select(row => row.Id).ToHashSet();
+        var published = await Task.WhenAll(perAggregate
+            .Where(group => !packed.Contains(group[0].Id))
+            .Select(group => PublishInOrderAsync(group, ct))
+            .Concat(packable.Select(pack => PublishPackAsync(pack, ct))));
+        return [.. published.SelectMany(outcomes => outcomes)];
+    }
+
+    /// <summary>Publishes <paramref name="rows"/>, events of one type, as one <see cref="Pack{TMessage}"/>: all sent or none.</summary>
+    private async Task<List<Outcome>> PublishPackAsync(PendingRow[] rows, CancellationToken ct)
+    {
+        try
+        {
+            var messageType = MessageTypeOf(rows[0]);
+            var (packType, pack) = PackOf(messageType, rows);
+            using var activity = MessagingTelemetry.ActivitySource.StartActivity(
+                $"outbox publish {messageType.Name} pack", ActivityKind.Producer, parentContext: default,
+                links: rows.Select(row => ActivityContext.TryParse(row.TraceParent, row.TraceState, isRemote: true, out var sent)
+                    ? new ActivityLink(sent) : default).Where(link => link.Context != default));
+            activity?.SetTag("messaging.batch.message_count", rows.Length);
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(options.PublishTimeout);
+            await bus.Publish(pack, packType, timeout.Token);
+            return [.. rows.Select(row => new Outcome(row, null))];
+        }
+        catch (Exception exception) when (!ct.IsCancellationRequested)
+        {
+            return [.. rows.Select(row => new Outcome(row, exception))];
+        }
+    }
+
+    private static bool PublishedInPacks(string messageTypeName) =>
+        MessageTypes.GetOrAdd(messageTypeName, name => Type.GetType(name, throwOnError: false)) is { } type
+        && type.IsDefined(typeof(Contracts.PublishedInPacksAttribute), inherit: false);
+
+    private static Type MessageTypeOf(PendingRow row) =>
+        MessageTypes.GetOrAdd(row.MessageType, name => Type.GetType(name, throwOnError: false))
+            ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}'");
+
+    private static object Deserialize(PendingRow row, Type messageType) =>
+        JsonSerializer.Deserialize(row.Body, messageType, Outbox.SerializerOptions)
+            ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty body");
+
+    /// <summary>The <see cref="Pack{TMessage}"/> of <paramref name="rows"/>, built for a type known only at run time.</summary>
+    private static (Type PackType, object Pack) PackOf(Type messageType, PendingRow[] rows)
+    {
+        var eventType = typeof(PackedEvent<>).MakeGenericType(messageType);
+        var events = Array.CreateInstance(eventType, rows.Length);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            events.SetValue(Activator.CreateInstance(eventType, rows[i].Id, rows[i].TraceParent, Deserialize(rows[i], messageType)), i);
+        }
+
+        var packType = typeof(Pack<>).MakeGenericType(messageType);
+        return (packType, Activator.CreateInstance(packType, events)!);
     }
 
     /// <summary>Publishes one aggregate's rows in order; after a failure, the rest are left pending, untried.</summary>
@@ -236,10 +298,8 @@ public sealed partial class OutboxRelay : BackgroundService
 
     private async Task PublishAsync(PendingRow row, CancellationToken ct)
     {
-        var messageType = MessageTypes.GetOrAdd(row.MessageType, name => Type.GetType(name, throwOnError: false))
-            ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}'");
-        var message = JsonSerializer.Deserialize(row.Body, messageType, Outbox.SerializerOptions)
-            ?? throw new InvalidOperationException($"Outbox row {row.Id} has an empty body");
+        var messageType = MessageTypeOf(row);
+        var message = Deserialize(row, messageType);
 
         ActivityContext.TryParse(row.TraceParent, row.TraceState, isRemote: true, out var parent);
         using var activity = MessagingTelemetry.ActivitySource.StartActivity(

@@ -112,6 +112,22 @@ public sealed class MessagingHost : IAsyncDisposable
         return saved;
     }
 
+    /// <summary>Saves <paramref name="count"/> events of the crowd through the outbox in one transaction, one per aggregate.</summary>
+    public async Task<List<CrowdArrived>> SaveCrowdAsync(string aggregatePrefix, int count)
+    {
+        await using var scope = host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+        var saved = Enumerable.Range(0, count)
+            .Select(i => new CrowdArrived(Guid.NewGuid(), DateTimeOffset.UtcNow, $"{aggregatePrefix}-{i}", 0)).ToList();
+        foreach (var arrived in saved)
+        {
+            db.AddIntegrationEvent(arrived, arrived.AggregateId);
+        }
+
+        await db.SaveChangesAsync();
+        return saved;
+    }
+
     /// <summary>Runs <paramref name="sql"/> for one value on this service's database, as someone checking its tables would.</summary>
     public async Task<T> ScalarAsync<T>(string sql)
     {

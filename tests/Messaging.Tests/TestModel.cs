@@ -57,7 +57,12 @@ public sealed class DeliveryCounter : IConsumeObserver
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> deliveries = new();
 
+    private int packs;
+
     public int Total => deliveries.Values.Sum();
+
+    /// <summary>How many deliveries were packs (<see cref="Pack{TMessage}"/>), each counted once whatever it held.</summary>
+    public int Packs => Volatile.Read(ref packs);
 
     public int Of(Guid messageId) => deliveries.GetValueOrDefault(messageId);
 
@@ -65,6 +70,11 @@ public sealed class DeliveryCounter : IConsumeObserver
 
     public Task PreConsume<T>(ConsumeContext<T> context) where T : class
     {
+        if (typeof(T).IsGenericType && typeof(T).GetGenericTypeDefinition() == typeof(Pack<>))
+        {
+            Interlocked.Increment(ref packs);
+        }
+
         if (context.MessageId is { } id)
         {
             deliveries.AddOrUpdate(id, 1, (_, n) => n + 1);
@@ -113,6 +123,24 @@ public sealed class BurstConsumer(TestDbContext db, TimeProvider time) : InboxBa
             throw new InvalidOperationException("The first attempt at this event fails, and its whole batch with it.");
         }
 
+        AppliedUnderTrace[message.EventId] = System.Diagnostics.Activity.Current?.TraceId.ToString();
+        Db.Effects.Add(new Effect { EventId = message.EventId, AggregateId = message.AggregateId, Sequence = message.Sequence });
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>An event of a busy stream that the relay publishes in packs.</summary>
+[PublishedInPacks]
+public sealed record CrowdArrived(Guid EventId, DateTimeOffset OccurredAt, string AggregateId, int Sequence) : IIntegrationEvent;
+
+public sealed class CrowdConsumer(TestDbContext db, TimeProvider time) : InboxBatchConsumer<CrowdArrived, TestDbContext>(db, time)
+{
+    /// <summary>The trace each event was applied under.</summary>
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string?> AppliedUnderTrace = new();
+
+    protected override Task HandleAsync(ConsumeContext<CrowdArrived> context, CancellationToken ct)
+    {
+        var message = context.Message;
         AppliedUnderTrace[message.EventId] = System.Diagnostics.Activity.Current?.TraceId.ToString();
         Db.Effects.Add(new Effect { EventId = message.EventId, AggregateId = message.AggregateId, Sequence = message.Sequence });
         return Task.CompletedTask;

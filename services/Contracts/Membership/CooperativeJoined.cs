@@ -5,6 +5,7 @@ namespace Scop.Aspire.Contracts.Membership;
 /// whose delegates act for it) and <paramref name="Headcount"/> (the number of people it declared) were added later:
 /// null in events published before.
 /// </summary>
+[PublishedInPacks]
 public sealed record CooperativeJoined(
     Guid EventId,
     DateTimeOffset OccurredAt,
