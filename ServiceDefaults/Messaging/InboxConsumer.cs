@@ -47,7 +47,8 @@ public abstract class InboxConsumer<TMessage, TDbContext>(TDbContext db, TimePro
 /// <see cref="InboxBatchLimits.BatchWindow"/> for others. Exactly once as before: a batch's inbox rows and effects commit together, and a
 /// failed batch rolls back whole and its messages are retried, each finding its row if it was applied meanwhile.
 /// Messages of a batch are applied in the order they arrived, each saved before the next, so a message sees the
-/// effects of the earlier ones — unless the consumer applies the batch as a set (<see cref="ApplyAsync"/>).
+/// effects of the earlier ones — unless the consumer applies the batch as a set (<see cref="ApplyAsync"/>). A pack the relay
+/// published (<see cref="Pack{TMessage}"/>) is one such batch.
 /// </summary>
 public abstract class InboxBatchConsumer<TMessage, TDbContext>(TDbContext db, TimeProvider time)
     : IConsumer<Batch<TMessage>>, IConsumer<Pack<TMessage>>
