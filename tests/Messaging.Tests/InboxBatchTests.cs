@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Scop.Aspire.ServiceDefaults.Messaging;
@@ -15,16 +14,8 @@ public sealed class InboxBatchTests(MessagingServers servers)
     public async Task A_burst_is_applied_once_each_in_fewer_transactions_than_messages_under_the_trace_that_sent_it()
     {
         using var listener = MessagingHost.RecordTraces();
-        using var source = new ActivitySource("test");
         await using var service = await MessagingHost.StartAsync(servers);
-
-        List<BurstHappened> burst;
-        string traceId;
-        using (var request = source.StartActivity("POST /bursts"))
-        {
-            traceId = request!.TraceId.ToString();
-            burst = await service.SaveBurstAsync("burst", 300);
-        }
+        var (burst, traceId) = await MessagingHost.UnderRequestAsync("POST /bursts", () => service.SaveBurstAsync("burst", 300));
 
         await MessagingHost.WaitUntilAsync(async () => (await service.EffectsAsync()).Count >= 300, Patience, "300 effects exist");
         var effects = await service.EffectsAsync();

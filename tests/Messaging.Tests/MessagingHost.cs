@@ -188,6 +188,18 @@ public sealed class MessagingHost : IAsyncDisposable
         return listener;
     }
 
+    /// <summary>
+    /// Runs <paramref name="save"/> under an activity of the tests' source, as a request's handler runs; returns what it
+    /// saved and the request's trace id. Record traces (<see cref="RecordTraces"/>) for the activity to exist.
+    /// </summary>
+    public static async Task<(T Saved, string TraceId)> UnderRequestAsync<T>(string request, Func<Task<T>> save)
+    {
+        using var source = new ActivitySource("test");
+        using var activity = source.StartActivity(request)
+            ?? throw new InvalidOperationException("No activity: record traces first");
+        return (await save(), activity.TraceId.ToString());
+    }
+
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> at the deadline.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
 using Scop.Aspire.ServiceDefaults.Messaging;
@@ -18,16 +17,8 @@ public sealed class PackTests(MessagingServers servers)
     public async Task A_crowd_comes_in_packs_and_each_event_is_applied_once_under_the_trace_that_wrote_it()
     {
         using var listener = MessagingHost.RecordTraces();
-        using var source = new ActivitySource("test");
         await using var service = await MessagingHost.StartAsync(servers);
-
-        List<CrowdArrived> crowd;
-        string traceId;
-        using (var request = source.StartActivity("POST /crowds"))
-        {
-            traceId = request!.TraceId.ToString();
-            crowd = await service.SaveCrowdAsync("crowd", 300);
-        }
+        var (crowd, traceId) = await MessagingHost.UnderRequestAsync("POST /crowds", () => service.SaveCrowdAsync("crowd", 300));
 
         await MessagingHost.WaitUntilAsync(async () => (await service.EffectsAsync()).Count >= 300, Patience, "300 effects exist");
         await Task.Delay(TimeSpan.FromSeconds(1)); // what a second application would need to commit
