@@ -24,7 +24,7 @@ public sealed partial class OutboxRelay : BackgroundService
     private readonly TimeProvider time;
     private readonly ILogger<OutboxRelay> logger;
     private readonly WakeChannel signal;
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Type?> MessageTypes = new();
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, KnownType?> MessageTypes = new();
     private DateTimeOffset lastCleanup = DateTimeOffset.MinValue;
     private DateTimeOffset lastMeasured = DateTimeOffset.MinValue;
     private DateTimeOffset nextDueReadAt = DateTimeOffset.MinValue;
@@ -211,7 +211,7 @@ public sealed partial class OutboxRelay : BackgroundService
         // An event published in packs goes in one when it is its aggregate's only row of the claim: nothing of that
         // aggregate has to wait for it, and no pack holds two events of one aggregate, so packs keep the order too.
         var packable = perAggregate
-            .Where(group => group.Count == 1 && PublishedInPacks(group[0].MessageType))
+            .Where(group => group.Count == 1 && KnownTypeNamed(group[0].MessageType) is { InPacks: true })
             .Select(group => group[0])
             .GroupBy(row => row.MessageType)
             .Where(sameType => sameType.Count() > 1)
@@ -249,13 +249,14 @@ public sealed partial class OutboxRelay : BackgroundService
         }
     }
 
-    private static bool PublishedInPacks(string messageTypeName) =>
-        MessageTypes.GetOrAdd(messageTypeName, name => Type.GetType(name, throwOnError: false)) is { } type
-        && type.IsDefined(typeof(Contracts.PublishedInPacksAttribute), inherit: false);
+    /// <summary>The type an outbox row names, looked up once per name, with whether it goes in packs.</summary>
+    private static KnownType? KnownTypeNamed(string name) =>
+        MessageTypes.GetOrAdd(name, n => Type.GetType(n, throwOnError: false) is { } type
+            ? new KnownType(type, type.IsDefined(typeof(Contracts.PublishedInPacksAttribute), inherit: false))
+            : null);
 
     private static Type MessageTypeOf(PendingRow row) =>
-        MessageTypes.GetOrAdd(row.MessageType, name => Type.GetType(name, throwOnError: false))
-            ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}'");
+        KnownTypeNamed(row.MessageType)?.Type ?? throw new InvalidOperationException($"Unknown message type '{row.MessageType}'");
 
     private static object Deserialize(PendingRow row, Type messageType) =>
         JsonSerializer.Deserialize(row.Body, messageType, Outbox.SerializerOptions)
@@ -415,6 +416,8 @@ public sealed partial class OutboxRelay : BackgroundService
         string? TraceState);
 
     private readonly record struct Outcome(PendingRow Row, Exception? Error);
+
+    private sealed record KnownType(Type Type, bool InPacks);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay pass failed; retrying in {BackoffSeconds} s")]
     private static partial void LogPassFailed(ILogger logger, double backoffSeconds, Exception exception);

@@ -24,7 +24,7 @@ public sealed class InboxBatchTests(MessagingServers servers)
         var transactions = await service.ScalarAsync<long>("SELECT count(DISTINCT xmin::text) FROM effects");
         Assert.InRange(transactions, 1, 300 / 2);
         Assert.All(await service.InboxTraceIdsAsync(), id => Assert.Equal(traceId, id));
-        Assert.All(burst, e => Assert.Equal(traceId, BurstConsumer.AppliedUnderTrace[e.EventId]));
+        Assert.All(burst, e => Assert.Equal(traceId, Applied.UnderTrace[e.EventId]));
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using RabbitMQ.Client;
+using Scop.Aspire.Contracts;
 using Scop.Aspire.ServiceDefaults.Data;
 using Scop.Aspire.ServiceDefaults.Messaging;
 using Scop.Aspire.Testing;
@@ -78,54 +79,35 @@ public sealed class MessagingHost : IAsyncDisposable
     }
 
     /// <summary>Saves events through the outbox in one transaction, as a request handler would.</summary>
-    public async Task<List<SomethingHappened>> SaveEventsAsync(IEnumerable<(string Aggregate, int Sequence)> events,
-        DateTimeOffset? notBefore = null)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        var saved = new List<SomethingHappened>();
-        foreach (var (aggregate, sequence) in events)
-        {
-            var happened = new SomethingHappened(Guid.NewGuid(), DateTimeOffset.UtcNow, aggregate, sequence);
-            db.AddIntegrationEvent(happened, aggregate, notBefore);
-            saved.Add(happened);
-        }
-
-        await db.SaveChangesAsync();
-        return saved;
-    }
+    public Task<List<SomethingHappened>> SaveEventsAsync(IEnumerable<(string Aggregate, int Sequence)> events,
+        DateTimeOffset? notBefore = null) =>
+        SaveThroughOutboxAsync([.. events.Select(e => new SomethingHappened(Guid.NewGuid(), DateTimeOffset.UtcNow, e.Aggregate, e.Sequence))],
+            e => e.AggregateId, notBefore);
 
     /// <summary>Saves a burst of events through the outbox in one transaction.</summary>
-    public async Task<List<BurstHappened>> SaveBurstAsync(string aggregatePrefix, int count, Func<int, bool>? failFirstTime = null)
-    {
-        await using var scope = host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        var saved = new List<BurstHappened>();
-        for (var i = 0; i < count; i++)
-        {
-            var happened = new BurstHappened(Guid.NewGuid(), DateTimeOffset.UtcNow, $"{aggregatePrefix}-{i}", i, failFirstTime?.Invoke(i) ?? false);
-            db.AddIntegrationEvent(happened, happened.AggregateId);
-            saved.Add(happened);
-        }
-
-        await db.SaveChangesAsync();
-        return saved;
-    }
+    public Task<List<BurstHappened>> SaveBurstAsync(string aggregatePrefix, int count, Func<int, bool>? failFirstTime = null) =>
+        SaveThroughOutboxAsync([.. Enumerable.Range(0, count).Select(i =>
+            new BurstHappened(Guid.NewGuid(), DateTimeOffset.UtcNow, $"{aggregatePrefix}-{i}", i, failFirstTime?.Invoke(i) ?? false))],
+            e => e.AggregateId);
 
     /// <summary>Saves <paramref name="count"/> events of the crowd through the outbox in one transaction, one per aggregate.</summary>
-    public async Task<List<CrowdArrived>> SaveCrowdAsync(string aggregatePrefix, int count)
+    public Task<List<CrowdArrived>> SaveCrowdAsync(string aggregatePrefix, int count) =>
+        SaveThroughOutboxAsync([.. Enumerable.Range(0, count).Select(i =>
+            new CrowdArrived(Guid.NewGuid(), DateTimeOffset.UtcNow, $"{aggregatePrefix}-{i}", 0))], e => e.AggregateId);
+
+    private async Task<List<TEvent>> SaveThroughOutboxAsync<TEvent>(List<TEvent> events, Func<TEvent, string> aggregateOf,
+        DateTimeOffset? notBefore = null)
+        where TEvent : class, IIntegrationEvent
     {
         await using var scope = host.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        var saved = Enumerable.Range(0, count)
-            .Select(i => new CrowdArrived(Guid.NewGuid(), DateTimeOffset.UtcNow, $"{aggregatePrefix}-{i}", 0)).ToList();
-        foreach (var arrived in saved)
+        foreach (var happened in events)
         {
-            db.AddIntegrationEvent(arrived, arrived.AggregateId);
+            db.AddIntegrationEvent(happened, aggregateOf(happened), notBefore);
         }
 
         await db.SaveChangesAsync();
-        return saved;
+        return events;
     }
 
     /// <summary>Runs <paramref name="sql"/> for one value on this service's database, as someone checking its tables would.</summary>

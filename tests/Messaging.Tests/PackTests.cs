@@ -29,7 +29,7 @@ public sealed class PackTests(MessagingServers servers)
         Assert.Equal(service.Deliveries.Total, service.Deliveries.Packs);
         Assert.Equal(300, await service.ScalarAsync<long>("SELECT count(*) FROM inbox_messages"));
         Assert.All(await service.InboxTraceIdsAsync(), id => Assert.Equal(traceId, id));
-        Assert.All(crowd, e => Assert.Equal(traceId, CrowdConsumer.AppliedUnderTrace[e.EventId]));
+        Assert.All(crowd, e => Assert.Equal(traceId, Applied.UnderTrace[e.EventId]));
         Assert.Equal((0, 1), await service.OutboxStateAsync());
     }
 

@@ -112,9 +112,6 @@ public sealed class BurstConsumer(TestDbContext db, TimeProvider time) : InboxBa
     /// <summary>The events whose first attempt has thrown.</summary>
     public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, bool> Failed = new();
 
-    /// <summary>The trace each event was applied under.</summary>
-    public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string?> AppliedUnderTrace = new();
-
     protected override Task HandleAsync(ConsumeContext<BurstHappened> context, CancellationToken ct)
     {
         var message = context.Message;
@@ -123,9 +120,20 @@ public sealed class BurstConsumer(TestDbContext db, TimeProvider time) : InboxBa
             throw new InvalidOperationException("The first attempt at this event fails, and its whole batch with it.");
         }
 
-        AppliedUnderTrace[message.EventId] = System.Diagnostics.Activity.Current?.TraceId.ToString();
-        Db.Effects.Add(new Effect { EventId = message.EventId, AggregateId = message.AggregateId, Sequence = message.Sequence });
+        Applied.Record(Db, message.EventId, message.AggregateId, message.Sequence);
         return Task.CompletedTask;
+    }
+}
+
+/// <summary>What the batch consumers applied: an effect row each, and the trace each event was applied under.</summary>
+public static class Applied
+{
+    public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string?> UnderTrace = new();
+
+    public static void Record(TestDbContext db, Guid eventId, string aggregateId, int sequence)
+    {
+        UnderTrace[eventId] = System.Diagnostics.Activity.Current?.TraceId.ToString();
+        db.Effects.Add(new Effect { EventId = eventId, AggregateId = aggregateId, Sequence = sequence });
     }
 }
 
@@ -135,14 +143,9 @@ public sealed record CrowdArrived(Guid EventId, DateTimeOffset OccurredAt, strin
 
 public sealed class CrowdConsumer(TestDbContext db, TimeProvider time) : InboxBatchConsumer<CrowdArrived, TestDbContext>(db, time)
 {
-    /// <summary>The trace each event was applied under.</summary>
-    public static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, string?> AppliedUnderTrace = new();
-
     protected override Task HandleAsync(ConsumeContext<CrowdArrived> context, CancellationToken ct)
     {
-        var message = context.Message;
-        AppliedUnderTrace[message.EventId] = System.Diagnostics.Activity.Current?.TraceId.ToString();
-        Db.Effects.Add(new Effect { EventId = message.EventId, AggregateId = message.AggregateId, Sequence = message.Sequence });
+        Applied.Record(Db, context.Message.EventId, context.Message.AggregateId, context.Message.Sequence);
         return Task.CompletedTask;
     }
 }
