@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Update;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -16,7 +17,8 @@ public static class ServiceDatabase
 {
     /// <summary>
     /// The service's own PostgreSQL database: one data source (shared by EF Core, the outbox relay and the health
-    /// check), pooled DbContexts, snake_case names, the numbering of outbox rows, the wake-ups of workers after a
+    /// check), pooled DbContexts, snake_case names, a save of one batch in one round trip (<see cref="SingleBatchSaves"/>),
+    /// the numbering of outbox rows, the wake-ups of workers after a
     /// commit (<see cref="CommitWakeups"/>), and migrations applied at start in Development or when
     /// <c>Scop:MigrateAtStart</c> is true.
     /// </summary>
@@ -45,6 +47,7 @@ public static class ServiceDatabase
         builder.Services.AddDbContextPool<TDbContext>((services, options) => options
             .UseNpgsql(dataSource)
             .UseSnakeCaseNamingConvention()
+            .ReplaceService<IModificationCommandBatchFactory, SingleBatchSaves>()
             .AddInterceptors(new OutboxSequencer(), services.GetRequiredService<CommitWakeInterceptor>()));
         builder.Services.AddHealthChecks().AddNpgSql(_ => dataSource, name: connectionName, tags: ["ready"]);
 
