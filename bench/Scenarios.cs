@@ -80,7 +80,8 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
         gatewayFloor ??= await GatewayPingAsync("gateway-floor (short)", Clients, options.FloorDuration, options.Warmup, ct);
 
         var factory = new CooperativeFactory("register");
-        var before = (await fanOut.RegisteredAsync(ct), await fanOut.AppliedAsync(ct));
+        await fanOut.PrepareAsync(ct);
+        var since = JoinedFanOut.FirstIdFrom(DateTimeOffset.UtcNow);
         progress.WriteLine($"[bench] register-cooperative: {Clients} clients x {duration.TotalSeconds:0.#} s, SIREN prefix {factory.Prefix}...");
         var loadStarted = Stopwatch.GetTimestamp();
         // The compiling left in the services: code that runs once per batch of messages is optimised only after 1,000
@@ -93,7 +94,7 @@ public sealed class Scenarios(BenchOptions options, HttpClient http, CpuSampler 
             return outcome;
         }, cpu, ct));
         var ended = Stopwatch.GetTimestamp();
-        var caught = await fanOut.WaitUntilCaughtUpAsync(before, ended, TimeSpan.FromMinutes(3), ct);
+        var caught = await fanOut.WaitUntilCaughtUpAsync(since, ended, TimeSpan.FromMinutes(3), ct);
         var compiled = compilation.Stop();
         progress.WriteLine($"[bench] from the warm-up to the last event applied, {compiled.Line()}");
         // What the whole system sustains: every registration of the load (warm-up included) with its fan-out, over the
