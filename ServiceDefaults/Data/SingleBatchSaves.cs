@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Update;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Infrastructure.Internal;
@@ -19,8 +20,12 @@ namespace Scop.Aspire.ServiceDefaults.Data;
 /// its outbox row, went from two round trips to PostgreSQL to one.
 /// </para>
 /// <para>
-/// Only a lone batch is concerned. EF Core still begins a transaction when a unit of work needs more than one batch
-/// (it knows before sending the first), and a save inside a transaction begun on the context uses that transaction.
+/// Only a lone batch of inserts is concerned. An insert either writes its row or fails, and a failure undoes the batch.
+/// An UPDATE or DELETE that finds no row (its concurrency token changed, its row was deleted) is no failure to
+/// PostgreSQL: the rest of the batch would commit, and only then would EF Core see the missing row and throw. So a batch
+/// that updates or deletes keeps its transaction, which EF Core rolls back. EF Core also still begins a transaction
+/// when a unit of work needs more than one batch (it knows before sending the first), and a save inside a transaction
+/// begun on the context uses that transaction.
 /// </para>
 /// </summary>
 internal sealed class SingleBatchSaves(ModificationCommandBatchFactoryDependencies dependencies, IDbContextOptions options)
@@ -36,6 +41,7 @@ internal sealed class SingleBatchSaves(ModificationCommandBatchFactoryDependenci
     private sealed class AtomicBatch(ModificationCommandBatchFactoryDependencies dependencies, int maxBatchSize)
         : NpgsqlModificationCommandBatch(dependencies, maxBatchSize)
     {
-        public override bool RequiresTransaction => false;
+        public override bool RequiresTransaction =>
+            base.RequiresTransaction && ModificationCommands.Any(command => command.EntityState != EntityState.Added);
     }
 }

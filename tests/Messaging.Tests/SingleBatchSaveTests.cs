@@ -8,8 +8,8 @@ using Scop.Aspire.ServiceDefaults.Messaging;
 namespace Scop.Aspire.Messaging.Tests;
 
 /// <summary>
-/// A unit of work that fits in one batch is saved without BEGIN and COMMIT, and is still all or nothing; one that needs
-/// several batches still gets its transaction.
+/// A unit of work of inserts that fits in one batch is saved without BEGIN and COMMIT, and is still all or nothing; one
+/// that updates, or that needs several batches, still gets its transaction.
 /// </summary>
 [Collection(MessagingCollection.Name)]
 public sealed class SingleBatchSaveTests(MessagingServers servers)
@@ -58,6 +58,31 @@ public sealed class SingleBatchSaveTests(MessagingServers servers)
         Assert.Equal(0, begun);
         Assert.Equal(0L, await service.ScalarAsync<long>($"SELECT count(*) FROM outbox_messages WHERE id = '{FirstId}'"));
         Assert.Equal(0L, await service.ScalarAsync<long>("SELECT count(*) FROM effects WHERE aggregate_id = 'order-2'"));
+    }
+
+    [Fact]
+    public async Task An_update_that_finds_its_row_gone_takes_the_event_saved_with_it_back()
+    {
+        await using var service = await MessagingHost.StartAsync(servers);
+        var effect = new Effect { EventId = Guid.NewGuid(), AggregateId = "order-3", Sequence = 1 };
+        await using (var scope = service.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
+            db.Effects.Add(effect);
+            await db.SaveChangesAsync();
+        }
+
+        var begun = await TransactionsBegunWhileAsync(service, async db =>
+        {
+            var tracked = await db.Effects.SingleAsync(e => e.Id == effect.Id);
+            await service.ScalarAsync<long>($"WITH gone AS (DELETE FROM effects WHERE id = {effect.Id} RETURNING 1) SELECT count(*) FROM gone");
+            tracked.Sequence = 2;
+            db.AddIntegrationEvent(new SomethingHappened(FirstId, DateTimeOffset.UtcNow, "order-3", 2), "order-3");
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync());
+        });
+
+        Assert.Equal(1, begun);
+        Assert.Equal(0L, await service.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
     }
 
     [Fact]
