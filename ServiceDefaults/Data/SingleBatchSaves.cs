@@ -11,7 +11,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Update.Internal;
 namespace Scop.Aspire.ServiceDefaults.Data;
 
 /// <summary>
-/// Lets a unit of work that EF Core sends as a single batch go without <c>BEGIN</c> and <c>COMMIT</c>.
+/// Lets a unit of work that EF Core sends as a single batch of inserts go without <c>BEGIN</c> and <c>COMMIT</c>.
 /// <para>
 /// EF Core wraps a batch of more than one statement in a transaction of its own. On PostgreSQL that transaction adds
 /// nothing: Npgsql sends a batch's statements with one Sync message, and PostgreSQL runs everything before a Sync as
