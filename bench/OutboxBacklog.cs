@@ -56,28 +56,29 @@ public static class OutboxBacklog
         return new Quiet(last - first, Math.Round(Stopwatch.GetElapsedTime(started).TotalSeconds, 2));
     }
 
-    /// <summary>The inbox rows of <paramref name="databases"/>, those of one consumer class only when it is named.</summary>
-    internal static async Task<long> InboxRowsAsync(string pg, IReadOnlyList<string> databases, CancellationToken ct,
-        string? consumerClass = null)
+    /// <summary>The inbox rows of <paramref name="databases"/>.</summary>
+    internal static async Task<long> InboxRowsAsync(string pg, IReadOnlyList<string> databases, CancellationToken ct)
     {
         long total = 0;
         foreach (var database in databases)
         {
-            total += await CountAsync(pg, database, consumerClass is null
-                ? "SELECT count(*) FROM inbox_messages"
-                : $"SELECT count(*) FROM inbox_messages WHERE consumer LIKE '%.{consumerClass}'", ct);
+            total += await CountAsync(pg, database, "SELECT count(*) FROM inbox_messages", ct);
         }
 
         return total;
     }
 
-    internal static async Task<long> CountAsync(string pg, string database, string sql, CancellationToken ct)
+    internal static async Task<long> CountAsync(string pg, string database, string sql, CancellationToken ct) =>
+        (long)(await ScalarAsync(pg, database, sql, ct))!;
+
+    /// <summary>The first value of <paramref name="sql"/>'s answer on <paramref name="database"/>, null when it has no row.</summary>
+    internal static async Task<object?> ScalarAsync(string pg, string database, string sql, CancellationToken ct)
     {
         var builder = new NpgsqlConnectionStringBuilder(pg) { Database = database, Pooling = true, Timeout = 10 };
         await using var connection = new NpgsqlConnection(builder.ConnectionString);
         await connection.OpenAsync(ct);
         await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        return await command.ExecuteScalarAsync(ct);
     }
 
     private static async Task<long> PendingAsync(NpgsqlConnection connection, CancellationToken ct)
@@ -160,12 +161,8 @@ public sealed class JoinedFanOut(string pg)
             }
         }
 
-        var builder = new NpgsqlConnectionStringBuilder(pg) { Database = database, Pooling = true, Timeout = 10 };
-        await using var connection = new NpgsqlConnection(builder.ConnectionString);
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            $"SELECT consumer FROM inbox_messages WHERE consumer LIKE '%.{ConsumerClass}' LIMIT 1", connection);
-        if (await command.ExecuteScalarAsync(ct) is not string consumer)
+        if (await OutboxBacklog.ScalarAsync(pg, database,
+                $"SELECT consumer FROM inbox_messages WHERE consumer LIKE '%.{ConsumerClass}' LIMIT 1", ct) is not string consumer)
         {
             return null;
         }
