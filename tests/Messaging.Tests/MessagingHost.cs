@@ -95,7 +95,8 @@ public sealed class MessagingHost : IAsyncDisposable
         SaveThroughOutboxAsync([.. Enumerable.Range(0, count).Select(i =>
             new CrowdArrived(Guid.NewGuid(), DateTimeOffset.UtcNow, $"{aggregatePrefix}-{i}", 0))], e => e.AggregateId);
 
-    private async Task<List<TEvent>> SaveThroughOutboxAsync<TEvent>(List<TEvent> events, Func<TEvent, string> aggregateOf,
+    /// <summary>Saves <paramref name="events"/> through the outbox in one unit of work, as a request handler would.</summary>
+    public async Task<List<TEvent>> SaveThroughOutboxAsync<TEvent>(List<TEvent> events, Func<TEvent, string> aggregateOf,
         DateTimeOffset? notBefore = null)
         where TEvent : class, IIntegrationEvent
     {

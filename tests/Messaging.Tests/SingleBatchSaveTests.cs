@@ -108,13 +108,8 @@ public sealed class SingleBatchSaveTests(MessagingServers servers)
         Assert.Equal(1L, await service.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"));
     }
 
-    private static async Task SaveEventAsync(MessagingHost service, Guid eventId)
-    {
-        await using var scope = service.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
-        db.AddIntegrationEvent(new SomethingHappened(eventId, DateTimeOffset.UtcNow, "earlier", 0), "earlier");
-        await db.SaveChangesAsync();
-    }
+    private static Task SaveEventAsync(MessagingHost service, Guid eventId) =>
+        service.SaveThroughOutboxAsync([new SomethingHappened(eventId, DateTimeOffset.UtcNow, "earlier", 0)], e => e.AggregateId);
 
     /// <summary>Runs <paramref name="work"/> on a fresh context and counts the transactions EF Core began on it.</summary>
     private static async Task<int> TransactionsBegunWhileAsync(MessagingHost service, Func<TestDbContext, Task> work)
@@ -123,11 +118,11 @@ public sealed class SingleBatchSaveTests(MessagingServers servers)
         var db = scope.ServiceProvider.GetRequiredService<TestDbContext>();
         var begun = 0;
         var listening = new List<IDisposable>();
-        using var subscription = DiagnosticListener.AllListeners.Subscribe(new ListenerObserver(listener =>
+        using var subscription = DiagnosticListener.AllListeners.Subscribe(new Observer<DiagnosticListener>(listener =>
         {
             if (listener.Name == DbLoggerCategory.Name)
             {
-                var events = listener.Subscribe(new EventObserver(e =>
+                var events = listener.Subscribe(new Observer<KeyValuePair<string, object?>>(e =>
                 {
                     if (e.Key == RelationalEventId.TransactionStarted.Name && e.Value is TransactionEventData data && data.Context == db)
                     {
@@ -155,22 +150,9 @@ public sealed class SingleBatchSaveTests(MessagingServers servers)
         return Volatile.Read(ref begun);
     }
 
-    private sealed class ListenerObserver(Action<DiagnosticListener> onListener) : IObserver<DiagnosticListener>
+    private sealed class Observer<T>(Action<T> onNext) : IObserver<T>
     {
-        public void OnNext(DiagnosticListener value) => onListener(value);
-
-        public void OnCompleted()
-        {
-        }
-
-        public void OnError(Exception error)
-        {
-        }
-    }
-
-    private sealed class EventObserver(Action<KeyValuePair<string, object?>> onEvent) : IObserver<KeyValuePair<string, object?>>
-    {
-        public void OnNext(KeyValuePair<string, object?> value) => onEvent(value);
+        public void OnNext(T value) => onNext(value);
 
         public void OnCompleted()
         {
