@@ -84,6 +84,7 @@ public sealed class InboxBatchTests(MessagingServers servers)
         Assert.Equal(300, await service.ScalarAsync<long>("SELECT count(*) FROM inbox_messages"));
         Assert.All(await service.InboxTraceIdsAsync(), id => Assert.Equal(traceId, id));
         Assert.All(crowd, e => Assert.Equal(traceId, Applied.UnderTrace[e.EventId]));
+        await service.WaitUntilOutboxDrainedAsync(Patience);
         Assert.Equal((0, 1), await service.OutboxStateAsync());
     }
 

@@ -183,6 +183,13 @@ public sealed class MessagingHost : IAsyncDisposable
         return (await save(), activity.TraceId.ToString());
     }
 
+    /// <summary>
+    /// Waits until the relay has marked every due row sent. It does so once the broker confirms, which can be after a
+    /// consumer in the same process has applied the event already.
+    /// </summary>
+    public Task WaitUntilOutboxDrainedAsync(TimeSpan timeout) =>
+        WaitUntilAsync(async () => (await OutboxStateAsync()).Pending == 0, timeout, "the outbox is drained");
+
     /// <summary>Polls until <paramref name="condition"/> holds; fails with <paramref name="what"/> at the deadline.</summary>
     public static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
     {

@@ -21,6 +21,7 @@ public sealed class OutboxRelayTests(MessagingServers servers)
         await MessagingHost.WaitUntilAsync(async () => (await service.EffectsAsync()).Count == 1, Patience, "the effect exists");
         var effect = Assert.Single(await service.EffectsAsync());
         Assert.Equal(saved[0].EventId, effect.EventId);
+        await service.WaitUntilOutboxDrainedAsync(Patience);
         Assert.Equal((0L, 1), await service.OutboxStateAsync());
     }
 
@@ -71,6 +72,7 @@ public sealed class OutboxRelayTests(MessagingServers servers)
                 TimeSpan.FromSeconds(120), "both effects exist after the broker came back");
             var effects = await service.EffectsAsync();
             Assert.Equal(saved.Select(e => e.EventId), effects.Select(e => e.EventId));
+            await service.WaitUntilOutboxDrainedAsync(Patience);
             Assert.Equal(0, (await service.OutboxStateAsync()).Pending);
         }
         finally
@@ -94,8 +96,7 @@ public sealed class OutboxRelayTests(MessagingServers servers)
 
         var saved = await service.SaveEventsAsync([("order-1", 1), ("order-2", 1), ("order-3", 1)]);
 
-        await MessagingHost.WaitUntilAsync(async () => (await service.OutboxStateAsync()).Pending == 0, Patience,
-            "the outbox is drained");
+        await service.WaitUntilOutboxDrainedAsync(Patience);
         await MessagingHost.WaitUntilAsync(() => Task.FromResult(saved.All(e => service.Deliveries.Of(e.EventId) == 2)),
             Patience, "every event was delivered twice (once before the crash, once after)");
 
@@ -120,8 +121,7 @@ public sealed class OutboxRelayTests(MessagingServers servers)
 
             await MessagingHost.WaitUntilAsync(async () => (await service.EffectsAsync()).Count == saved.Count, Patience,
                 $"all {saved.Count} effects exist");
-            await MessagingHost.WaitUntilAsync(async () => (await service.OutboxStateAsync()).Pending == 0, Patience,
-                "the outbox is drained");
+            await service.WaitUntilOutboxDrainedAsync(Patience);
 
             Assert.Equal(saved.Count, service.Deliveries.All.Count(d => saved.Any(s => s.EventId == d.Key)));
             Assert.All(saved, e => Assert.Equal(1, service.Deliveries.Of(e.EventId)));
@@ -250,6 +250,7 @@ public sealed class OutboxRelayTests(MessagingServers servers)
 
         await MessagingHost.WaitUntilAsync(async () => (await after.EffectsAsync()).Count == 1, Patience,
             "the timer fired after the restart");
+        await after.WaitUntilOutboxDrainedAsync(Patience);
         Assert.Equal(0, (await after.OutboxStateAsync()).Pending);
     }
 }
